@@ -1,0 +1,18 @@
+/**
+ * `@hat/eventer`: the Hat eventer protocol (the client/server protocol of the
+ * Hat Event Server, Python `hat-event` 0.9) for Deno and TypeScript.
+ *
+ * @example The SBS codec is available from the root entry too
+ * ```ts
+ * import { Writer } from "@hat/eventer";
+ * import assert from "node:assert/strict";
+ *
+ * const w = new Writer();
+ * w.integer(0);
+ * assert.deepEqual(w.finish(), new Uint8Array([0x80]));
+ * ```
+ *
+ * @module
+ */
+
+export * from "./codec/mod.ts";
