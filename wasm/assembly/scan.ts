@@ -21,8 +21,12 @@
 //   [OP_ARRAY, item, unit]   unit: minimum bytes of an item
 //   [OP_RECORD, n, field_1 .. field_n]
 //   [OP_CHOICE, n, entry_1 .. entry_n]
+//   [OP_ENTER, node]         a recursive named type: counts the nesting
 //
-// where item/field/entry are node indexes into the program.
+// where item/field/entry/node are node indexes into the program. An item
+// unit of 0 means a zero-byte item (None, or Records of them), which is
+// never walked: it cannot fail and leaves nothing on the tape; such items
+// are counted against the emptyLimit of one scan instead.
 
 import { UTF8_ASCII, UTF8_INVALID, utf8Check } from "./utf8";
 
@@ -35,6 +39,7 @@ export const OP_BYTES: i32 = 5;
 export const OP_ARRAY: i32 = 6;
 export const OP_RECORD: i32 = 7;
 export const OP_CHOICE: i32 = 8;
+export const OP_ENTER: i32 = 9;
 
 export const ERR_TRUNCATED: i32 = -1;
 export const ERR_LENGTH: i32 = -2;
@@ -42,8 +47,7 @@ export const ERR_CHOICE: i32 = -3;
 export const ERR_UTF8: i32 = -4;
 export const ERR_TRAILING: i32 = -5;
 export const ERR_LIMIT: i32 = -6;
-export const ERR_DEPTH: i32 = -7;
-export const ERR_MEMORY: i32 = -8;
+export const ERR_MEMORY: i32 = -7;
 
 /** Marks an Integer on the tape that is not a safe integer. */
 const INT_BIG: i32 = i32.MIN_VALUE;
@@ -65,6 +69,8 @@ let tape: usize = 0;
 let tp: usize = 0;
 let tapeLimit: usize = 0;
 let maxDepth: i32 = 0;
+let depth: i32 = 0;
+let emptyLeft: i64 = 0;
 
 // Integer read by readInteger.
 let intHi: i32 = 0;
@@ -148,7 +154,7 @@ function readLength(unit: i32): i64 {
   return n;
 }
 
-function value(node: i32, depth: i32): bool {
+function value(node: i32): bool {
   const code = op(node, 0);
   switch (code) {
     case OP_NONE:
@@ -194,17 +200,22 @@ function value(node: i32, depth: i32): bool {
       return true;
     }
     case OP_ARRAY: {
-      if (depth >= maxDepth) return fail(ERR_DEPTH, pos);
+      const at = pos;
       const unit = op(node, 2);
       const n = readLength(unit);
-      if (n < 0 || !room(3)) return false;
+      if (n < 0) return false;
+      if (unit == 0) {
+        emptyLeft -= n;
+        if (emptyLeft < 0) return fail(ERR_LIMIT, at);
+      }
+      if (!room(3)) return false;
       const head = tp;
       tp += 12;
       store<i32>(head, <i32>n);
       if (unit > 0) {
         const item = op(node, 1);
         for (let i: i64 = 0; i < n; i++) {
-          if (!value(item, depth + 1)) return false;
+          if (!value(item)) return false;
         }
       }
       store<i32>(head, <i32>((tp - tape) >>> 2), 4);
@@ -212,15 +223,13 @@ function value(node: i32, depth: i32): bool {
       return true;
     }
     case OP_RECORD: {
-      if (depth >= maxDepth) return fail(ERR_DEPTH, pos);
       const n = op(node, 1);
       for (let i = 0; i < n; i++) {
-        if (!value(op(node, 2 + i), depth + 1)) return false;
+        if (!value(op(node, 2 + i))) return false;
       }
       return true;
     }
     case OP_CHOICE: {
-      if (depth >= maxDepth) return fail(ERR_DEPTH, pos);
       const at = pos;
       if (!readInteger()) return false;
       const n = op(node, 1);
@@ -231,9 +240,15 @@ function value(node: i32, depth: i32): bool {
       const head = tp;
       tp += 12;
       store<i32>(head, intLo);
-      if (!value(op(node, 2 + intLo), depth + 1)) return false;
+      if (!value(op(node, 2 + intLo))) return false;
       store<i32>(head, <i32>((tp - tape) >>> 2), 4);
       store<i32>(head, <i32>(pos - base), 8);
+      return true;
+    }
+    case OP_ENTER: {
+      if (++depth > maxDepth) return fail(ERR_LIMIT, pos);
+      if (!value(op(node, 1))) return false;
+      depth--;
       return true;
     }
   }
@@ -244,9 +259,10 @@ function value(node: i32, depth: i32): bool {
 /**
  * Validates the value of program node `root` in the input [input, input +
  * len) and writes its tape at `tapeAt`. `progAt` is the byte address of the
- * program, `depthLimit` the deepest nesting of Arrays, Records and Choices,
- * `trailing` 1 to accept bytes after the value. Returns the number of tape
- * slots, or an ERR_* code (also in errKind, with errOffset).
+ * program, `depthLimit` the deepest nesting of recursive named types,
+ * `emptyLimit` the most zero-byte items, `trailing` 1 to accept bytes after
+ * the value. Returns the number of tape slots, or an ERR_* code (also in
+ * errKind, with errOffset).
  */
 export function scan(
   progAt: usize,
@@ -255,6 +271,7 @@ export function scan(
   len: usize,
   tapeAt: usize,
   depthLimit: i32,
+  emptyLimit: i32,
   trailing: i32,
 ): i32 {
   prog = progAt;
@@ -265,9 +282,11 @@ export function scan(
   tp = tapeAt;
   tapeLimit = <usize>memory.size() << 16;
   maxDepth = depthLimit;
+  depth = 0;
+  emptyLeft = emptyLimit;
   errKind = 0;
   errOffset = 0;
-  if (!value(root, 0)) return errKind;
+  if (!value(root)) return errKind;
   if (trailing == 0 && pos != end) {
     fail(ERR_TRAILING, pos);
     return errKind;

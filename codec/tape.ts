@@ -1,0 +1,164 @@
+/**
+ * Reading values from the tape that the Wasm scanner leaves (layout in
+ * wasm/assembly/scan.ts): the input is already validated, so these
+ * functions only build values. They make exactly the values the TypeScript
+ * decoder makes.
+ *
+ * @module
+ */
+
+import { Reader } from "./reader.ts";
+import type { TapeNode } from "./_program.ts";
+
+/** Where a tape reader is: the tape, the slot, and the input bytes. */
+export interface TapeCursor {
+  /** The tape. */
+  tape: Int32Array;
+  /** Next slot to read. */
+  t: number;
+  /** The input the tape describes (offsets are relative to it). */
+  bytes: Uint8Array;
+}
+
+/** Builds the value at the cursor and moves past it. */
+export type TapeFn = (c: TapeCursor) => unknown;
+
+/** Marks an Integer on the tape that is not a safe integer. */
+export const INT_BIG = -0x80000000;
+
+const utf8 = new TextDecoder();
+const f64 = new Float64Array(1);
+const f64Slots = new Int32Array(f64.buffer);
+
+/** The Integer at tape slots `hi`, `lo` (decoding big ones from `bytes`). */
+export function tapeInteger(
+  hi: number,
+  lo: number,
+  bytes: Uint8Array,
+): number | bigint {
+  if (hi === INT_BIG) return new Reader(bytes, lo).integer("");
+  return hi * 4294967296 + (lo >>> 0);
+}
+
+/** The Float stored in tape slots `lo`, `hi`. */
+export function tapeFloat(lo: number, hi: number): number {
+  f64Slots[0] = lo;
+  f64Slots[1] = hi;
+  return f64[0];
+}
+
+/**
+ * The String at `start` in `bytes` with tape length slot `len` (the
+ * length, or its complement when the String is not all ASCII).
+ */
+export function tapeString(
+  bytes: Uint8Array,
+  start: number,
+  len: number,
+): string {
+  if (len >= 0 && len <= 24) {
+    let s = "";
+    for (let i = start, end = start + len; i < end; i++) {
+      s += String.fromCharCode(bytes[i]);
+    }
+    return s;
+  }
+  if (len < 0) len = ~len;
+  return utf8.decode(bytes.subarray(start, start + len));
+}
+
+const decodeNone: TapeFn = () => null;
+const decodeBoolean: TapeFn = (c) => c.tape[c.t++] !== 0;
+const decodeInteger: TapeFn = (c) => {
+  const t = c.t;
+  c.t = t + 2;
+  const hi = c.tape[t];
+  if (hi === INT_BIG) return tapeInteger(hi, c.tape[t + 1], c.bytes);
+  return hi * 4294967296 + (c.tape[t + 1] >>> 0);
+};
+const decodeFloat: TapeFn = (c) => {
+  const t = c.t;
+  c.t = t + 2;
+  return tapeFloat(c.tape[t], c.tape[t + 1]);
+};
+const decodeString: TapeFn = (c) => {
+  const t = c.t;
+  c.t = t + 2;
+  return tapeString(c.bytes, c.tape[t], c.tape[t + 1]);
+};
+const decodeBytes: TapeFn = (c) => {
+  const t = c.t;
+  c.t = t + 2;
+  const start = c.tape[t];
+  return c.bytes.slice(start, start + c.tape[t + 1]);
+};
+
+const compiled = new WeakMap<TapeNode, TapeFn>();
+
+/** The tape reader of a node (compiled once per node). */
+export function tapeDecoder(node: TapeNode): TapeFn {
+  let fn = compiled.get(node);
+  if (fn !== undefined) return fn;
+  switch (node.kind) {
+    case "none":
+      fn = decodeNone;
+      break;
+    case "boolean":
+      fn = decodeBoolean;
+      break;
+    case "integer":
+      fn = decodeInteger;
+      break;
+    case "float":
+      fn = decodeFloat;
+      break;
+    case "string":
+      fn = decodeString;
+      break;
+    case "bytes":
+      fn = decodeBytes;
+      break;
+    case "enter": {
+      // Recursive: link through a slot filled once the target is compiled.
+      let inner: TapeFn | undefined;
+      fn = (c) => inner!(c);
+      compiled.set(node, fn);
+      inner = tapeDecoder(node.type);
+      return fn;
+    }
+    case "array": {
+      const item = tapeDecoder(node.item);
+      fn = (c) => {
+        const n = c.tape[c.t];
+        c.t += 3;
+        const a: unknown[] = [];
+        for (let i = 0; i < n; i++) a.push(item(c));
+        return a;
+      };
+      break;
+    }
+    case "record": {
+      const names = node.names;
+      const fns = node.types.map(tapeDecoder);
+      const n = names.length;
+      fn = (c) => {
+        const o: Record<string, unknown> = {};
+        for (let i = 0; i < n; i++) o[names[i]] = fns[i](c);
+        return o;
+      };
+      break;
+    }
+    case "choice": {
+      const names = node.names;
+      const fns = node.types.map(tapeDecoder);
+      fn = (c) => {
+        const i = c.tape[c.t];
+        c.t += 3;
+        return [names[i], fns[i](c)];
+      };
+      break;
+    }
+  }
+  compiled.set(node, fn);
+  return fn;
+}
