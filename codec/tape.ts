@@ -120,10 +120,10 @@ export function tapeDecoder(node: TapeNode): TapeFn {
       break;
     case "enter": {
       // Recursive: link through a slot filled once the target is compiled.
-      let inner: TapeFn | undefined;
-      fn = (c) => inner!(c);
+      const slot: { fn?: TapeFn } = {};
+      fn = (c) => slot.fn!(c);
       compiled.set(node, fn);
-      inner = tapeDecoder(node.type);
+      slot.fn = tapeDecoder(node.type);
       return fn;
     }
     case "array": {
