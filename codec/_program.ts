@@ -67,9 +67,10 @@ export function fixedSlots(node: TapeNode): number {
       return 1;
     case "integer":
     case "float":
-    case "string":
     case "bytes":
       return 2;
+    case "string":
+      return 3;
     case "record": {
       let n = 0;
       for (const t of node.types) {

@@ -12,9 +12,10 @@ export function skipTape(node: TapeNode, tape: Int32Array, t: number): number {
       return t + 1;
     case "integer":
     case "float":
-    case "string":
     case "bytes":
       return t + 2;
+    case "string":
+      return t + 3;
     case "array":
     case "choice":
       return tape[t + 1];

@@ -47,24 +47,61 @@ export function tapeFloat(lo: number, hi: number): number {
   return f64[0];
 }
 
+// Short ASCII strings recur (event type segments, payload type names): a
+// direct-mapped cache returns the same string for the same bytes without
+// building it again. The Wasm scanner leaves a hash of each short ASCII
+// String on the tape for it.
+const CACHE_SIZE = 4096;
+const MAX_CACHED = 32;
+const cache: string[] = new Array(CACHE_SIZE).fill("");
+
+const fcc = String.fromCharCode;
+
+function ascii(b: Uint8Array, i: number, end: number): string {
+  let s = "";
+  for (; i + 8 <= end; i += 8) {
+    s += fcc(
+      b[i],
+      b[i + 1],
+      b[i + 2],
+      b[i + 3],
+      b[i + 4],
+      b[i + 5],
+      b[i + 6],
+      b[i + 7],
+    );
+  }
+  for (; i < end; i++) s += fcc(b[i]);
+  return s;
+}
+
 /**
- * The String at `start` in `bytes` with tape length slot `len` (the
- * length, or its complement when the String is not all ASCII).
+ * The String at `start` in `bytes` with tape slots `len` (the length, or
+ * its complement when the String is not all ASCII) and `hash` (of a short
+ * ASCII String).
  */
 export function tapeString(
   bytes: Uint8Array,
   start: number,
   len: number,
+  hash: number,
 ): string {
-  if (len >= 0 && len <= 24) {
-    let s = "";
-    for (let i = start, end = start + len; i < end; i++) {
-      s += String.fromCharCode(bytes[i]);
-    }
-    return s;
+  if (len < 0) return utf8.decode(bytes.subarray(start, start + ~len));
+  if (len > MAX_CACHED) {
+    return len <= 256
+      ? ascii(bytes, start, start + len)
+      : utf8.decode(bytes.subarray(start, start + len));
   }
-  if (len < 0) len = ~len;
-  return utf8.decode(bytes.subarray(start, start + len));
+  const slot = hash & (CACHE_SIZE - 1);
+  const hit = cache[slot];
+  if (hit.length === len) {
+    let i = 0;
+    while (i < len && hit.charCodeAt(i) === bytes[start + i]) i++;
+    if (i === len) return hit;
+  }
+  const s = ascii(bytes, start, start + len);
+  cache[slot] = s;
+  return s;
 }
 
 const decodeNone: TapeFn = () => null;
@@ -83,8 +120,8 @@ const decodeFloat: TapeFn = (c) => {
 };
 const decodeString: TapeFn = (c) => {
   const t = c.t;
-  c.t = t + 2;
-  return tapeString(c.bytes, c.tape[t], c.tape[t + 1]);
+  c.t = t + 3;
+  return tapeString(c.bytes, c.tape[t], c.tape[t + 1], c.tape[t + 2]);
 };
 const decodeBytes: TapeFn = (c) => {
   const t = c.t;
@@ -94,6 +131,39 @@ const decodeBytes: TapeFn = (c) => {
 };
 
 const compiled = new WeakMap<TapeNode, TapeFn>();
+
+const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+// A Record built as one object literal gets one hidden class and is much
+// faster to make than by keyed stores. Entry names are SBS identifiers, so
+// they are safe in source text; where `new Function` is forbidden (a Content
+// Security Policy) the loop below is used instead.
+function recordLiteral(
+  names: readonly string[],
+  fns: TapeFn[],
+): TapeFn | undefined {
+  if (!names.every((k) => IDENT.test(k))) return undefined;
+  const params = fns.map((_, i) => `f${i}`);
+  const entries = names.map((k, i) => `${k}: f${i}(c)`).join(", ");
+  try {
+    const factory = new Function(
+      ...params,
+      `"use strict"; return (c) => ({ ${entries} });`,
+    );
+    return factory(...fns) as TapeFn;
+  } catch {
+    return undefined;
+  }
+}
+
+function recordLoop(names: readonly string[], fns: TapeFn[]): TapeFn {
+  const n = names.length;
+  return (c) => {
+    const o: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) o[names[i]] = fns[i](c);
+    return o;
+  };
+}
 
 /** The tape reader of a node (compiled once per node). */
 export function tapeDecoder(node: TapeNode): TapeFn {
@@ -140,12 +210,7 @@ export function tapeDecoder(node: TapeNode): TapeFn {
     case "record": {
       const names = node.names;
       const fns = node.types.map(tapeDecoder);
-      const n = names.length;
-      fn = (c) => {
-        const o: Record<string, unknown> = {};
-        for (let i = 0; i < n; i++) o[names[i]] = fns[i](c);
-        return o;
-      };
+      fn = recordLiteral(names, fns) ?? recordLoop(names, fns);
       break;
     }
     case "choice": {

@@ -49,11 +49,15 @@ export const SCAN_ERRORS = {
   [-4]: "utf8",
   [-5]: "trailing",
   [-6]: "limit",
-  [-7]: "memory",
 } as const;
 
-/** What a failed scan reports. */
-export type ScanError = (typeof SCAN_ERRORS)[keyof typeof SCAN_ERRORS];
+/**
+ * What a failed scan reports: the reason of the decode error, or "memory"
+ * when the value does not fit in Wasm memory or the Wasm stack.
+ */
+export type ScanError =
+  | (typeof SCAN_ERRORS)[keyof typeof SCAN_ERRORS]
+  | "memory";
 
 let compiled: WebAssembly.Module | undefined;
 
@@ -68,6 +72,8 @@ function wasmModule(): WebAssembly.Module {
 }
 
 const PAGE = 65536;
+/** Largest wasm32 memory. */
+const MAX_MEMORY = 65536 * PAGE;
 
 function align8(n: number): number {
   return (n + 7) & ~7;
@@ -198,8 +204,16 @@ export class SbsWasm {
     const progAt = this.#program(ex, program);
     const input = this.#progEnd;
     const tapeAt = align8(input + bytes.length);
-    // Room for the input and a first stretch of tape; the module grows more.
-    this.#ensure(ex, tapeAt + bytes.length + PAGE);
+    // The tape takes at most 3 slots per input byte (see scan.ts). Memory
+    // grows as needed (and is dropped after a large message, see release).
+    const need = tapeAt + 12 * bytes.length + 16;
+    if (need > MAX_MEMORY) return "memory";
+    try {
+      this.#ensure(ex, need);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      return "memory";
+    }
     this.#views(ex);
     this.#u8.set(bytes, input);
     let n: number;
@@ -216,10 +230,10 @@ export class SbsWasm {
       );
     } catch (e) {
       // A Wasm stack overflow (RangeError) on deeply nested input: the
-      // instance is still usable, but report it as memory exhaustion so
-      // that callers fall back to the TypeScript decoder.
+      // instance is still usable; callers fall back to the TypeScript
+      // decoder.
       if (!(e instanceof RangeError)) throw e;
-      n = -7;
+      return "memory";
     }
     this.#views(ex);
     this.tapeBase = tapeAt >> 2;
