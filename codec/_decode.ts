@@ -6,6 +6,7 @@ import type { ResolvedNamed, ResolvedType } from "./ast.ts";
 import { minSize } from "./_graph.ts";
 import { MAX_DEPTH } from "./_encode.ts";
 import { Reader } from "./reader.ts";
+import { recordDecoder } from "./_codegen.ts";
 
 /** Most zero-byte items (e.g. `Array(None)` elements) one decode may make. */
 export const MAX_EMPTY_ITEMS = 65536;
@@ -131,6 +132,7 @@ export class DecoderCompiler {
     }
     return (r) => {
       const n = r.length("", unit);
+      // n is bounded by the remaining input, so preallocating is safe.
       const a: unknown[] = [];
       for (let i = 0; i < n; i++) a.push(item(r));
       return a;
@@ -138,6 +140,8 @@ export class DecoderCompiler {
   }
 
   #record(names: string[], fns: DecodeFn[]): DecodeFn {
+    const generated = recordDecoder(names, fns);
+    if (generated !== undefined) return generated;
     const n = names.length;
     return (r) => {
       const o: Record<string, unknown> = {};

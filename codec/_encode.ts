@@ -5,6 +5,7 @@
 
 import type { ResolvedNamed, ResolvedType } from "./ast.ts";
 import type { Writer } from "./writer.ts";
+import { recordEncoder } from "./_codegen.ts";
 
 /** Encodes `v` into `w`, or throws {@linkcode Mismatch}. */
 export type EncodeFn = (w: Writer, v: unknown) => void;
@@ -140,6 +141,8 @@ export class EncoderCompiler {
   }
 
   #record(names: string[], fns: EncodeFn[]): EncodeFn {
+    const generated = recordEncoder(names, fns, isPlainObject, Mismatch);
+    if (generated !== undefined) return generated;
     const n = names.length;
     switch (n) {
       case 0:
