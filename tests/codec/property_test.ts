@@ -7,6 +7,7 @@ import {
   type SbsValue,
 } from "../../codec/mod.ts";
 import { fromHex, readVectors } from "../_vectors.ts";
+import { setCodegen } from "../../codec/_codegen.ts";
 import { vectorSchemas } from "./_json_form.ts";
 import { randomSchema, randomValue, Rng } from "./_random.ts";
 
@@ -14,7 +15,19 @@ const SCHEMAS = 150;
 const VALUES = 20;
 
 Deno.test("random values of random schemas round-trip", () => {
-  const rng = new Rng(20241125);
+  roundTrip(new Rng(20241125));
+});
+
+Deno.test("random values round-trip without code generation too", () => {
+  setCodegen(false);
+  try {
+    roundTrip(new Rng(5));
+  } finally {
+    setCodegen(true);
+  }
+});
+
+function roundTrip(rng: Rng): void {
   let checked = 0;
   for (let s = 0; s < SCHEMAS; s++) {
     const text = randomSchema(rng);
@@ -39,7 +52,7 @@ Deno.test("random values of random schemas round-trip", () => {
     }
   }
   assert.equal(checked, SCHEMAS * 7 * VALUES);
-});
+}
 
 // Mutations of a valid value that make it not fit its type.
 function spoil(rng: Rng, v: SbsValue): SbsValue | undefined {
