@@ -6,6 +6,11 @@
 // against the nesting limit, zero-byte items against their own limit.
 
 import type { ResolvedNamed, ResolvedType } from "./ast.ts";
+import { minSize, minSizes, recursiveNodes } from "./_graph.ts";
+import { MAX_DEPTH } from "./_encode.ts";
+import { MAX_EMPTY_ITEMS } from "./_decode.ts";
+
+export { MAX_DEPTH, MAX_EMPTY_ITEMS };
 
 /** Opcodes of program nodes (must match wasm/assembly/scan.ts). */
 export const OP = {
@@ -21,10 +26,6 @@ export const OP = {
   enter: 9,
 } as const;
 
-/** Deepest nesting of recursive named types (as the TypeScript decoder). */
-export const MAX_DEPTH = 512;
-/** Most zero-byte items one decode makes (as the TypeScript decoder). */
-export const MAX_EMPTY_ITEMS = 65536;
 /** Unit stored for item types that have no finite value. */
 const UNIT_INFINITE = 0x7fffffff;
 
@@ -88,7 +89,7 @@ export function fixedSlots(node: TapeNode): number {
 /** Compiles the type `root` (named `name`) into a program. */
 export function compileProgram(root: ResolvedType, name: string): Program {
   const named = reachableNamed(root);
-  const recursive = recursiveNamed(named);
+  const recursive = recursiveNodes(named);
   const sizes = minSizes(named);
   const code: number[] = [];
   const nodes = new Map<ResolvedType, TapeNode>();
@@ -180,76 +181,4 @@ function reachableNamed(root: ResolvedType): ResolvedNamed[] {
     }
   }
   return named;
-}
-
-// Named types that can contain themselves.
-function recursiveNamed(named: ResolvedNamed[]): Set<ResolvedNamed> {
-  const result = new Set<ResolvedNamed>();
-  for (const node of named) {
-    const seen = new Set<ResolvedType>();
-    const stack: ResolvedType[] = [node.type];
-    while (stack.length > 0) {
-      const t = stack.pop()!;
-      if (t === node) {
-        result.add(node);
-        break;
-      }
-      if (seen.has(t)) continue;
-      seen.add(t);
-      if (t.kind === "named") stack.push(t.type);
-      else if (t.kind === "array") stack.push(t.item);
-      else if (t.kind === "record" || t.kind === "choice") {
-        for (const e of t.entries) stack.push(e.type);
-      }
-    }
-  }
-  return result;
-}
-
-// Fewest bytes of a value of each named type, by fixed-point iteration.
-function minSizes(named: ResolvedNamed[]): Map<ResolvedNamed, number> {
-  const sizes = new Map<ResolvedNamed, number>();
-  for (const n of named) sizes.set(n, Infinity);
-  for (let round = 0; round <= named.length + 1; round++) {
-    let changed = false;
-    for (const n of named) {
-      const s = minSize(n.type, sizes);
-      if (s < sizes.get(n)!) {
-        sizes.set(n, s);
-        changed = true;
-      }
-    }
-    if (!changed) break;
-  }
-  return sizes;
-}
-
-function minSize(
-  t: ResolvedType,
-  sizes: ReadonlyMap<ResolvedNamed, number>,
-): number {
-  switch (t.kind) {
-    case "none":
-      return 0;
-    case "float":
-      return 8;
-    case "boolean":
-    case "integer":
-    case "string":
-    case "bytes":
-    case "array":
-      return 1;
-    case "record": {
-      let s = 0;
-      for (const e of t.entries) s += minSize(e.type, sizes);
-      return s;
-    }
-    case "choice": {
-      let s = Infinity;
-      for (const e of t.entries) s = Math.min(s, minSize(e.type, sizes));
-      return 1 + s;
-    }
-    case "named":
-      return sizes.get(t) ?? Infinity;
-  }
 }

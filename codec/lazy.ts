@@ -13,6 +13,7 @@
 import { fixedSlots, type TapeFields, type TapeNode } from "./_program.ts";
 import { byteEnd, skipInteger, skipTape } from "./_tape_walk.ts";
 import { type TapeCursor, tapeDecoder } from "./tape.ts";
+import type { SbsValue } from "./value.ts";
 
 /**
  * A lazily decoded value: primitives are plain values (Bytes as views into
@@ -39,23 +40,20 @@ function unwrap(node: TapeNode): TapeNode {
   return node;
 }
 
-const cursor: TapeCursor = {
-  tape: new Int32Array(0),
-  t: 0,
-  bytes: new Uint8Array(0),
-};
+const EMPTY_TAPE = new Int32Array(0);
+const EMPTY_BYTES = new Uint8Array(0);
+// Tape readers never call back into views, so one cursor serves all.
+const cursor: TapeCursor = { tape: EMPTY_TAPE, t: 0, bytes: EMPTY_BYTES };
 
-function eager(src: Source, node: TapeNode, t: number): unknown {
+function eager(src: Source, node: TapeNode, t: number): SbsValue {
   const c = cursor;
-  const saved = [c.tape, c.t, c.bytes] as const;
   c.tape = src.tape;
   c.t = t;
   c.bytes = src.bytes;
-  try {
-    return tapeDecoder(node)(c);
-  } finally {
-    [c.tape, c.t, c.bytes] = saved;
-  }
+  const v = tapeDecoder(node)(c) as SbsValue;
+  c.tape = EMPTY_TAPE;
+  c.bytes = EMPTY_BYTES;
+  return v;
 }
 
 /**
@@ -235,7 +233,7 @@ export class LazyRecord {
    * @returns The entry's value.
    * @throws {RangeError} When the Record has no such entry.
    */
-  value(name: string): unknown {
+  value(name: string): SbsValue {
     const i = indexOf(this.#node, name);
     return eager(this.#src, this.#node.types[i], this.#slot(i));
   }
@@ -263,7 +261,7 @@ export class LazyRecord {
    *
    * @returns A plain object, as the eager decoder makes it.
    */
-  toValue(): unknown {
+  toValue(): SbsValue {
     return eager(this.#src, this.#node, this.#t);
   }
 }
@@ -399,7 +397,7 @@ export class LazyArray {
    * @returns The item's value.
    * @throws {RangeError} When there is no such item.
    */
-  value(i: number): unknown {
+  value(i: number): SbsValue {
     this.#check(i);
     return eager(this.#src, this.#item, this.#slot(i));
   }
@@ -433,8 +431,8 @@ export class LazyArray {
    *
    * @returns An array, as the eager decoder makes it.
    */
-  toValue(): unknown[] {
-    return eager(this.#src, this.#node, this.#t) as unknown[];
+  toValue(): SbsValue[] {
+    return eager(this.#src, this.#node, this.#t) as SbsValue[];
   }
 }
 
@@ -528,7 +526,7 @@ export class LazyChoice {
    *
    * @returns `[name, value]`, as the eager decoder makes it.
    */
-  toValue(): [string, unknown] {
-    return eager(this.#src, this.#node, this.#t) as [string, unknown];
+  toValue(): [string, SbsValue] {
+    return eager(this.#src, this.#node, this.#t) as [string, SbsValue];
   }
 }

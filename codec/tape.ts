@@ -8,6 +8,7 @@
  */
 
 import { Reader } from "./reader.ts";
+import { recordDecoder } from "./_codegen.ts";
 import type { TapeNode } from "./_program.ts";
 
 /** Where a tape reader is: the tape, the slot, and the input bytes. */
@@ -132,30 +133,6 @@ const decodeBytes: TapeFn = (c) => {
 
 const compiled = new WeakMap<TapeNode, TapeFn>();
 
-const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
-
-// A Record built as one object literal gets one hidden class and is much
-// faster to make than by keyed stores. Entry names are SBS identifiers, so
-// they are safe in source text; where `new Function` is forbidden (a Content
-// Security Policy) the loop below is used instead.
-function recordLiteral(
-  names: readonly string[],
-  fns: TapeFn[],
-): TapeFn | undefined {
-  if (!names.every((k) => IDENT.test(k))) return undefined;
-  const params = fns.map((_, i) => `f${i}`);
-  const entries = names.map((k, i) => `${k}: f${i}(c)`).join(", ");
-  try {
-    const factory = new Function(
-      ...params,
-      `"use strict"; return (c) => ({ ${entries} });`,
-    );
-    return factory(...fns) as TapeFn;
-  } catch {
-    return undefined;
-  }
-}
-
 function recordLoop(names: readonly string[], fns: TapeFn[]): TapeFn {
   const n = names.length;
   return (c) => {
@@ -210,7 +187,11 @@ export function tapeDecoder(node: TapeNode): TapeFn {
     case "record": {
       const names = node.names;
       const fns = node.types.map(tapeDecoder);
-      fn = recordLiteral(names, fns) ?? recordLoop(names, fns);
+      // An object literal (generated code) gets one hidden class.
+      fn = (recordDecoder(names as string[], fns as never) as unknown as
+        | TapeFn
+        | undefined) ??
+        recordLoop(names, fns);
       break;
     }
     case "choice": {

@@ -17,7 +17,8 @@ import {
 } from "./_program.ts";
 import { type LazyValue, lazyValue } from "./lazy.ts";
 import { type TapeCursor, tapeDecoder } from "./tape.ts";
-import { SbsWasm, type SbsWasmOptions } from "./wasm.ts";
+import type { SbsValue } from "./value.ts";
+import { SbsWasm } from "./wasm.ts";
 
 /** Where a {@linkcode WasmDecoder} finds types: a `Repository`. */
 export interface TypeSource {
@@ -28,7 +29,15 @@ export interface TypeSource {
 }
 
 /** Options of {@linkcode WasmDecoder}. */
-export interface WasmDecoderOptions extends SbsWasmOptions {}
+export interface WasmDecoderOptions {
+  /**
+   * Wasm memory, in bytes, kept between calls: after a call that left more
+   * (a large message), the Wasm instance is replaced by a fresh one.
+   *
+   * @default 16 MiB
+   */
+  retainBytes?: number;
+}
 
 const EMPTY_TAPE = new Int32Array(0);
 const EMPTY_BYTES = new Uint8Array(0);
@@ -146,7 +155,7 @@ export class WasmDecoder {
    * @returns The value.
    * @throws {SbsDecodeError} When the bytes are not one well-formed value.
    */
-  decode(type: string, bytes: Uint8Array): unknown {
+  decode(type: string, bytes: Uint8Array): SbsValue {
     const program = this.#scan(type, bytes);
     if (program === "memory") return this.#fallback(type, bytes);
     const c = this.#cursor;
@@ -154,7 +163,7 @@ export class WasmDecoder {
     c.t = this.#wasm.tapeBase;
     c.bytes = bytes;
     try {
-      return tapeDecoder(program.root)(c);
+      return tapeDecoder(program.root)(c) as SbsValue;
     } finally {
       c.tape = EMPTY_TAPE;
       c.bytes = EMPTY_BYTES;
@@ -188,7 +197,7 @@ export class WasmDecoder {
     return lazyValue(program.root, tape, 0, bytes, 0);
   }
 
-  #fallback(type: string, bytes: Uint8Array): unknown {
+  #fallback(type: string, bytes: Uint8Array): SbsValue {
     if (this.#types.decode === undefined) {
       throw new SbsDecodeError(
         "limit",
@@ -197,6 +206,6 @@ export class WasmDecoder {
         "the value does not fit in WebAssembly memory",
       );
     }
-    return this.#types.decode(type, bytes);
+    return this.#types.decode(type, bytes) as SbsValue;
   }
 }
