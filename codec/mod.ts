@@ -68,4 +68,9 @@ export {
   type WasmDecoderOptions,
 } from "./wasm_decoder.ts";
 export { LazyArray, LazyChoice, LazyRecord, type LazyValue } from "./lazy.ts";
+export {
+  findFrames,
+  type FindFramesOptions,
+  type FramesFound,
+} from "./wasm_frames.ts";
 export type { SbsValue } from "./value.ts";
