@@ -29,24 +29,51 @@ export const OP = {
 /** Unit stored for item types that have no finite value. */
 const UNIT_INFINITE = 0x7fffffff;
 
-/** A node of a compiled type, as the tape readers see it. */
-export type TapeNode =
-  | { readonly kind: "none" | "boolean" | "integer" | "float"; index: number }
-  | { readonly kind: "string" | "bytes"; index: number }
-  | { readonly kind: "array"; index: number; item: TapeNode; unit: number }
-  | TapeFields
-  | { readonly kind: "enter"; index: number; name: string; type: TapeNode };
-
-/** A Record or Choice node: entry names and types in schema order. */
-export interface TapeFields {
-  /** Discriminant. */
-  readonly kind: "record" | "choice";
+/** What every node has. */
+interface NodeBase {
   /** Index of the node in the program. */
   index: number;
+  /** Tape slots of a value when they are fixed, else -1. */
+  slots: number;
+  /** The tape reader, once compiled (see tape.ts). */
+  fn: unknown;
+}
+
+/** A node of a compiled type, as the tape readers see it. */
+export type TapeNode =
+  | NodeBase & { readonly kind: "none" | "boolean" | "integer" | "float" }
+  | NodeBase & { readonly kind: "string" | "bytes" }
+  | NodeBase & { readonly kind: "array"; item: TapeNode; unit: number }
+  | TapeFields
+  | NodeBase & { readonly kind: "enter"; name: string; type: TapeNode };
+
+/** A Record or Choice node: entry names and types in schema order. */
+export interface TapeFields extends NodeBase {
+  /** Discriminant. */
+  readonly kind: "record" | "choice";
   /** Entry names. */
   names: readonly string[];
   /** Entry types. */
   types: TapeNode[];
+  /** Entry index by name. */
+  lookup: ReadonlyMap<string, number>;
+}
+
+// Every node has every field, in one order, so that they share one shape.
+function node(kind: TapeNode["kind"], index: number): TapeNode {
+  return {
+    kind,
+    index,
+    slots: -1,
+    fn: undefined,
+    item: undefined,
+    unit: 0,
+    names: undefined,
+    types: undefined,
+    lookup: undefined,
+    type: undefined,
+    name: undefined,
+  } as unknown as TapeNode;
 }
 
 /** A compiled type: the Wasm program and the root of its node graph. */
@@ -59,8 +86,7 @@ export interface Program {
   readonly name: string;
 }
 
-/** Tape slots of a node's value when they are fixed, else -1. */
-export function fixedSlots(node: TapeNode): number {
+function fixedSlots(node: TapeNode, seen: Set<TapeNode>): number {
   switch (node.kind) {
     case "none":
       return 0;
@@ -73,9 +99,11 @@ export function fixedSlots(node: TapeNode): number {
     case "string":
       return 3;
     case "record": {
+      if (seen.has(node)) return -1;
+      seen.add(node);
       let n = 0;
       for (const t of node.types) {
-        const s = fixedSlots(t);
+        const s = fixedSlots(t, seen);
         if (s < 0) return -1;
         n += s;
       }
@@ -106,60 +134,51 @@ export function compileProgram(root: ResolvedType, name: string): Program {
         }
         const index = code.length;
         code.push(OP.enter, 0);
-        const node: TapeNode = {
-          kind: "enter",
-          index,
-          name: t.name,
-          type: undefined as unknown as TapeNode,
-        };
-        nodes.set(t, node);
-        node.type = emit(t.type);
-        code[index + 1] = node.type.index;
-        return node;
+        const n = node("enter", index) as TapeNode & { kind: "enter" };
+        n.name = t.name;
+        nodes.set(t, n);
+        n.type = emit(t.type);
+        code[index + 1] = n.type.index;
+        return n;
       }
       case "array": {
         const index = code.length;
         const unit = minSize(t.item, sizes);
         code.push(OP.array, 0, unit === Infinity ? UNIT_INFINITE : unit);
-        const node: TapeNode = {
-          kind: "array",
-          index,
-          unit,
-          item: undefined as unknown as TapeNode,
-        };
-        nodes.set(t, node);
-        node.item = emit(t.item);
-        code[index + 1] = node.item.index;
-        return node;
+        const n = node("array", index) as TapeNode & { kind: "array" };
+        n.unit = unit;
+        nodes.set(t, n);
+        n.item = emit(t.item);
+        code[index + 1] = n.item.index;
+        return n;
       }
       case "record":
       case "choice": {
         const index = code.length;
         code.push(OP[t.kind], t.entries.length);
         for (let i = 0; i < t.entries.length; i++) code.push(0);
-        const node: TapeFields = {
-          kind: t.kind,
-          index,
-          names: t.entries.map((e) => e.name),
-          types: [],
-        };
-        nodes.set(t, node);
+        const n = node(t.kind, index) as TapeFields;
+        n.names = t.entries.map((e) => e.name);
+        n.types = [];
+        n.lookup = new Map(n.names.map((name, i) => [name, i]));
+        nodes.set(t, n);
         t.entries.forEach((e, i) => {
           const child = emit(e.type);
-          node.types.push(child);
+          n.types.push(child);
           code[index + 2 + i] = child.index;
         });
-        return node;
+        return n;
       }
       default: {
-        const node: TapeNode = { kind: t.kind, index: code.length };
+        const n = node(t.kind, code.length);
         code.push(OP[t.kind]);
-        nodes.set(t, node);
-        return node;
+        nodes.set(t, n);
+        return n;
       }
     }
   };
   const rootNode = emit(root);
+  for (const n of nodes.values()) n.slots = fixedSlots(n, new Set());
   return { code: Int32Array.from(code), root: rootNode, name };
 }
 

@@ -5,6 +5,7 @@ import type { TapeNode } from "./_program.ts";
 
 /** The tape slot after the value of `node` at slot `t`. */
 export function skipTape(node: TapeNode, tape: Int32Array, t: number): number {
+  if (node.slots >= 0) return t + node.slots;
   switch (node.kind) {
     case "none":
       return t;
@@ -31,6 +32,40 @@ export function skipTape(node: TapeNode, tape: Int32Array, t: number): number {
 export function skipInteger(bytes: Uint8Array, p: number): number {
   while ((bytes[p++] & 0x80) === 0);
   return p;
+}
+
+/**
+ * The byte after the value of `node` at slot `t` when the tape alone tells
+ * (Strings, Bytes, Arrays, Choices, and Records that end with one), else -1.
+ */
+export function fastEnd(node: TapeNode, tape: Int32Array, t: number): number {
+  switch (node.kind) {
+    case "string": {
+      const len = tape[t + 1];
+      return tape[t] + (len < 0 ? ~len : len);
+    }
+    case "bytes":
+      return tape[t] + tape[t + 1];
+    case "array":
+    case "choice":
+      return tape[t + 2];
+    case "record": {
+      // The end of the last field that takes bytes, when it is known.
+      const types = node.types;
+      let k = types.length - 1;
+      while (k >= 0 && types[k].kind === "none") k--;
+      if (k < 0) return -1;
+      const last = types[k];
+      if (last.kind === "boolean" || last.kind === "integer") return -1;
+      if (last.kind === "float") return -1;
+      for (let i = 0; i < k; i++) t = skipTape(types[i], tape, t);
+      return fastEnd(last, tape, t);
+    }
+    case "enter":
+      return fastEnd(node.type, tape, t);
+    default:
+      return -1;
+  }
 }
 
 /**
@@ -62,12 +97,15 @@ export function byteEnd(
     case "array":
     case "choice":
       return tape[t + 2];
-    case "record":
+    case "record": {
+      const end = fastEnd(node, tape, t);
+      if (end >= 0) return end;
       for (const f of node.types) {
         start = byteEnd(f, tape, t, bytes, start);
         t = skipTape(f, tape, t);
       }
       return start;
+    }
     case "enter":
       return byteEnd(node.type, tape, t, bytes, start);
   }

@@ -10,8 +10,8 @@
  * @module
  */
 
-import { fixedSlots, type TapeFields, type TapeNode } from "./_program.ts";
-import { byteEnd, skipInteger, skipTape } from "./_tape_walk.ts";
+import type { TapeFields, TapeNode } from "./_program.ts";
+import { byteEnd, fastEnd, skipInteger, skipTape } from "./_tape_walk.ts";
 import { type TapeCursor, tapeDecoder } from "./tape.ts";
 import type { SbsValue } from "./value.ts";
 
@@ -107,15 +107,8 @@ function lazyAt(
   }
 }
 
-const nameIndexes = new WeakMap<TapeFields, Map<string, number>>();
-
 function indexOf(node: TapeFields, name: string): number {
-  let map = nameIndexes.get(node);
-  if (map === undefined) {
-    map = new Map(node.names.map((n, i) => [n, i]));
-    nameIndexes.set(node, map);
-  }
-  const i = map.get(name);
+  const i = node.lookup.get(name);
   if (i === undefined) {
     throw new RangeError(
       `No entry ${JSON.stringify(name)} (entries: ${node.names.join(", ")})`,
@@ -146,8 +139,9 @@ export class LazyRecord {
   #node: TapeFields;
   #t: number;
   #start: Start;
-  #slots: Int32Array | undefined;
-  #starts: Int32Array | undefined;
+  // Plain arrays: small typed arrays may each take a malloc.
+  #slots: number[] | undefined;
+  #starts: number[] | undefined;
   #cache: (LazyValue | undefined)[] | undefined;
 
   /**
@@ -174,7 +168,7 @@ export class LazyRecord {
     let slots = this.#slots;
     if (slots === undefined) {
       const types = this.#node.types;
-      slots = new Int32Array(types.length);
+      slots = new Array<number>(types.length);
       let t = this.#t;
       for (let k = 0; k < types.length; k++) {
         slots[k] = t;
@@ -185,22 +179,34 @@ export class LazyRecord {
     return slots[i];
   }
 
+  // First byte of entry i (i = number of entries: the end of the Record).
   #byteStart(i: number): number {
     let starts = this.#starts;
     if (starts === undefined) {
-      const types = this.#node.types;
-      const { tape, bytes } = this.#src;
-      starts = new Int32Array(types.length + 1);
-      let b = startOf(this.#start);
-      this.#start = b;
-      for (let k = 0; k < types.length; k++) {
-        starts[k] = b;
-        b = byteEnd(types[k], tape, this.#slot(k), bytes, b);
-      }
-      starts[types.length] = b;
-      this.#starts = starts;
+      starts = this.#starts = new Array<number>(this.#node.types.length + 1)
+        .fill(-1);
     }
-    return starts[i];
+    if (starts[i] >= 0) return starts[i];
+    let b: number;
+    if (i === 0) {
+      b = startOf(this.#start);
+      this.#start = b;
+    } else {
+      const type = this.#node.types[i - 1];
+      const { tape, bytes } = this.#src;
+      b = fastEnd(type, tape, this.#slot(i - 1));
+      if (b < 0) {
+        b = byteEnd(
+          type,
+          tape,
+          this.#slot(i - 1),
+          bytes,
+          this.#byteStart(i - 1),
+        );
+      }
+    }
+    starts[i] = b;
+    return b;
   }
 
   /**
@@ -291,8 +297,9 @@ export class LazyArray {
   #t: number;
   #start: Start;
   #fixed: number;
-  #slots: Int32Array | undefined;
-  #starts: Int32Array | undefined;
+  // Plain arrays: small typed arrays may each take a malloc.
+  #slots: number[] | undefined;
+  #starts: number[] | undefined;
   #cache: (LazyValue | undefined)[] | undefined;
   /** Number of items. */
   readonly length: number;
@@ -316,7 +323,7 @@ export class LazyArray {
     this.#item = unwrap(node.item);
     this.#t = t;
     this.#start = start;
-    this.#fixed = fixedSlots(this.#item);
+    this.#fixed = this.#item.slots;
     this.length = src.tape[t];
   }
 
@@ -328,7 +335,7 @@ export class LazyArray {
       const n = this.length;
       const item = this.#item;
       const tape = this.#src.tape;
-      slots = new Int32Array(n);
+      slots = new Array<number>(n);
       let t = first;
       for (let k = 0; k < n; k++) {
         slots[k] = t;
@@ -339,24 +346,34 @@ export class LazyArray {
     return slots[i];
   }
 
+  // First byte of item i (i = length: the end of the Array).
   #byteStart(i: number): number {
     let starts = this.#starts;
     if (starts === undefined) {
-      const n = this.length;
-      const item = this.#item;
-      const { tape, bytes } = this.#src;
-      starts = new Int32Array(n + 1);
-      let b = startOf(this.#start);
-      this.#start = b;
-      b = skipInteger(bytes, b);
-      for (let k = 0; k < n; k++) {
-        starts[k] = b;
-        b = byteEnd(item, tape, this.#slot(k), bytes, b);
-      }
-      starts[n] = b;
-      this.#starts = starts;
+      starts = this.#starts = new Array<number>(this.length + 1).fill(-1);
     }
-    return starts[i];
+    if (starts[i] >= 0) return starts[i];
+    const { tape, bytes } = this.#src;
+    const item = this.#item;
+    // The end of item i - 1 from the tape alone, when it tells.
+    let b = i > 0 ? fastEnd(item, tape, this.#slot(i - 1)) : -1;
+    if (b < 0) {
+      // Walk from the last known start (at worst the count).
+      let k = i;
+      while (k > 0 && starts[k] < 0) k--;
+      if (starts[k] < 0) {
+        const s = startOf(this.#start);
+        this.#start = s;
+        starts[0] = skipInteger(bytes, s);
+      }
+      b = starts[k];
+      for (; k < i; k++) {
+        b = byteEnd(item, tape, this.#slot(k), bytes, b);
+        starts[k + 1] = b;
+      }
+    }
+    starts[i] = b;
+    return b;
   }
 
   #check(i: number): void {

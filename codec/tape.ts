@@ -131,8 +131,6 @@ const decodeBytes: TapeFn = (c) => {
   return c.bytes.slice(start, start + c.tape[t + 1]);
 };
 
-const compiled = new WeakMap<TapeNode, TapeFn>();
-
 function recordLoop(names: readonly string[], fns: TapeFn[]): TapeFn {
   const n = names.length;
   return (c) => {
@@ -144,7 +142,7 @@ function recordLoop(names: readonly string[], fns: TapeFn[]): TapeFn {
 
 /** The tape reader of a node (compiled once per node). */
 export function tapeDecoder(node: TapeNode): TapeFn {
-  let fn = compiled.get(node);
+  let fn = node.fn as TapeFn | undefined;
   if (fn !== undefined) return fn;
   switch (node.kind) {
     case "none":
@@ -169,7 +167,7 @@ export function tapeDecoder(node: TapeNode): TapeFn {
       // Recursive: link through a slot filled once the target is compiled.
       const slot: { fn?: TapeFn } = {};
       fn = (c) => slot.fn!(c);
-      compiled.set(node, fn);
+      node.fn = fn;
       slot.fn = tapeDecoder(node.type);
       return fn;
     }
@@ -205,6 +203,6 @@ export function tapeDecoder(node: TapeNode): TapeFn {
       break;
     }
   }
-  compiled.set(node, fn);
+  node.fn = fn;
   return fn;
 }

@@ -192,7 +192,8 @@ export class WasmDecoder {
       );
     }
     const base = this.#wasm.tapeBase;
-    const tape = this.#wasm.tape.slice(base, base + this.#wasm.tapeLength);
+    const tape = new Int32Array(this.#wasm.tapeLength);
+    tape.set(this.#wasm.tape.subarray(base, base + tape.length));
     this.#wasm.release();
     return lazyValue(program.root, tape, 0, bytes, 0);
   }
