@@ -40,6 +40,7 @@ import type {
 } from "./types.ts";
 
 export * from "./sbs_query.ts";
+export type { SbsValue };
 
 /**
  * The SBS value of `HatEventer.Timestamp`.
