@@ -6,7 +6,7 @@
  * for a wrong shape and {@linkcode EventPayloadError} for a JSON payload
  * whose text does not parse. JSON payloads are JSON text on the wire and
  * parsed values in the model. The query conversions are in
- * `sbs_query.ts`, re-exported here.
+ * `sbs_query.ts`, re-exported here. Values are the codec's `SbsValue`.
  *
  * @module
  */
@@ -40,7 +40,6 @@ import type {
 } from "./types.ts";
 
 export * from "./sbs_query.ts";
-export type { SbsValue };
 
 /**
  * The SBS value of `HatEventer.Timestamp`.

@@ -1,23 +1,12 @@
 // The conversions against the Python encodings: encode(ToSbs(FromSbs(v)))
 // must give the vector's bytes, and decoding the vector's bytes must give
-// the same model value. Needs the codec's Repository; until it is on this
-// branch the test is reported as ignored.
+// the same model value.
 
 import assert from "node:assert/strict";
-import type { SbsValue } from "../../event/_sbs_value.ts";
+import { Repository } from "../../codec/mod.ts";
 import { EVENTER_SBS } from "../../event/eventer_schema.ts";
 import { fromHex, readVectors, toHex } from "../_vectors.ts";
 import { CONVERSIONS, fromJsonForm } from "./_sbs_conversions.ts";
-
-interface Repo {
-  encode(type: string, value: SbsValue): Uint8Array;
-  decode(type: string, bytes: Uint8Array): SbsValue;
-}
-
-const codec = await import("../../codec/mod.ts") as Record<string, unknown>;
-const RepositoryCtor = codec.Repository as
-  | (new (...schemas: string[]) => Repo)
-  | undefined;
 
 interface Vector {
   module_type: string;
@@ -45,9 +34,8 @@ function hasJsonPayload(v: unknown): boolean {
 
 Deno.test({
   name: "HatEventer vectors: encode(toSbs(x)) gives the Python bytes",
-  ignore: RepositoryCtor === undefined,
   fn: async (t) => {
-    const repo = new RepositoryCtor!(EVENTER_SBS);
+    const repo = new Repository(EVENTER_SBS);
     let exact = 0;
     for (const [i, vec] of vectors.entries()) {
       const name = vec.module_type.slice("HatEventer.".length);
