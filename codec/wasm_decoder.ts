@@ -37,6 +37,14 @@ export interface WasmDecoderOptions {
    * @default 16 MiB
    */
   retainBytes?: number;
+  /**
+   * Scan with WebAssembly code written for each type (once, when the type
+   * is first decoded) rather than with the generic interpreter; both accept
+   * exactly the same inputs.
+   *
+   * @default true
+   */
+  specialize?: boolean;
 }
 
 const EMPTY_TAPE = new Int32Array(0);
