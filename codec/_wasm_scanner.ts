@@ -265,36 +265,14 @@ function strHelper(): Fn {
   const HIGH = f.local(I64);
   const W = f.local(I64);
   const HASH = f.local(I64);
-  const mix = () => {
-    f.get(HIGH).get(W).op(Op.i64_or).set(HIGH);
-    f.get(H).get(W).op(Op.i64_xor).i64(FNV_PRIME).op(Op.i64_mul).set(H);
-  };
   f.get(P).get(TP).i32(1).call(F_LEN).tee(P).op(Op.i32_eqz).if();
   f.i32(0).op(Op.return);
   f.end();
   f.get(P).set(START);
   f.gget(G_COUNT).tee(LEN).get(P).op(Op.i32_add).set(P);
   f.get(LEN).i32(MAX_HASHED).op(Op.i32_le_u).if();
-  f.get(LEN).op(Op.i64_extend_i32_u).set(H);
-  f.get(START).set(Q);
-  {
-    const brk = f.block();
-    const l = f.loop();
-    f.get(Q).i32(8).op(Op.i32_add).get(P).op(Op.i32_gt_u).brIf(brk);
-    f.get(Q).mem("i64_load").set(W);
-    mix();
-    f.get(Q).i32(8).op(Op.i32_add).set(Q).br(l);
-    f.end().end();
-  }
-  f.get(Q).get(P).op(Op.i32_lt_u).if();
-  // The input is followed by the tape: reading past the String is safe.
-  f.get(Q).mem("i64_load");
-  f.i64(1n).get(P).get(Q).op(Op.i32_sub).i32(3).op(Op.i32_shl)
-    .op(Op.i64_extend_i32_u, Op.i64_shl).i64(1n).op(Op.i64_sub);
-  f.op(Op.i64_and).set(W);
-  mix();
-  f.end();
-  f.get(H).get(H).i64(29n).op(Op.i64_shr_u, Op.i64_xor).set(HASH);
+  hashShort(f, { P, START, LEN, Q, W, H, HIGH });
+  f.get(H).set(HASH);
   f.get(HIGH).i64(HIGH_BITS).op(Op.i64_and, Op.i64_eqz, Op.i32_eqz).if();
   f.get(START).get(P).call(F_UTF8).i32(-1).op(Op.i32_eq).if();
   ret0(f, UTF8, START);
@@ -302,12 +280,34 @@ function strHelper(): Fn {
   f.get(LEN).i32(-1).op(Op.i32_xor).set(LEN);
   f.end();
   f.else();
-  f.get(START).get(P).call(F_UTF8).tee(C).if();
-  f.get(C).i32(-1).op(Op.i32_eq).if();
-  ret0(f, UTF8, START);
-  f.end();
-  f.get(LEN).i32(-1).op(Op.i32_xor).set(LEN);
-  f.end();
+  // Longer: ASCII words here; the main module's utf8Check (a call into
+  // another instance, which costs) from the first word with a high bit.
+  f.get(START).set(Q);
+  {
+    const ascii = f.block();
+    const other = f.block();
+    const l = f.loop();
+    f.get(Q).i32(8).op(Op.i32_add).get(P).op(Op.i32_le_u).if();
+    f.get(Q).mem("i64_load").i64(HIGH_BITS).op(Op.i64_and, Op.i64_eqz)
+      .op(Op.i32_eqz).brIf(other);
+    f.get(Q).i32(8).op(Op.i32_add).set(Q).br(l);
+    f.end();
+    f.end();
+    f.get(Q).get(P).op(Op.i32_ge_u).brIf(ascii);
+    f.get(Q).mem("i64_load").i64(HIGH_BITS).op(Op.i64_and);
+    f.i64(1n).get(P).get(Q).op(Op.i32_sub).i32(3).op(Op.i32_shl)
+      .op(Op.i64_extend_i32_u, Op.i64_shl).i64(1n).op(Op.i64_sub);
+    f.op(Op.i64_and, Op.i64_eqz).brIf(ascii);
+    f.end();
+    // All bytes before Q are ASCII, so Q starts a character.
+    f.get(Q).get(P).call(F_UTF8).tee(C).if();
+    f.get(C).i32(-1).op(Op.i32_eq).if();
+    ret0(f, UTF8, START);
+    f.end();
+    f.get(LEN).i32(-1).op(Op.i32_xor).set(LEN);
+    f.end();
+    f.end();
+  }
   f.end();
   f.get(TP).get(START).gget(G_BASE).op(Op.i32_sub).mem("i32_store");
   f.get(TP).get(LEN).mem("i32_store", 4);
@@ -373,7 +373,7 @@ class Writer {
       case OP.none:
         return;
       case OP.boolean:
-        f.get(P).gget(G_END).op(Op.i32_ge_u).if();
+        f.get(P).get(ctx.END).op(Op.i32_ge_u).if();
         fail(TRUNCATED, P);
         f.end();
         f.get(TP).get(P).mem("i32_load8_u").i32(0).op(Op.i32_ne)
@@ -381,24 +381,11 @@ class Writer {
         advance(TP, 4);
         advance(P, 1);
         return;
-      case OP.integer: {
-        const done = f.block();
-        f.get(P).gget(G_END).op(Op.i32_lt_u).if();
-        f.get(P).mem("i32_load8_u").tee(B).i32(0x80).op(Op.i32_and).if();
-        f.get(TP);
-        sext7(f, B).tee(B).i32(31).op(Op.i32_shr_s).mem("i32_store");
-        f.get(TP).get(B).mem("i32_store", 4);
-        advance(P, 1);
-        f.br(done);
-        f.end();
-        f.end();
-        f.get(P).get(TP).call(F_INT).tee(P).op(Op.i32_eqz).brIf(FAIL);
-        f.end();
-        advance(TP, 8);
+      case OP.integer:
+        inlineInteger(f, ctx);
         return;
-      }
       case OP.float: {
-        f.gget(G_END).get(P).op(Op.i32_sub).i32(8).op(Op.i32_lt_u).if();
+        f.get(ctx.END).get(P).op(Op.i32_sub).i32(8).op(Op.i32_lt_u).if();
         fail(TRUNCATED, P);
         f.end();
         // Big-endian binary64 to [lo bits, hi bits].
@@ -419,8 +406,7 @@ class Writer {
         return;
       }
       case OP.string:
-        f.get(P).get(TP).call(F_STR).tee(P).op(Op.i32_eqz).brIf(FAIL);
-        advance(TP, 12);
+        inlineString(f, ctx);
         return;
       case OP.bytes:
         f.get(P).get(TP).call(F_BYTES).tee(P).op(Op.i32_eqz).brIf(FAIL);
@@ -457,7 +443,7 @@ class Writer {
         const head = f.local();
         f.get(P).set(at);
         const read = f.block();
-        f.get(P).gget(G_END).op(Op.i32_lt_u).if();
+        f.get(P).get(ctx.END).op(Op.i32_lt_u).if();
         f.get(P).mem("i32_load8_u").tee(B).i32(0xc0).op(Op.i32_and).i32(0x80)
           .op(Op.i32_eq).if();
         f.get(B).i32(0x3f).op(Op.i32_and).set(index);
@@ -539,17 +525,159 @@ interface Ctx {
   P: number;
   /** Tape position. */
   TP: number;
-  /** Scratch. */
+  /** End of the input (a copy of the global). */
+  END: number;
+  /** Scratch (i32). */
   B: number;
+  LAST: number;
+  START: number;
+  LEN: number;
+  Q: number;
+  /** Scratch (i64). */
+  W: number;
+  MASK: number;
+  V: number;
+  H: number;
+  HIGH: number;
   /** Where failures go (the value is in errKind, errOffset). */
   FAIL: Label;
 }
 
 // Opens the failure block of a function whose input position is local `p`.
 function context(f: Fn, p: number): Ctx {
-  const TP = f.local();
-  const B = f.local();
-  return { P: p, TP, B, FAIL: f.block() };
+  const [TP, END, B, LAST, START, LEN, Q] = [0, 0, 0, 0, 0, 0, 0].map(() =>
+    f.local()
+  );
+  const [W, MASK, V, H, HIGH] = [0, 0, 0, 0, 0].map(() => f.local(I64));
+  return {
+    P: p,
+    TP,
+    END,
+    B,
+    LAST,
+    START,
+    LEN,
+    Q,
+    W,
+    MASK,
+    V,
+    H,
+    HIGH,
+    FAIL: f.gget(G_END).set(END).block(),
+  };
+}
+
+// Hashes the String [START, P) of at most 8 words into H (from its length
+// in LEN), with the OR of its bytes in HIGH, as string() of scan.ts.
+function hashShort(
+  f: Fn,
+  c: Pick<Ctx, "P" | "START" | "LEN" | "Q" | "W" | "H" | "HIGH">,
+): void {
+  const mix = () => {
+    f.get(c.HIGH).get(c.W).op(Op.i64_or).set(c.HIGH);
+    f.get(c.H).get(c.W).op(Op.i64_xor).i64(FNV_PRIME).op(Op.i64_mul).set(c.H);
+  };
+  f.get(c.LEN).op(Op.i64_extend_i32_u).set(c.H);
+  f.i64(0n).set(c.HIGH);
+  f.get(c.START).set(c.Q);
+  const brk = f.block();
+  const l = f.loop();
+  f.get(c.Q).i32(8).op(Op.i32_add).get(c.P).op(Op.i32_gt_u).brIf(brk);
+  f.get(c.Q).mem("i64_load").set(c.W);
+  mix();
+  f.get(c.Q).i32(8).op(Op.i32_add).set(c.Q).br(l);
+  f.end().end();
+  f.get(c.Q).get(c.P).op(Op.i32_lt_u).if();
+  // The input is followed by the tape: reading past the String is safe.
+  f.get(c.Q).mem("i64_load");
+  f.i64(1n).get(c.P).get(c.Q).op(Op.i32_sub).i32(3).op(Op.i32_shl)
+    .op(Op.i64_extend_i32_u, Op.i64_shl).i64(1n).op(Op.i64_sub);
+  f.op(Op.i64_and).set(c.W);
+  mix();
+  f.end();
+  f.get(c.H).get(c.H).i64(29n).op(Op.i64_shr_u, Op.i64_xor).set(c.H);
+}
+
+// An Integer in line: up to 8 bytes from one load; the integer() function
+// for longer ones, the end of the input and errors.
+function inlineInteger(f: Fn, c: Ctx): void {
+  const done = f.block();
+  f.get(c.END).get(c.P).op(Op.i32_sub).i32(8).op(Op.i32_ge_u).if();
+  f.get(c.P).mem("i64_load").tee(c.W).i64(HIGH_BITS).op(Op.i64_and)
+    .tee(c.MASK).op(Op.i64_eqz, Op.i32_eqz).if();
+  f.get(c.MASK).op(Op.i64_ctz, Op.i32_wrap_i64).i32(3).op(Op.i32_shr_u)
+    .set(c.LAST);
+  f.get(c.W).op(Op.i32_wrap_i64).set(c.B);
+  sext7(f, c.B).op(Op.i64_extend_i32_s).set(c.V);
+  f.i32(1).set(c.Q);
+  {
+    const brk = f.block();
+    const l = f.loop();
+    f.get(c.Q).get(c.LAST).op(Op.i32_gt_u).brIf(brk);
+    f.get(c.V).i64(7n).op(Op.i64_shl);
+    f.get(c.W).get(c.Q).i32(3).op(Op.i32_shl, Op.i64_extend_i32_u)
+      .op(Op.i64_shr_u);
+    f.i64(0x7fn).op(Op.i64_and, Op.i64_or).set(c.V);
+    f.get(c.Q).i32(1).op(Op.i32_add).set(c.Q).br(l);
+    f.end().end();
+  }
+  storeInteger(f, c.TP, c.V, c.P);
+  f.get(c.P).get(c.LAST).op(Op.i32_add).i32(1).op(Op.i32_add).set(c.P);
+  f.br(done);
+  f.end();
+  f.end();
+  f.get(c.P).get(c.TP).call(F_INT).tee(c.P).op(Op.i32_eqz).brIf(c.FAIL);
+  f.end();
+  f.get(c.TP).i32(8).op(Op.i32_add).set(c.TP);
+}
+
+// A String in line when its length takes one byte and it is short ASCII;
+// the string() function otherwise (and for errors).
+function inlineString(f: Fn, c: Ctx): void {
+  const done = f.block();
+  const slow = f.block();
+  f.get(c.P).get(c.END).op(Op.i32_ge_u).brIf(slow);
+  f.get(c.P).mem("i32_load8_u").tee(c.B).i32(0xc0).op(Op.i32_and).i32(0x80)
+    .op(Op.i32_ne).brIf(slow);
+  f.get(c.B).i32(0x3f).op(Op.i32_and).tee(c.LEN);
+  f.get(c.END).get(c.P).op(Op.i32_sub).i32(1).op(Op.i32_sub)
+    .op(Op.i32_gt_u).brIf(slow);
+  f.get(c.P).i32(1).op(Op.i32_add).tee(c.START).get(c.LEN).op(Op.i32_add)
+    .set(c.P);
+  f.get(c.LEN).i32(MAX_HASHED).op(Op.i32_le_u).if();
+  hashShort(f, c);
+  f.else();
+  // 33 to 63 bytes: no hash, only the ASCII check.
+  f.i64(0n).set(c.H).i64(0n).set(c.HIGH);
+  f.get(c.START).set(c.Q);
+  {
+    const brk = f.block();
+    const l = f.loop();
+    f.get(c.Q).i32(8).op(Op.i32_add).get(c.P).op(Op.i32_gt_u).brIf(brk);
+    f.get(c.HIGH).get(c.Q).mem("i64_load").op(Op.i64_or).set(c.HIGH);
+    f.get(c.Q).i32(8).op(Op.i32_add).set(c.Q).br(l);
+    f.end().end();
+  }
+  f.get(c.Q).get(c.P).op(Op.i32_lt_u).if();
+  f.get(c.HIGH).get(c.Q).mem("i64_load");
+  f.i64(1n).get(c.P).get(c.Q).op(Op.i32_sub).i32(3).op(Op.i32_shl)
+    .op(Op.i64_extend_i32_u, Op.i64_shl).i64(1n).op(Op.i64_sub);
+  f.op(Op.i64_and, Op.i64_or).set(c.HIGH);
+  f.end();
+  f.end();
+  f.get(c.HIGH).i64(HIGH_BITS).op(Op.i64_and, Op.i64_eqz).if();
+  f.get(c.TP).get(c.START).gget(G_BASE).op(Op.i32_sub).mem("i32_store");
+  f.get(c.TP).get(c.LEN).mem("i32_store", 4);
+  f.get(c.TP).get(c.H).get(c.H).i64(32n).op(Op.i64_shr_u, Op.i64_xor)
+    .op(Op.i32_wrap_i64).mem("i32_store", 8);
+  f.br(done);
+  f.end();
+  // Not ASCII: string() reads it again from its length.
+  f.get(c.START).i32(1).op(Op.i32_sub).set(c.P);
+  f.end();
+  f.get(c.P).get(c.TP).call(F_STR).tee(c.P).op(Op.i32_eqz).brIf(c.FAIL);
+  f.end();
+  f.get(c.TP).i32(12).op(Op.i32_add).set(c.TP);
 }
 
 /**
