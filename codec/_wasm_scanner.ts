@@ -41,6 +41,7 @@ const ACC_MAX = 1n << 55n;
 const MAX_HASHED = 32;
 const HIGH_BITS = 0x8080808080808080n;
 const FNV_PRIME = 0x100000001b3n;
+const GOLDEN = 0x9e3779b97f4a7c15n;
 
 // Globals.
 const G_END = 0;
@@ -311,7 +312,7 @@ function strHelper(): Fn {
   f.end();
   f.get(TP).get(START).gget(G_BASE).op(Op.i32_sub).mem("i32_store");
   f.get(TP).get(LEN).mem("i32_store", 4);
-  f.get(TP).get(HASH).get(HASH).i64(32n).op(Op.i64_shr_u, Op.i64_xor)
+  f.get(TP).get(HASH).i64(32n).op(Op.i64_shr_u)
     .op(Op.i32_wrap_i64).mem("i32_store", 8);
   f.get(P);
   return f;
@@ -595,7 +596,8 @@ function hashShort(
   f.op(Op.i64_and).set(c.W);
   mix();
   f.end();
-  f.get(c.H).get(c.H).i64(29n).op(Op.i64_shr_u, Op.i64_xor).set(c.H);
+  f.get(c.H).get(c.H).i64(29n).op(Op.i64_shr_u, Op.i64_xor);
+  f.i64(GOLDEN).op(Op.i64_mul).set(c.H);
 }
 
 // An Integer in line: up to 8 bytes from one load; the integer() function
@@ -668,7 +670,7 @@ function inlineString(f: Fn, c: Ctx): void {
   f.get(c.HIGH).i64(HIGH_BITS).op(Op.i64_and, Op.i64_eqz).if();
   f.get(c.TP).get(c.START).gget(G_BASE).op(Op.i32_sub).mem("i32_store");
   f.get(c.TP).get(c.LEN).mem("i32_store", 4);
-  f.get(c.TP).get(c.H).get(c.H).i64(32n).op(Op.i64_shr_u, Op.i64_xor)
+  f.get(c.TP).get(c.H).i64(32n).op(Op.i64_shr_u)
     .op(Op.i32_wrap_i64).mem("i32_store", 8);
   f.br(done);
   f.end();

@@ -200,8 +200,7 @@ export class WasmDecoder {
       );
     }
     const base = this.#wasm.tapeBase;
-    const tape = new Int32Array(this.#wasm.tapeLength);
-    tape.set(this.#wasm.tape.subarray(base, base + tape.length));
+    const tape = this.#wasm.tape.slice(base, base + this.#wasm.tapeLength);
     this.#wasm.release();
     return lazyValue(program.root, tape, 0, bytes, 0);
   }
