@@ -176,6 +176,13 @@ export class FrameParser {
     this.#max = max;
   }
 
+  /** Bytes holding the body found by the last successful `advance`. */
+  body: Uint8Array = EMPTY;
+  /** Start of that body in {@linkcode FrameParser.body}. */
+  bodyStart = 0;
+  /** End of that body in {@linkcode FrameParser.body}. */
+  bodyEnd = 0;
+
   /** Bytes held of a frame that is not complete yet (header excluded). */
   get buffered(): number {
     return this.#state === STATE_BODY ? this.#filled : 0;
@@ -209,6 +216,19 @@ export class FrameParser {
    * @returns A body (valid until the next call), or `undefined`.
    */
   next(): Uint8Array | undefined {
+    return this.advance()
+      ? this.body.subarray(this.bodyStart, this.bodyEnd)
+      : undefined;
+  }
+
+  /**
+   * Like {@linkcode FrameParser.next}, but sets {@linkcode FrameParser.body},
+   * {@linkcode FrameParser.bodyStart} and {@linkcode FrameParser.bodyEnd}
+   * instead of making a view, so the read path allocates nothing per frame.
+   *
+   * @returns Whether a body is ready.
+   */
+  advance(): boolean {
     if (this.#error !== undefined) throw this.#error;
     const chunk = this.#chunk;
     const size = chunk.length;
@@ -222,7 +242,7 @@ export class FrameParser {
         const start = p + 1 + l;
         if (n <= this.#max && start + n <= size) {
           this.#offset = start + n;
-          return chunk.subarray(start, start + n);
+          return this.#ready(chunk, start, start + n);
         }
       }
     }
@@ -269,7 +289,7 @@ export class FrameParser {
           if (size - p >= n) {
             this.#state = STATE_SIZE;
             this.#offset = p + n;
-            return chunk.subarray(p, p + n);
+            return this.#ready(chunk, p, p + n);
           }
           this.#startPartial(n);
           break;
@@ -283,16 +303,24 @@ export class FrameParser {
           if (this.#filled === n) {
             this.#state = STATE_SIZE;
             this.#offset = p;
-            const body = this.#partial.subarray(0, n);
+            const body = this.#partial;
             // Not kept: a large body's buffer goes once the caller drops it.
             this.#partial = EMPTY;
-            return body;
+            return this.#ready(body, 0, n);
           }
         }
       }
     }
     this.#offset = p;
-    return undefined;
+    this.body = EMPTY;
+    return false;
+  }
+
+  #ready(body: Uint8Array, start: number, end: number): true {
+    this.body = body;
+    this.bodyStart = start;
+    this.bodyEnd = end;
+    return true;
   }
 
   /**

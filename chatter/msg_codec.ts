@@ -173,34 +173,34 @@ export class MsgDecoder {
   #typeNext = 0;
 
   /**
-   * Decodes one body into the fields of this decoder.
+   * Decodes one body, `body[start, end)`, into the fields of this decoder.
    *
-   * @param body The frame body.
+   * @param body Bytes holding the frame body.
+   * @param start Where the body starts.
+   * @param end Where the body ends.
    */
-  decode(body: Uint8Array): void {
+  decode(body: Uint8Array, start = 0, end: number = body.length): void {
     const r = this.#reader;
-    r.reset(body);
-    this.id = this.#id(r, "id");
-    this.first = this.#id(r, "first");
-    this.owner = r.boolean(`${PATH}.owner`);
-    this.token = r.boolean(`${PATH}.token`);
-    this.last = r.boolean(`${PATH}.last`);
+    r.reset(body, start, end);
+    this.id = this.#id(r, "HatChatter.Msg.id");
+    this.first = this.#id(r, "HatChatter.Msg.first");
+    this.owner = r.boolean("HatChatter.Msg.owner");
+    this.token = r.boolean("HatChatter.Msg.token");
+    this.last = r.boolean("HatChatter.Msg.last");
     this.type = this.#type(r);
-    this.data = r.bytesCopy(`${PATH}.data.data`);
+    this.data = r.bytesCopy("HatChatter.Msg.data.data");
   }
 
-  #id(r: Reader, name: string): number {
+  #id(r: Reader, path: string): number {
     const at = r.pos;
-    const v = r.integer(`${PATH}.${name}`);
-    if (typeof v !== "number") {
-      r.fail("limit", `${PATH}.${name}`, `${v} is beyond 2^53`, at);
-    }
+    const v = r.integer(path);
+    if (typeof v !== "number") r.fail("limit", path, `${v} is beyond 2^53`, at);
     return v;
   }
 
   #type(r: Reader): string {
     const at = r.pos;
-    const n = r.length(`${PATH}.data.type`);
+    const n = r.length("HatChatter.Msg.data.type");
     const start = r.pos;
     const bytes = r.bytes;
     const known = this.#typeBytes;
@@ -214,7 +214,7 @@ export class MsgDecoder {
       return this.#typeNames[i];
     }
     r.pos = at;
-    const name = r.string(`${PATH}.data.type`);
+    const name = r.string("HatChatter.Msg.data.type");
     if (n <= 256) {
       const slot = this.#typeNext;
       this.#typeBytes[slot] = bytes.slice(start, start + n);
