@@ -76,6 +76,18 @@ export class RawPeer implements AsyncDisposable {
     }
   }
 
+  /** Reads exactly `n` raw bytes (do not mix with `readBody`). */
+  async readExact(n: number): Promise<Uint8Array> {
+    const out = new Uint8Array(n);
+    let off = 0;
+    while (off < n) {
+      const got = await this.conn.read(out.subarray(off));
+      if (got === null) throw new Error(`EOF after ${off} of ${n} bytes`);
+      off += got;
+    }
+    return out;
+  }
+
   /** Reads the next whole frame body, or `null` at EOF. */
   async readBody(): Promise<Uint8Array | null> {
     while (this.#frames.length === 0) {
