@@ -34,41 +34,35 @@ export interface ConnectOptions extends ConnectionOptions {
   tls?: ConnectTlsOptions;
 }
 
+/** The socket being set up, so that an abort can close it. */
+interface Attempt {
+  conn?: Deno.Conn;
+}
+
 async function open(
   addr: Address,
   options: ConnectOptions,
+  cancel: AbortSignal,
+  attempt: Attempt,
 ): Promise<Deno.Conn> {
   const { hostname, port } = addr;
+  const tcp = await Deno.connect({ hostname, port, signal: cancel });
+  attempt.conn = tcp;
   const tls = options.tls;
-  if (tls === undefined) return await Deno.connect({ hostname, port });
-  if (tls.hostname === undefined || tls.hostname === hostname) {
-    const conn = await Deno.connectTls({
-      hostname,
-      port,
-      caCerts: tls.caCerts,
-    });
-    return await handshake(conn);
-  }
-  const tcp = await Deno.connect({ hostname, port });
+  if (tls === undefined) return tcp;
   try {
+    // startTls rather than connectTls: the name checked in the certificate
+    // may differ from the address connected to.
     const conn = await Deno.startTls(tcp, {
-      hostname: tls.hostname,
+      hostname: tls.hostname ?? hostname,
       caCerts: tls.caCerts,
     });
-    return await handshake(conn);
-  } catch (e) {
-    closeQuietly(tcp);
-    throw e;
-  }
-}
-
-/** Completes the handshake now, so a bad certificate fails `connect`. */
-async function handshake(conn: Deno.TlsConn): Promise<Deno.Conn> {
-  try {
+    attempt.conn = conn;
+    // Handshake now, so that a bad certificate fails connect().
     await conn.handshake();
     return conn;
   } catch (e) {
-    closeQuietly(conn);
+    closeQuietly(attempt.conn!);
     throw e;
   }
 }
@@ -79,6 +73,15 @@ function closeQuietly(conn: Deno.Conn): void {
   } catch {
     // Already closed.
   }
+}
+
+function fail(addr: Address, e: unknown): never {
+  throw new ConnectionError(
+    `Cannot connect to ${addr.hostname}:${addr.port}: ${
+      (e as Error)?.message ?? e
+    }`,
+    { cause: e },
+  );
 }
 
 /**
@@ -110,22 +113,33 @@ export async function connect(
   signal?.throwIfAborted();
   // Invalid options fail before any socket exists.
   resolveOptions(options);
-  let pending: Promise<Deno.Conn> = open(addr, options).catch((e) => {
-    throw new ConnectionError(
-      `Cannot connect to ${addr.hostname}:${addr.port}: ${e?.message ?? e}`,
-      { cause: e },
-    );
-  });
-  if (signal !== undefined) {
-    const { promise: aborted, reject } = Promise.withResolvers<never>();
-    const onAbort = () => reject(signal.reason);
+  const cancel = new AbortController();
+  const attempt: Attempt = {};
+  const opening = open(addr, options, cancel.signal, attempt);
+  let conn: Deno.Conn;
+  if (signal === undefined) {
+    conn = await opening.catch((e) => fail(addr, e));
+  } else {
+    const aborted = Promise.withResolvers<void>();
+    const onAbort = () => aborted.resolve();
     signal.addEventListener("abort", onAbort, { once: true });
-    const connecting = pending;
-    pending = Promise.race([connecting, aborted]).finally(() =>
-      signal.removeEventListener("abort", onAbort)
-    );
-    // A connection that completes after the abort is closed at once.
-    pending.catch(() => connecting.then(closeQuietly, () => {}));
+    try {
+      const won = await Promise.race([opening, aborted.promise]);
+      if (won === undefined) {
+        // Aborted: stop the attempt and wait for it, so nothing of it
+        // outlives this call.
+        cancel.abort();
+        if (attempt.conn !== undefined) closeQuietly(attempt.conn);
+        await opening.then(closeQuietly, () => {});
+        throw signal.reason;
+      }
+      conn = won;
+    } catch (e) {
+      if (signal.aborted) throw signal.reason;
+      fail(addr, e);
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
   }
-  return new Connection(await pending, options);
+  return new Connection(conn, options);
 }
