@@ -13,7 +13,7 @@
  *
  * @example Request and reply
  * ```ts
- * import { connect, listen } from "./mod.ts";
+ * import { connect, listen } from "@hat/eventer/chatter";
  * import assert from "node:assert/strict";
  *
  * await using server = await listen(async (conn) => {
