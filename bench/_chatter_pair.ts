@@ -12,7 +12,6 @@ export async function connectedPair(
     listener.accept(),
   ]);
   listener.close();
-  a.unref();
-  b.unref();
+
   return [new Connection(a, options), new Connection(b, options), a, b];
 }

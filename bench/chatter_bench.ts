@@ -37,14 +37,16 @@ Deno.bench({
 });
 
 // The same bytes through bare sockets: the floor the transport sits on.
-const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-const [rawA, rawB] = await Promise.all([
-  Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port }),
-  listener.accept(),
-]);
-listener.close();
-rawA.unref();
-rawB.unref();
+async function rawPair(): Promise<[Deno.Conn, Deno.Conn]> {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const pair = await Promise.all([
+    Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port }),
+    listener.accept(),
+  ]);
+  listener.close();
+  return pair;
+}
+const [rawA, rawB] = await rawPair();
 const batchBytes = (() => {
   const w = new Writer();
   for (let i = 0; i < BATCH; i++) {
@@ -94,18 +96,20 @@ Deno.bench({
   },
 });
 const pingBuf = new Uint8Array(1);
+const [pingA, pingB] = await rawPair();
 (async () => {
+  const buf = new Uint8Array(1);
   for (;;) {
-    if ((await rawB.read(pingBuf)) === null) return;
-    await rawB.write(pingBuf);
+    if ((await pingB.read(buf)) === null) return;
+    await pingB.write(buf);
   }
 })().catch(() => {});
 Deno.bench({
   name: "bare TCP: 1 byte ping-pong",
   group: "round trip",
   async fn() {
-    await rawA.write(pingBuf);
-    await rawA.read(pingBuf);
+    await pingA.write(pingBuf);
+    await pingA.read(pingBuf);
   },
 });
 
