@@ -19,6 +19,7 @@ const schema = await Deno.readTextFile(
 );
 const repo = new Repository(schema);
 const wasm = new WasmDecoder(repo);
+const interpreter = new WasmDecoder(repo, { specialize: false });
 const TYPE = "HatEventer.MsgEventsNotify";
 
 function makeEvents(n: number): SbsValue {
@@ -58,6 +59,9 @@ Deno.bench("TS decode", { group, baseline: true }, () => {
 });
 Deno.bench("Wasm validate only", { group }, () => {
   wasm.validate(TYPE, sbs);
+});
+Deno.bench("Wasm validate only, interpreter", { group }, () => {
+  interpreter.validate(TYPE, sbs);
 });
 Deno.bench("Wasm lazy, read each event's type", { group }, () => {
   const events = wasm.decodeLazy(TYPE, sbs) as LazyArray;

@@ -37,6 +37,8 @@ interface NodeBase {
   slots: number;
   /** The tape reader, once compiled (see tape.ts). */
   fn: unknown;
+  /** Steps over a value on the tape, once known (see _tape_walk.ts). */
+  steps: number[] | null | undefined;
 }
 
 /** A node of a compiled type, as the tape readers see it. */
@@ -66,6 +68,7 @@ function node(kind: TapeNode["kind"], index: number): TapeNode {
     index,
     slots: -1,
     fn: undefined,
+    steps: undefined,
     item: undefined,
     unit: 0,
     names: undefined,

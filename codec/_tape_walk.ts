@@ -28,6 +28,58 @@ export function skipTape(node: TapeNode, tape: Int32Array, t: number): number {
   }
 }
 
+/**
+ * How to move over a value of `node` on the tape, as steps: n >= 0 adds n
+ * slots, -1 goes to tape[t + 1] (the end an Array or Choice records).
+ * Undefined for a Record that contains itself without an Array or Choice
+ * between (no value has it; skipTape serves it). Kept on the node.
+ */
+export function skipSteps(node: TapeNode): number[] | undefined {
+  if (node.steps !== undefined) return node.steps ?? undefined;
+  const steps: number[] = [];
+  const add = (n: TapeNode, seen: Set<TapeNode>): boolean => {
+    if (n.slots >= 0) {
+      if (n.slots > 0) {
+        if (steps.length > 0 && steps[steps.length - 1] >= 0) {
+          steps[steps.length - 1] += n.slots;
+        } else steps.push(n.slots);
+      }
+      return true;
+    }
+    switch (n.kind) {
+      case "array":
+      case "choice":
+        steps.push(-1);
+        return true;
+      case "enter":
+        return add(n.type, seen);
+      case "record":
+        if (seen.has(n)) return false;
+        seen.add(n);
+        for (const f of n.types) if (!add(f, seen)) return false;
+        seen.delete(n);
+        return true;
+      default:
+        throw new Error(`no fixed slots for ${n.kind}`);
+    }
+  };
+  const ok = add(node, new Set());
+  node.steps = ok ? steps : null;
+  return ok ? steps : undefined;
+}
+
+/** The tape slot after the value of `node` at slot `t`, by its steps. */
+export function skipFast(node: TapeNode, tape: Int32Array, t: number): number {
+  if (node.slots >= 0) return t + node.slots;
+  const steps = node.steps ?? skipSteps(node);
+  if (steps === undefined) return skipTape(node, tape, t);
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i];
+    t = s >= 0 ? t + s : tape[t + 1];
+  }
+  return t;
+}
+
 /** The byte after the Integer (or length, count, index) at `p`. */
 export function skipInteger(bytes: Uint8Array, p: number): number {
   while ((bytes[p++] & 0x80) === 0);

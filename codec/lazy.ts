@@ -11,7 +11,7 @@
  */
 
 import type { TapeFields, TapeNode } from "./_program.ts";
-import { byteEnd, fastEnd, skipInteger, skipTape } from "./_tape_walk.ts";
+import { byteEnd, fastEnd, skipFast, skipInteger } from "./_tape_walk.ts";
 import { type TapeCursor, tapeDecoder } from "./tape.ts";
 import type { SbsValue } from "./value.ts";
 
@@ -164,17 +164,12 @@ export class LazyRecord {
     return this.#node.names;
   }
 
+  // Slots of the entries up to i, found as far as needed.
   #slot(i: number): number {
-    let slots = this.#slots;
-    if (slots === undefined) {
-      const types = this.#node.types;
-      slots = new Array<number>(types.length);
-      let t = this.#t;
-      for (let k = 0; k < types.length; k++) {
-        slots[k] = t;
-        t = skipTape(types[k], this.#src.tape, t);
-      }
-      this.#slots = slots;
+    const slots = this.#slots ??= [this.#t];
+    const types = this.#node.types;
+    for (let k = slots.length - 1; k < i; k++) {
+      slots.push(skipFast(types[k], this.#src.tape, slots[k]));
     }
     return slots[i];
   }
@@ -339,7 +334,7 @@ export class LazyArray {
       let t = first;
       for (let k = 0; k < n; k++) {
         slots[k] = t;
-        t = skipTape(item, tape, t);
+        t = skipFast(item, tape, t);
       }
       this.#slots = slots;
     }

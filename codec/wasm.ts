@@ -10,11 +10,18 @@
  * dropped and the next call starts a fresh one (compiling the module is
  * done once; instantiating it again takes microseconds).
  *
+ * Each type also gets a scanner of its own: codec/_wasm_scanner.ts writes
+ * its program out as WebAssembly code (no dispatch per node), compiled here
+ * once per type and instantiated on the main module's memory. The
+ * interpreter of wasm/assembly/scan.ts serves types whose scanner would be
+ * too large, and everything when `specialize` is off.
+ *
  * @module
  */
 
 import { SBS_WASM_BASE64 } from "../wasm/sbs_wasm.ts";
 import type { Program } from "./_program.ts";
+import { emitScanner } from "./_wasm_scanner.ts";
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -36,6 +43,7 @@ interface Exports {
     cap: number,
     maxBody: number,
   ): number;
+  utf8Check(start: number, end: number): number;
   errOffset: WebAssembly.Global;
   framesEnd: WebAssembly.Global;
   framesErr: WebAssembly.Global;
@@ -59,7 +67,32 @@ export type ScanError =
   | (typeof SCAN_ERRORS)[keyof typeof SCAN_ERRORS]
   | "memory";
 
+/** A scanner specialized to one type (see codec/_wasm_scanner.ts). */
+interface Scanner {
+  scan(
+    input: number,
+    len: number,
+    tapeAt: number,
+    depthLimit: number,
+    emptyLimit: number,
+    trailing: number,
+  ): number;
+  errOffset: WebAssembly.Global;
+}
+
 let compiled: WebAssembly.Module | undefined;
+const scannerModules = new WeakMap<Program, WebAssembly.Module | null>();
+
+// The compiled scanner of a type, or null when the interpreter serves it.
+function scannerModule(program: Program): WebAssembly.Module | null {
+  let m = scannerModules.get(program);
+  if (m === undefined) {
+    const bytes = emitScanner(program.code, program.root.index);
+    m = bytes === undefined ? null : new WebAssembly.Module(bytes);
+    scannerModules.set(program, m);
+  }
+  return m;
+}
 
 function wasmModule(): WebAssembly.Module {
   if (compiled === undefined) {
@@ -88,6 +121,13 @@ export interface SbsWasmOptions {
    * @default 16 MiB
    */
   retainBytes?: number;
+  /**
+   * Scan with code specialized to each type (written and compiled once per
+   * type) rather than the interpreter of the main module.
+   *
+   * @default true
+   */
+  specialize?: boolean;
 }
 
 /** Limits of one scan, as the TypeScript decoder applies them. */
@@ -108,6 +148,8 @@ export interface ScanLimits {
  */
 export class SbsWasm {
   #retain: number;
+  #specialize: boolean;
+  #scanners = new Map<Program, Scanner | null>();
   #exports: Exports | undefined;
   #buffer: ArrayBuffer | undefined;
   #u8 = new Uint8Array(0);
@@ -134,6 +176,7 @@ export class SbsWasm {
       );
     }
     this.#retain = retain;
+    this.#specialize = options.specialize ?? true;
   }
 
   /** Bytes of Wasm memory held now (0 before first use). */
@@ -153,6 +196,7 @@ export class SbsWasm {
       ex = instance.exports as unknown as Exports;
       this.#exports = ex;
       this.#programs.clear();
+      this.#scanners.clear();
       this.#progEnd = align8(ex.heapBase());
       this.#views(ex);
     }
@@ -187,6 +231,29 @@ export class SbsWasm {
   }
 
   /**
+   * Whether the program is scanned by code written for its type (false
+   * when `specialize` is off or that code would be too large).
+   *
+   * @param program The compiled type.
+   * @returns True for a specialized scanner, false for the interpreter.
+   */
+  specialized(program: Program): boolean {
+    return this.#scanner(this.#instance(), program) !== null;
+  }
+
+  #scanner(ex: Exports, program: Program): Scanner | null {
+    let s = this.#scanners.get(program);
+    if (s === undefined) {
+      const m = this.#specialize ? scannerModule(program) : null;
+      s = m === null ? null : new WebAssembly.Instance(m, {
+        a: { memory: ex.memory, utf8: ex.utf8Check },
+      }).exports as unknown as Scanner;
+      this.#scanners.set(program, s);
+    }
+    return s;
+  }
+
+  /**
    * Validates `bytes` as a value of the program's type and leaves its tape.
    *
    * @param program The compiled type.
@@ -201,7 +268,8 @@ export class SbsWasm {
     limits: ScanLimits,
   ): number | ScanError {
     const ex = this.#instance();
-    const progAt = this.#program(ex, program);
+    const scanner = this.#scanner(ex, program);
+    const progAt = scanner === null ? this.#program(ex, program) : 0;
     const input = this.#progEnd;
     const tapeAt = align8(input + bytes.length);
     // The tape takes at most 3 slots per input byte (see scan.ts). Memory
@@ -218,16 +286,26 @@ export class SbsWasm {
     this.#u8.set(bytes, input);
     let n: number;
     try {
-      n = ex.scan(
-        progAt,
-        program.root.index,
-        input,
-        bytes.length,
-        tapeAt,
-        limits.depth,
-        limits.empty,
-        limits.trailing ? 1 : 0,
-      );
+      const trailing = limits.trailing ? 1 : 0;
+      n = scanner !== null
+        ? scanner.scan(
+          input,
+          bytes.length,
+          tapeAt,
+          limits.depth,
+          limits.empty,
+          trailing,
+        )
+        : ex.scan(
+          progAt,
+          program.root.index,
+          input,
+          bytes.length,
+          tapeAt,
+          limits.depth,
+          limits.empty,
+          trailing,
+        );
     } catch (e) {
       // A Wasm stack overflow (RangeError) on deeply nested input: the
       // instance is still usable; callers fall back to the TypeScript
@@ -239,7 +317,7 @@ export class SbsWasm {
     this.tapeBase = tapeAt >> 2;
     this.tapeLength = n < 0 ? 0 : n;
     if (n < 0) {
-      this.errorOffset = ex.errOffset.value as number;
+      this.errorOffset = (scanner ?? ex).errOffset.value as number;
       return SCAN_ERRORS[n as keyof typeof SCAN_ERRORS] ?? "memory";
     }
     return n;

@@ -3,6 +3,8 @@
 
 export { errKind, errOffset, scan } from "./scan";
 export { frames, framesEnd, framesErr } from "./frames";
+// For the scanners that codec/_wasm_scanner.ts writes per type.
+export { utf8Check } from "./utf8";
 
 /** First byte of linear memory that the module does not use itself. */
 export function heapBase(): usize {

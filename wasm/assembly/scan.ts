@@ -220,7 +220,10 @@ function string(p: usize): usize {
       high |= w;
       h = (h ^ w) * 0x100000001b3;
     }
-    hash = h ^ (h >>> 29);
+    // Multiplied so that every byte reaches the high half, which keys the
+    // cache (the bytes that tell "device1" from "device2" did not reach
+    // the low bits of the xor-fold that this replaced).
+    hash = (h ^ (h >>> 29)) * 0x9e3779b97f4a7c15;
     if ((high & 0x8080808080808080) != 0) {
       if (utf8Check(start, p) == UTF8_INVALID) return fail(ERR_UTF8, start);
       len = ~len;
@@ -234,7 +237,7 @@ function string(p: usize): usize {
   }
   store<i32>(tp, <i32>(start - base));
   store<i32>(tp, len, 4);
-  store<u32>(tp, <u32>(hash ^ (hash >>> 32)), 8);
+  store<u32>(tp, <u32>(hash >>> 32), 8);
   tp += 12;
   return p;
 }
