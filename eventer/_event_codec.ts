@@ -1,0 +1,412 @@
+// Direct SBS encoding and decoding of HatEventer.Event and
+// HatEventer.RegisterEvent (and arrays of them): the hot path of the eventer
+// protocol. The reference path is Repository(EVENTER_SBS) with the event
+// model's ...ToSbs/...FromSbs conversions; tests hold this file to it byte
+// for byte. Values are checked as the reference checks them.
+//
+// A RegisterEvent decoded with `keepRaw` remembers its encoded bytes (keyed
+// by its `type` array), so an Event built from it (`{ id, timestamp,
+// ...registerEvent }`) is encoded by splicing the encoded id and timestamp
+// around those bytes instead of encoding type, source timestamp and payload
+// again: Event = id, type, timestamp, sourceTimestamp, payload, and
+// RegisterEvent = type, sourceTimestamp, payload.
+
+import { Reader, SbsEncodeError, Writer } from "../codec/mod.ts";
+import {
+  type Event,
+  type EventId,
+  type EventPayload,
+  EventPayloadError,
+  EventSbsError,
+  type EventType,
+  type JsonValue,
+  type RegisterEvent,
+  type Timestamp,
+  validateTimestamp,
+} from "../event/mod.ts";
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Encoded bytes of a received RegisterEvent, with the objects they encode. */
+interface RawRegisterEvent {
+  readonly bytes: Uint8Array;
+  readonly start: number;
+  /** End of the encoded type (start of the source timestamp). */
+  readonly split: number;
+  readonly end: number;
+  readonly sourceTimestamp: Timestamp | null;
+  readonly payload: EventPayload | null;
+}
+
+const rawRegisterEvents = new WeakMap<EventType, RawRegisterEvent>();
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  if (v instanceof Uint8Array) return "bytes";
+  return typeof v;
+}
+
+function encodeFail(path: string, problem: string): never {
+  throw new SbsEncodeError(path, problem);
+}
+
+// --- writing ---------------------------------------------------------------
+
+function writeInteger(w: Writer, v: unknown, path: string): void {
+  if (typeof v === "number") {
+    if (!Number.isSafeInteger(v)) {
+      encodeFail(path, `expected Integer, got number ${v}`);
+    }
+  } else if (typeof v !== "bigint") {
+    encodeFail(path, `expected Integer, got ${describe(v)}`);
+  }
+  w.integer(v);
+}
+
+function writeEventId(w: Writer, id: EventId, path: string): void {
+  if (typeof id !== "object" || id === null) {
+    encodeFail(path, `expected Record, got ${describe(id)}`);
+  }
+  writeInteger(w, id.server, `${path}.server`);
+  writeInteger(w, id.session, `${path}.session`);
+  writeInteger(w, id.instance, `${path}.instance`);
+}
+
+/** Writes a HatEventer.Timestamp, checked as `validateTimestamp` checks it. */
+export function writeTimestamp(w: Writer, t: Timestamp): void {
+  const s = t?.s;
+  const us = t?.us;
+  if (
+    typeof us !== "number" || !(us >= 0 && us <= 999_999) ||
+    !Number.isInteger(us) ||
+    !(typeof s === "number"
+      ? Number.isSafeInteger(s)
+      : typeof s === "bigint" && s >= INT64_MIN && s <= INT64_MAX)
+  ) {
+    validateTimestamp(t); // throws the model's error for this value
+    throw new TypeError(`Invalid timestamp: ${String(t)}`);
+  }
+  w.integer(s);
+  w.uint(us);
+}
+
+function writeOptTimestamp(w: Writer, t: Timestamp | null | undefined): void {
+  if (t == null) {
+    w.byte(0x80);
+  } else {
+    w.byte(0x81);
+    writeTimestamp(w, t);
+  }
+}
+
+/** Writes a HatEventer.EventType (also used for query types). */
+export function writeEventType(
+  w: Writer,
+  type: EventType,
+  path: string,
+): void {
+  if (!Array.isArray(type)) {
+    encodeFail(path, `expected Array, got ${describe(type)}`);
+  }
+  const n = type.length;
+  w.uint(n);
+  for (let i = 0; i < n; i++) {
+    const seg = type[i];
+    if (typeof seg !== "string") {
+      encodeFail(`${path}.${i}`, `expected String, got ${describe(seg)}`);
+    }
+    if (!w.string(seg)) {
+      encodeFail(`${path}.${i}`, "String holds a lone surrogate");
+    }
+  }
+}
+
+function writePayload(w: Writer, p: EventPayload, path: string): void {
+  if (p.kind === "binary") {
+    w.byte(0x80);
+    if (typeof p.type !== "string") {
+      encodeFail(`${path}.type`, `expected String, got ${describe(p.type)}`);
+    }
+    if (!w.string(p.type)) {
+      encodeFail(`${path}.type`, "String holds a lone surrogate");
+    }
+    if (!(p.data instanceof Uint8Array)) {
+      encodeFail(`${path}.data`, `expected Bytes, got ${describe(p.data)}`);
+    }
+    w.bytes(p.data);
+    return;
+  }
+  if (p.kind !== "json") {
+    throw new TypeError(
+      `Invalid event payload: kind must be "binary" or "json", got ${
+        JSON.stringify((p as { kind?: unknown }).kind) ?? "nothing"
+      }`,
+    );
+  }
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(p.data);
+  } catch (err) {
+    throw new EventPayloadError(
+      "HatEventer.EventPayload",
+      path,
+      `cannot write the JSON payload: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  if (text === undefined) {
+    throw new EventPayloadError(
+      "HatEventer.EventPayload",
+      path,
+      `cannot write ${typeof p.data} as a JSON payload`,
+    );
+  }
+  w.byte(0x81);
+  if (!w.string(text)) {
+    encodeFail(path, "JSON text holds a lone surrogate");
+  }
+}
+
+function writeOptPayload(
+  w: Writer,
+  p: EventPayload | null | undefined,
+  path: string,
+): void {
+  if (p == null) {
+    w.byte(0x80);
+  } else {
+    w.byte(0x81);
+    writePayload(w, p, path);
+  }
+}
+
+function writeRange(w: Writer, bytes: Uint8Array, from: number, to: number) {
+  const n = to - from;
+  w.ensure(n);
+  const buf = w.buf;
+  let pos = w.pos;
+  if (n < 48) {
+    for (let i = from; i < to; i++) buf[pos++] = bytes[i];
+  } else {
+    buf.set(bytes.subarray(from, to), pos);
+    pos += n;
+  }
+  w.pos = pos;
+}
+
+/** Writes a HatEventer.RegisterEvent. */
+export function writeRegisterEvent(w: Writer, e: RegisterEvent): void {
+  if (typeof e !== "object" || e === null) {
+    encodeFail(
+      "HatEventer.RegisterEvent",
+      `expected Record, got ${describe(e)}`,
+    );
+  }
+  writeEventType(w, e.type, "HatEventer.RegisterEvent.type");
+  writeOptTimestamp(w, e.sourceTimestamp);
+  writeOptPayload(w, e.payload, "HatEventer.RegisterEvent.payload.value");
+}
+
+/**
+ * Writes a HatEventer.Event; one built from a RegisterEvent decoded with
+ * `keepRaw` (same `type`, `sourceTimestamp` and `payload` objects) reuses
+ * that event's bytes.
+ */
+export function writeEvent(w: Writer, e: Event): void {
+  if (typeof e !== "object" || e === null) {
+    encodeFail("HatEventer.Event", `expected Record, got ${describe(e)}`);
+  }
+  const raw = rawRegisterEvents.get(e.type);
+  writeEventId(w, e.id, "HatEventer.Event.id");
+  if (
+    raw !== undefined && raw.sourceTimestamp === e.sourceTimestamp &&
+    raw.payload === e.payload
+  ) {
+    writeRange(w, raw.bytes, raw.start, raw.split);
+    writeTimestamp(w, e.timestamp);
+    writeRange(w, raw.bytes, raw.split, raw.end);
+    return;
+  }
+  writeEventType(w, e.type, "HatEventer.Event.type");
+  writeTimestamp(w, e.timestamp);
+  writeOptTimestamp(w, e.sourceTimestamp);
+  writeOptPayload(w, e.payload, "HatEventer.Event.payload.value");
+}
+
+/** Writes a HatEventer Array(Event). */
+export function writeEvents(w: Writer, events: readonly Event[]): void {
+  if (!Array.isArray(events)) {
+    encodeFail("HatEventer.Events", `expected Array, got ${describe(events)}`);
+  }
+  const n = events.length;
+  w.uint(n);
+  for (let i = 0; i < n; i++) writeEvent(w, events[i]);
+}
+
+/** Writes a HatEventer Array(RegisterEvent). */
+export function writeRegisterEvents(
+  w: Writer,
+  events: readonly RegisterEvent[],
+): void {
+  if (!Array.isArray(events)) {
+    encodeFail(
+      "HatEventer.MsgRegisterReq",
+      `expected Array, got ${describe(events)}`,
+    );
+  }
+  const n = events.length;
+  w.uint(n);
+  for (let i = 0; i < n; i++) writeRegisterEvent(w, events[i]);
+}
+
+// --- reading ---------------------------------------------------------------
+
+function readSafeInt(r: Reader, t: string, path: string): number {
+  const v = r.integer(path);
+  if (typeof v !== "number") {
+    throw new EventSbsError(
+      t,
+      path,
+      `integer ${v} is outside the safe integer range`,
+    );
+  }
+  return v;
+}
+
+function readEventId(r: Reader): EventId {
+  const t = "HatEventer.Event";
+  return {
+    server: readSafeInt(r, t, "id.server"),
+    session: readSafeInt(r, t, "id.session"),
+    instance: readSafeInt(r, t, "id.instance"),
+  };
+}
+
+/** Reads a HatEventer.Timestamp (seconds within signed 64 bits). */
+export function readTimestamp(r: Reader, t: string, path: string): Timestamp {
+  const s = r.integer(path);
+  if (typeof s === "bigint" && (s < INT64_MIN || s > INT64_MAX)) {
+    throw new EventSbsError(
+      t,
+      `${path}.s`,
+      `integer ${s} is outside signed 64 bits`,
+    );
+  }
+  const us = r.integer(path);
+  if (typeof us !== "number" || us < 0 || us > 999_999) {
+    throw new EventSbsError(
+      t,
+      `${path}.us`,
+      `expected an integer in 0..999999, got ${us}`,
+    );
+  }
+  return { s, us };
+}
+
+function readOptTimestamp(r: Reader, t: string, path: string) {
+  const at = r.pos;
+  const c = r.integer(path);
+  if (c === 0) return null;
+  if (c === 1) return readTimestamp(r, t, `${path}.value`);
+  return r.fail("choice", path, `invalid Optional index ${c}`, at);
+}
+
+/** Reads a HatEventer.EventType. */
+export function readEventType(r: Reader, path: string): string[] {
+  const n = r.length(path, 1);
+  const type: string[] = new Array(n);
+  for (let i = 0; i < n; i++) type[i] = r.string(path);
+  return type;
+}
+
+function readPayload(r: Reader, t: string, path: string): EventPayload {
+  const at = r.pos;
+  const c = r.integer(path);
+  if (c === 0) {
+    const type = r.string(path);
+    const data = r.bytesCopy(path);
+    return { kind: "binary", type, data };
+  }
+  if (c === 1) {
+    const text = r.string(path);
+    let data: JsonValue;
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      throw new EventPayloadError(
+        t,
+        `${path}.json`,
+        `invalid JSON text: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    return { kind: "json", data };
+  }
+  return r.fail("choice", path, `invalid EventPayload index ${c}`, at);
+}
+
+function readOptPayload(r: Reader, t: string, path: string) {
+  const at = r.pos;
+  const c = r.integer(path);
+  if (c === 0) return null;
+  if (c === 1) return readPayload(r, t, `${path}.value`);
+  return r.fail("choice", path, `invalid Optional index ${c}`, at);
+}
+
+/** Reads a HatEventer.Event. */
+export function readEvent(r: Reader): Event {
+  const t = "HatEventer.Event";
+  const id = readEventId(r);
+  const type = readEventType(r, "HatEventer.Event.type");
+  const timestamp = readTimestamp(r, t, "timestamp");
+  const sourceTimestamp = readOptTimestamp(r, t, "sourceTimestamp");
+  const payload = readOptPayload(r, t, "payload");
+  return { id, type, timestamp, sourceTimestamp, payload };
+}
+
+/**
+ * Reads a HatEventer.RegisterEvent; with `keepRaw` its bytes (a view of
+ * `r.bytes`, which must then never change) are remembered for
+ * {@linkcode writeEvent}.
+ */
+export function readRegisterEvent(r: Reader, keepRaw: boolean): RegisterEvent {
+  const t = "HatEventer.RegisterEvent";
+  const start = r.pos;
+  const type = readEventType(r, "HatEventer.RegisterEvent.type");
+  const split = r.pos;
+  const sourceTimestamp = readOptTimestamp(r, t, "sourceTimestamp");
+  const payload = readOptPayload(r, t, "payload");
+  if (keepRaw) {
+    rawRegisterEvents.set(type, {
+      bytes: r.bytes,
+      start,
+      split,
+      end: r.pos,
+      sourceTimestamp,
+      payload,
+    });
+  }
+  return { type, sourceTimestamp, payload };
+}
+
+/** Reads a HatEventer Array(Event). */
+export function readEvents(r: Reader, path: string): Event[] {
+  const n = r.length(path, 8);
+  const events: Event[] = new Array(n);
+  for (let i = 0; i < n; i++) events[i] = readEvent(r);
+  return events;
+}
+
+/** Reads a HatEventer Array(RegisterEvent). */
+export function readRegisterEvents(
+  r: Reader,
+  path: string,
+  keepRaw: boolean,
+): RegisterEvent[] {
+  const n = r.length(path, 3);
+  const events: RegisterEvent[] = new Array(n);
+  for (let i = 0; i < n; i++) events[i] = readRegisterEvent(r, keepRaw);
+  return events;
+}
