@@ -330,7 +330,10 @@ export class Client implements AsyncDisposable {
     this.#onEvents = options.onEvents;
     this.#onError = options.onError ?? ((e) => reportError("client", e));
     this.#queue = this.#onEvents ? null : new BatchQueue(queueSize);
-    this.#closed = this.#receiveLoop();
+    // A callback still running does not hold up the closing: the watch is
+    // on the connection, not on the receive loop.
+    this.#closed = conn.closed.then(() => this.#shutdown());
+    this.#receiveLoop();
   }
 
   /** The server's status, as last announced. */
@@ -491,15 +494,18 @@ export class Client implements AsyncDisposable {
       if (err instanceof ProtocolError || !(err instanceof ConnectionError)) {
         safeReport(this.#onError, err);
       }
-    } finally {
-      this.#open = false;
-      await this.#conn.close();
-      const error = new ConnectionError("The connection is closed");
-      for (const pending of this.#pending.values()) pending.reject(error);
-      this.#pending.clear();
-      this.#early.clear();
-      this.#queue?.close();
     }
+    this.#open = false;
+    await this.#conn.close();
+  }
+
+  #shutdown(): void {
+    this.#open = false;
+    const error = new ConnectionError("The connection is closed");
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+    this.#early.clear();
+    this.#queue?.close();
   }
 
   #process(msg: Msg): Promise<void> | undefined {

@@ -11,7 +11,7 @@
 // again: Event = id, type, timestamp, sourceTimestamp, payload, and
 // RegisterEvent = type, sourceTimestamp, payload.
 
-import { Reader, SbsEncodeError, Writer } from "../codec/mod.ts";
+import { Reader, Writer } from "../codec/mod.ts";
 import {
   type Event,
   type EventId,
@@ -48,8 +48,10 @@ function describe(v: unknown): string {
   return typeof v;
 }
 
+// Bad values from the application are TypeErrors, as in the event model's
+// conversions.
 function encodeFail(path: string, problem: string): never {
-  throw new SbsEncodeError(path, problem);
+  throw new TypeError(`Invalid ${path}: ${problem}`);
 }
 
 // --- writing ---------------------------------------------------------------
