@@ -5,7 +5,7 @@
  *
  * @example Connect, register, query
  * ```ts
- * import { connect, listen } from "./mod.ts";
+ * import { connect, listen } from "@hat/eventer";
  * import assert from "node:assert/strict";
  *
  * await using server = await listen({ hostname: "127.0.0.1", port: 0 }, {
@@ -37,7 +37,8 @@ import {
   connect as chatterConnect,
   type Connection,
   ConnectionError,
-  type ConnectOptions as ChatterConnectOptions,
+  type ConnectionOptions,
+  type ConnectTlsOptions,
   type Conversation,
   type Msg,
   ProtocolError,
@@ -80,6 +81,12 @@ import {
 } from "./eventer/_messages.ts";
 
 export { EventerInitError };
+export { ConnectionError, ProtocolError } from "./chatter/mod.ts";
+export type {
+  Address,
+  ConnectionOptions,
+  ConnectTlsOptions,
+} from "./chatter/mod.ts";
 
 /**
  * Called with each status the server announces (Python `StatusCb`). The
@@ -103,8 +110,18 @@ export type EventsCallback = (
   events: Event[],
 ) => void | Promise<void>;
 
-/** Options of {@linkcode connect}; the chatter options apply too. */
-export interface ClientOptions extends ChatterConnectOptions {
+/** Options of {@linkcode connect}; the chatter connection options apply too. */
+export interface ClientOptions extends ConnectionOptions {
+  /**
+   * Aborts connecting (not the connection once made).
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
+  /**
+   * Connect over TLS with these settings; plain TCP when absent.
+   * @default {undefined}
+   */
+  tls?: ConnectTlsOptions;
   /**
    * Token that identifies the client to the server, if any.
    * @default {null}
@@ -189,7 +206,7 @@ function sameConv(a: Conversation, b: Conversation): boolean {
  *
  * @example Init refused
  * ```ts
- * import { connect, EventerInitError, listen } from "./mod.ts";
+ * import { connect, EventerInitError, listen } from "@hat/eventer";
  * import assert from "node:assert/strict";
  *
  * await using server = await listen({ hostname: "127.0.0.1", port: 0 }, {
@@ -275,7 +292,7 @@ export async function connect(
  *
  * @example Receive notified events with an async iterator
  * ```ts
- * import { connect, listen } from "./mod.ts";
+ * import { connect, listen } from "@hat/eventer";
  * import assert from "node:assert/strict";
  *
  * await using server = await listen({ hostname: "127.0.0.1", port: 0 });
@@ -352,6 +369,35 @@ export class Client implements AsyncDisposable {
   }
 
   /**
+   * Registers events (`MsgRegisterReq` with `last: false`) and waits for
+   * the server's answer.
+   *
+   * @param events The events to register.
+   * @param options `{ withResponse: true }`.
+   * @returns The registered events, or `null` when the server reports a
+   * failure.
+   * @throws {ConnectionError} When the connection is or gets closed.
+   * @throws {TypeError} When an event is not valid.
+   */
+  register(
+    events: readonly RegisterEvent[],
+    options: RegisterOptions & { withResponse: true },
+  ): Promise<Event[] | null>;
+  /**
+   * Registers events (`MsgRegisterReq` with `last: true`); the server sends
+   * no answer.
+   *
+   * @param events The events to register.
+   * @param options Nothing, or `{ withResponse: false }`.
+   * @returns When the request is sent.
+   * @throws {ConnectionError} When the connection is closed.
+   * @throws {TypeError} When an event is not valid.
+   */
+  register(
+    events: readonly RegisterEvent[],
+    options?: RegisterOptions & { withResponse?: false },
+  ): Promise<void>;
+  /**
    * Registers events (`MsgRegisterReq`). Without `withResponse`, resolves
    * once the request is sent; with it, resolves to the registered events,
    * or `null` when the server reports a failure.
@@ -362,14 +408,6 @@ export class Client implements AsyncDisposable {
    * @throws {ConnectionError} When the connection is or gets closed.
    * @throws {TypeError} When an event is not valid.
    */
-  register(
-    events: readonly RegisterEvent[],
-    options: RegisterOptions & { withResponse: true },
-  ): Promise<Event[] | null>;
-  register(
-    events: readonly RegisterEvent[],
-    options?: RegisterOptions & { withResponse?: false },
-  ): Promise<void>;
   register(
     events: readonly RegisterEvent[],
     options?: RegisterOptions,

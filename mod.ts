@@ -17,3 +17,5 @@
 
 export * from "./codec/mod.ts";
 export * from "./event/mod.ts";
+export * from "./client.ts";
+export * from "./server.ts";

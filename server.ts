@@ -5,7 +5,7 @@
  *
  * @example A server that registers events and echoes them to subscribers
  * ```ts
- * import { connect, listen } from "./mod.ts";
+ * import { connect, listen } from "@hat/eventer";
  * import assert from "node:assert/strict";
  *
  * let session = 0;
@@ -41,8 +41,9 @@
 import {
   type Address,
   type Connection,
+  type ConnectionOptions,
   listen as chatterListen,
-  type ListenOptions as ChatterListenOptions,
+  type ListenTlsOptions,
   type Server as ChatterServer,
 } from "./chatter/mod.ts";
 import {
@@ -67,6 +68,7 @@ import type {
 import { encodeFanout } from "./eventer/_fanout.ts";
 
 export type { ConnectionId, ConnectionInfo };
+export type { ListenTlsOptions } from "./chatter/mod.ts";
 
 const STATUSES: readonly Status[] = [
   "standby",
@@ -101,8 +103,16 @@ export type QueryCallback = (
   params: QueryParams,
 ) => QueryResult | Promise<QueryResult>;
 
-/** Options of {@linkcode listen}; the chatter options apply too. */
-export interface ServerOptions extends Omit<ChatterListenOptions, "onError"> {
+/**
+ * Options of {@linkcode listen}; the chatter connection options apply to
+ * every connection.
+ */
+export interface ServerOptions extends ConnectionOptions {
+  /**
+   * Accept TLS with this certificate; plain TCP when absent.
+   * @default {undefined}
+   */
+  tls?: ListenTlsOptions;
   /**
    * Initial status.
    * @default {"standby"}
@@ -193,7 +203,7 @@ function checkStatus(status: unknown): Status {
  *
  * @example
  * ```ts
- * import { listen } from "./mod.ts";
+ * import { listen } from "@hat/eventer";
  * import assert from "node:assert/strict";
  *
  * await using server = await listen({ hostname: "127.0.0.1", port: 0 }, {
@@ -235,7 +245,7 @@ export async function listen(
  *
  * @example Notify with ack resolves once the client has taken the events
  * ```ts
- * import { connect, listen } from "./mod.ts";
+ * import { connect, listen } from "@hat/eventer";
  * import assert from "node:assert/strict";
  *
  * await using server = await listen({ hostname: "127.0.0.1", port: 0 });

@@ -11,7 +11,7 @@
 // again: Event = id, type, timestamp, sourceTimestamp, payload, and
 // RegisterEvent = type, sourceTimestamp, payload.
 
-import { Reader, Writer } from "../codec/mod.ts";
+import type { Reader, Writer } from "../codec/mod.ts";
 import {
   type Event,
   type EventId,

@@ -640,9 +640,8 @@ Deno.test("closing the client rejects its waiting calls", async () => {
 });
 
 Deno.test("a registering client gets its events notified before the response", async () => {
-  let server!: Awaited<ReturnType<typeof listen>>;
   const register = registerCallback();
-  server = await listen(LOOPBACK, {
+  const server = await listen(LOOPBACK, {
     onRegister: async (info, registerEvents) => {
       await Promise.resolve();
       const events = register(info, registerEvents);
@@ -677,9 +676,8 @@ Deno.test("a registering client gets its events notified before the response", a
 Deno.test("an ack is read while a register callback of the same connection waits for it", async () => {
   // The Python server deadlocks here: it reads nothing of a connection while
   // that connection's register callback runs.
-  let server!: Awaited<ReturnType<typeof listen>>;
   const register = registerCallback();
-  server = await listen(LOOPBACK, {
+  const server = await listen(LOOPBACK, {
     onRegister: async (info, registerEvents) => {
       const events = register(info, registerEvents);
       await server.notifyEvents(events, { withAck: true });
