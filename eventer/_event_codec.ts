@@ -76,7 +76,7 @@ function writeEventId(w: Writer, id: EventId, path: string): void {
   writeInteger(w, id.instance, `${path}.instance`);
 }
 
-/** Writes a HatEventer.Timestamp, checked as `validateTimestamp` checks it. */
+/** Writes a HatEventer.Timestamp, checked by `validateTimestamp`. */
 export function writeTimestamp(w: Writer, t: Timestamp): void {
   const s = t?.s;
   const us = t?.us;
@@ -87,8 +87,12 @@ export function writeTimestamp(w: Writer, t: Timestamp): void {
       ? Number.isSafeInteger(s)
       : typeof s === "bigint" && s >= INT64_MIN && s <= INT64_MAX)
   ) {
-    validateTimestamp(t); // throws the model's error for this value
-    throw new TypeError(`Invalid timestamp: ${String(t)}`);
+    // Not the common form: the model's check throws its error, or gives
+    // the canonical form (an unsafe integer number as a bigint).
+    const v = validateTimestamp(t);
+    w.integer(v.s);
+    w.uint(v.us);
+    return;
   }
   w.integer(s);
   w.uint(us);
