@@ -4,12 +4,15 @@
 // model's ...ToSbs/...FromSbs conversions; tests hold this file to it byte
 // for byte. Values are checked as the reference checks them.
 //
-// A RegisterEvent decoded with `keepRaw` remembers its encoded bytes (keyed
-// by its `type` array), so an Event built from it (`{ id, timestamp,
-// ...registerEvent }`) is encoded by splicing the encoded id and timestamp
-// around those bytes instead of encoding type, source timestamp and payload
-// again: Event = id, type, timestamp, sourceTimestamp, payload, and
-// RegisterEvent = type, sourceTimestamp, payload.
+// A MsgRegisterReq decoded with `keepRaw` is remembered (a few recent ones,
+// with where each event's bytes are), so the events built from its register
+// events (`{ id, timestamp, ...registerEvent }`, in the same order) are
+// encoded by splicing the encoded id and timestamp around the register
+// events' bytes instead of encoding type, source timestamp and payload again:
+// Event = id, type, timestamp, sourceTimestamp, payload, and RegisterEvent =
+// type, sourceTimestamp, payload. An event is spliced only when its type,
+// source timestamp and payload are the very objects decoded (the model's
+// values are readonly), so the bytes are those of its parts.
 
 import type { Reader, Writer } from "../codec/mod.ts";
 import {
@@ -28,18 +31,37 @@ import {
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-/** Encoded bytes of a received RegisterEvent, with the objects they encode. */
-interface RawRegisterEvent {
+/** A received MsgRegisterReq: its events and where their bytes are. */
+export interface RawRequest {
+  readonly events: readonly RegisterEvent[];
   readonly bytes: Uint8Array;
-  readonly start: number;
-  /** End of the encoded type (start of the source timestamp). */
-  readonly split: number;
-  readonly end: number;
-  readonly sourceTimestamp: Timestamp | null;
-  readonly payload: EventPayload | null;
+  /** Per event: start, end of its type; then the end of the last event. */
+  readonly offsets: Int32Array;
 }
 
-const rawRegisterEvents = new WeakMap<EventType, RawRegisterEvent>();
+// Recent requests; small ones only, so that at most 64 x 256 KiB is kept.
+const RING_SIZE = 64;
+const MAX_RAW_BYTES = 256 * 1024;
+const ring: (RawRequest | undefined)[] = new Array(RING_SIZE);
+let ringNext = 0;
+
+/**
+ * The remembered request whose first register event gave `events[0]` its
+ * parts, if any (events of one request are echoed together, in order).
+ */
+export function findRawRequest(
+  events: readonly Event[],
+): RawRequest | undefined {
+  const first = events[0];
+  if (typeof first !== "object" || first === null) return undefined;
+  const type = first.type;
+  for (let k = 1; k <= RING_SIZE; k++) {
+    const raw = ring[(ringNext - k + RING_SIZE) % RING_SIZE];
+    if (raw === undefined) return undefined;
+    if (raw.events.length > 0 && raw.events[0].type === type) return raw;
+  }
+  return undefined;
+}
 
 function describe(v: unknown): string {
   if (v === null) return "null";
@@ -216,23 +238,30 @@ export function writeRegisterEvent(w: Writer, e: RegisterEvent): void {
 }
 
 /**
- * Writes a HatEventer.Event; one built from a RegisterEvent decoded with
- * `keepRaw` (same `type`, `sourceTimestamp` and `payload` objects) reuses
- * that event's bytes.
+ * Writes a HatEventer.Event. When `raw.events[i]` is the register event it
+ * was built from (same type, source timestamp and payload objects), its
+ * bytes are reused.
  */
-export function writeEvent(w: Writer, e: Event): void {
+export function writeEvent(
+  w: Writer,
+  e: Event,
+  raw?: RawRequest,
+  i = 0,
+): void {
   if (typeof e !== "object" || e === null) {
     encodeFail("HatEventer.Event", `expected Record, got ${describe(e)}`);
   }
-  const raw = rawRegisterEvents.get(e.type);
   writeEventId(w, e.id, "HatEventer.Event.id");
+  const re = raw?.events[i];
   if (
-    raw !== undefined && raw.sourceTimestamp === e.sourceTimestamp &&
-    raw.payload === e.payload
+    re !== undefined && re.type === e.type &&
+    re.sourceTimestamp === e.sourceTimestamp && re.payload === e.payload
   ) {
-    writeRange(w, raw.bytes, raw.start, raw.split);
+    const offsets = raw!.offsets;
+    const split = offsets[2 * i + 1];
+    writeRange(w, raw!.bytes, offsets[2 * i], split);
     writeTimestamp(w, e.timestamp);
-    writeRange(w, raw.bytes, raw.split, raw.end);
+    writeRange(w, raw!.bytes, split, offsets[2 * i + 2]);
     return;
   }
   writeEventType(w, e.type, "HatEventer.Event.type");
@@ -248,7 +277,8 @@ export function writeEvents(w: Writer, events: readonly Event[]): void {
   }
   const n = events.length;
   w.uint(n);
-  for (let i = 0; i < n; i++) writeEvent(w, events[i]);
+  const raw = findRawRequest(events);
+  for (let i = 0; i < n; i++) writeEvent(w, events[i], raw, i);
 }
 
 /** Writes a HatEventer Array(RegisterEvent). */
@@ -332,7 +362,7 @@ function readPayload(r: Reader, t: string, path: string): EventPayload {
   const c = r.integer(path);
   if (c === 0) {
     const type = r.string(path);
-    const data = r.bytesCopy(path);
+    const data = r.bytesView(path);
     return { kind: "binary", type, data };
   }
   if (c === 1) {
@@ -372,28 +402,12 @@ export function readEvent(r: Reader): Event {
   return { id, type, timestamp, sourceTimestamp, payload };
 }
 
-/**
- * Reads a HatEventer.RegisterEvent; with `keepRaw` its bytes (a view of
- * `r.bytes`, which must then never change) are remembered for
- * {@linkcode writeEvent}.
- */
-export function readRegisterEvent(r: Reader, keepRaw: boolean): RegisterEvent {
+/** Reads a HatEventer.RegisterEvent. */
+export function readRegisterEvent(r: Reader): RegisterEvent {
   const t = "HatEventer.RegisterEvent";
-  const start = r.pos;
   const type = readEventType(r, "HatEventer.RegisterEvent.type");
-  const split = r.pos;
   const sourceTimestamp = readOptTimestamp(r, t, "sourceTimestamp");
   const payload = readOptPayload(r, t, "payload");
-  if (keepRaw) {
-    rawRegisterEvents.set(type, {
-      bytes: r.bytes,
-      start,
-      split,
-      end: r.pos,
-      sourceTimestamp,
-      payload,
-    });
-  }
   return { type, sourceTimestamp, payload };
 }
 
@@ -405,7 +419,10 @@ export function readEvents(r: Reader, path: string): Event[] {
   return events;
 }
 
-/** Reads a HatEventer Array(RegisterEvent). */
+/**
+ * Reads a HatEventer Array(RegisterEvent); with `keepRaw` the request is
+ * remembered for {@linkcode writeEvents} (so `r.bytes` must never change).
+ */
 export function readRegisterEvents(
   r: Reader,
   path: string,
@@ -413,6 +430,22 @@ export function readRegisterEvents(
 ): RegisterEvent[] {
   const n = r.length(path, 3);
   const events: RegisterEvent[] = new Array(n);
-  for (let i = 0; i < n; i++) events[i] = readRegisterEvent(r, keepRaw);
+  if (!keepRaw || r.end - r.pos > MAX_RAW_BYTES) {
+    for (let i = 0; i < n; i++) events[i] = readRegisterEvent(r);
+    return events;
+  }
+  const t = "HatEventer.RegisterEvent";
+  const offsets = new Int32Array(2 * n + 1);
+  for (let i = 0; i < n; i++) {
+    offsets[2 * i] = r.pos;
+    const type = readEventType(r, "HatEventer.RegisterEvent.type");
+    offsets[2 * i + 1] = r.pos;
+    const sourceTimestamp = readOptTimestamp(r, t, "sourceTimestamp");
+    const payload = readOptPayload(r, t, "payload");
+    events[i] = { type, sourceTimestamp, payload };
+  }
+  offsets[2 * n] = r.pos;
+  ring[ringNext] = { events, bytes: r.bytes, offsets };
+  ringNext = (ringNext + 1) % RING_SIZE;
   return events;
 }

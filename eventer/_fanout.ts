@@ -5,7 +5,7 @@
 
 import { uintSize, Writer } from "../codec/mod.ts";
 import type { Event, SubscriptionIndex } from "../event/mod.ts";
-import { writeEvent } from "./_event_codec.ts";
+import { findRawRequest, writeEvent } from "./_event_codec.ts";
 import { encodeEvents } from "./_messages.ts";
 import type { ServerConnection } from "./_server_connection.ts";
 
@@ -80,10 +80,11 @@ export function encodeFanout(
   }
   const starts = new Int32Array(n + 1);
   const ends = new Int32Array(n);
+  const raw = findRawRequest(events);
   block.reset();
   for (let i = 0; i < n; i++) {
     starts[i] = block.pos;
-    if (needed[i] === 1) writeEvent(block, events[i]);
+    if (needed[i] === 1) writeEvent(block, events[i], raw, i);
     ends[i] = block.pos;
   }
   const bytes = block.buf;

@@ -77,17 +77,18 @@ const unopt = (v: SbsValue) => (v as [string, SbsValue])[1];
 
 // type: [our decode, our encode, reference fromSbs, reference toSbs]
 // deno-lint-ignore no-explicit-any
+type Any = any;
 type Case = [
-  (b: Uint8Array) => any,
-  (v: any) => Uint8Array,
-  (v: SbsValue) => any,
-  (v: any) => SbsValue,
+  (b: Uint8Array) => Any,
+  (v: Any) => Uint8Array,
+  (v: SbsValue) => Any,
+  (v: Any) => SbsValue,
 ];
 
 const CASES: Record<string, Case> = {
   Event: [whole(readEvent), written(writeEvent), eventFromSbs, eventToSbs],
   RegisterEvent: [
-    whole((r) => readRegisterEvent(r, false)),
+    whole(readRegisterEvent),
     written(writeRegisterEvent),
     registerEventFromSbs,
     registerEventToSbs,
@@ -343,11 +344,36 @@ Deno.test("the splice is not used once the event's parts are replaced", () => {
     { ...base, ...received, payload: null },
   ];
   for (const e of variants) {
-    const w = new Writer(16);
-    writeEvent(w, e);
     assert.deepEqual(
-      w.finish(),
-      repo.encode("HatEventer.Event", eventToSbs(e)),
+      encodeEvents([e]),
+      repo.encode("HatEventer.MsgEventsNotify", eventsToSbs([e])),
+    );
+  }
+});
+
+Deno.test("events echoed out of order or in part are encoded correctly", () => {
+  const registerEvents = [0, 1, 2].map((i): RegisterEvent => ({
+    type: ["t", `${i}`],
+    sourceTimestamp: null,
+    payload: { kind: "json", data: { i } },
+  }));
+  const received = decodeRegisterReq(encodeRegisterReq(registerEvents), true);
+  const events: Event[] = received.map((e, i) => ({
+    id: { server: 1, session: 1, instance: i + 1 },
+    timestamp: { s: 0, us: 0 },
+    ...e,
+  }));
+  for (
+    const list of [
+      events,
+      [...events].reverse(),
+      events.slice(1),
+      [events[0], events[2]],
+    ]
+  ) {
+    assert.deepEqual(
+      encodeEvents(list),
+      repo.encode("HatEventer.MsgEventsNotify", eventsToSbs(list)),
     );
   }
 });

@@ -1,0 +1,101 @@
+// A server that registers events as the Event Server does (one session per
+// request, instances 1, 2, ...) and echoes them to its subscribers, and one
+// subscribing client: the setup of the eventer benchmarks.
+
+import { type Client, connect } from "../client.ts";
+import { listen, type Server } from "../server.ts";
+import type { Event, RegisterEvent } from "../event/mod.ts";
+
+/** How the server builds the registered events. */
+export type Echo = "spread" | "copy";
+
+/** A server, a registering client and a subscriber counting events. */
+export interface Setup {
+  server: Server;
+  client: Client;
+  subscriber: Client;
+  /** Resolves once the subscriber has received `n` more events. */
+  received(n: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the setup. With `echo: "spread"` the server builds events as
+ * `{ id, timestamp, ...registerEvent }` (the encoded parts are reused);
+ * with `"copy"` it copies type and payload (everything is encoded again).
+ */
+export async function setup(echo: Echo, subscribe = true): Promise<Setup> {
+  let session = 0;
+  const timestamp = { s: 1_800_000_000, us: 0 };
+  const server: Server = await listen({ hostname: "127.0.0.1", port: 0 }, {
+    onRegister: (_info, registerEvents) => {
+      session++;
+      const events: Event[] = new Array(registerEvents.length);
+      for (let i = 0; i < registerEvents.length; i++) {
+        const e = registerEvents[i];
+        const id = { server: 1, session, instance: i + 1 };
+        events[i] = echo === "spread" ? { id, timestamp, ...e } : {
+          id,
+          timestamp,
+          type: [...e.type],
+          sourceTimestamp: e.sourceTimestamp && { ...e.sourceTimestamp },
+          payload: e.payload && { ...e.payload },
+        };
+      }
+      server.notifyEvents(events);
+      return events;
+    },
+  });
+  let count = 0;
+  let target = 0;
+  let wake: (() => void) | null = null;
+  const subscriber = await connect(server.addrs[0], "subscriber", {
+    subscriptions: subscribe ? [["gateway", "*"]] : [],
+    onEvents: (_c, events) => {
+      count += events.length;
+      if (wake !== null && count >= target) {
+        const w = wake;
+        wake = null;
+        w();
+      }
+    },
+  });
+  const client = await connect(server.addrs[0], "registering");
+  return {
+    server,
+    client,
+    subscriber,
+    received(n) {
+      target = count + n;
+      if (count >= target) return Promise.resolve();
+      return new Promise((resolve) => wake = resolve);
+    },
+    async close() {
+      await client.close();
+      await subscriber.close();
+      await server.close();
+    },
+  };
+}
+
+/** `n` register events like a gateway's measurements. */
+export function registerEvents(n: number): RegisterEvent[] {
+  return Array.from({ length: n }, (_, i) => ({
+    type: ["gateway", `device${i % 10}`, "data", "temperature"],
+    sourceTimestamp: { s: 1_732_540_000, us: i },
+    payload: { kind: "json", data: { value: 21.5 + i, quality: "good" } },
+  }));
+}
+
+/** `n` register events with a 32-byte binary payload. */
+export function binaryRegisterEvents(n: number): RegisterEvent[] {
+  return Array.from({ length: n }, (_, i) => ({
+    type: ["gateway", `device${i % 10}`, "data", "temperature"],
+    sourceTimestamp: { s: 1_732_540_000, us: i },
+    payload: {
+      kind: "binary",
+      type: "measurement",
+      data: new Uint8Array(32).fill(i & 0xff),
+    },
+  }));
+}
