@@ -23,8 +23,14 @@ export interface Setup {
  * Starts the setup. With `echo: "spread"` the server builds events as
  * `{ id, timestamp, ...registerEvent }` (the encoded parts are reused);
  * with `"copy"` it copies type and payload (everything is encoded again).
+ * `subscribe`: the subscriber subscribes; `selfSubscribe`: the registering
+ * client does too.
  */
-export async function setup(echo: Echo, subscribe = true): Promise<Setup> {
+export async function setup(
+  echo: Echo,
+  subscribe = true,
+  selfSubscribe = false,
+): Promise<Setup> {
   let session = 0;
   const timestamp = { s: 1_800_000_000, us: 0 };
   const server: Server = await listen({ hostname: "127.0.0.1", port: 0 }, {
@@ -60,7 +66,10 @@ export async function setup(echo: Echo, subscribe = true): Promise<Setup> {
       }
     },
   });
-  const client = await connect(server.addrs[0], "registering");
+  const client = await connect(server.addrs[0], "registering", {
+    subscriptions: selfSubscribe ? [["gateway", "*"]] : [],
+    onEvents: () => {},
+  });
   return {
     server,
     client,
