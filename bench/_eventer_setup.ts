@@ -34,7 +34,10 @@ export async function setup(
   let session = 0;
   const timestamp = { s: 1_800_000_000, us: 0 };
   const server: Server = await listen({ hostname: "127.0.0.1", port: 0 }, {
-    onRegister: (_info, registerEvents) => {
+    // Awaiting the notification (queued for the subscriber) holds back the
+    // next request of this connection: flow control from the subscriber's
+    // socket back to the registering client.
+    onRegister: async (_info, registerEvents) => {
       session++;
       const events: Event[] = new Array(registerEvents.length);
       for (let i = 0; i < registerEvents.length; i++) {
@@ -48,7 +51,7 @@ export async function setup(
           payload: e.payload && { ...e.payload },
         };
       }
-      server.notifyEvents(events);
+      await server.notifyEvents(events);
       return events;
     },
   });

@@ -36,7 +36,7 @@ export interface RawRequest {
   readonly events: readonly RegisterEvent[];
   readonly bytes: Uint8Array;
   /** Per event: start, end of its type; then the end of the last event. */
-  readonly offsets: Int32Array;
+  readonly offsets: number[];
 }
 
 // Recent requests; small ones only, so that at most 64 x 256 KiB is kept.
@@ -435,7 +435,7 @@ export function readRegisterEvents(
     return events;
   }
   const t = "HatEventer.RegisterEvent";
-  const offsets = new Int32Array(2 * n + 1);
+  const offsets: number[] = new Array(2 * n + 1);
   for (let i = 0; i < n; i++) {
     offsets[2 * i] = r.pos;
     const type = readEventType(r, "HatEventer.RegisterEvent.type");

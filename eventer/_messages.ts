@@ -69,6 +69,26 @@ function repo(): Repository {
 const shared = new Writer(1 << 16);
 let sharedBusy = false;
 
+// Encoded messages are handed out as views of a slab: one ArrayBuffer per
+// 256 KiB of messages instead of one per message (an ArrayBuffer is costly
+// to make and to collect; chatter copies a message into its frame anyway).
+const SLAB_SIZE = 256 * 1024;
+let slab = new Uint8Array(SLAB_SIZE);
+let slabPos = 0;
+
+function copyOut(w: Writer): Uint8Array {
+  const n = w.pos;
+  if (n > SLAB_SIZE / 8) return w.finish();
+  if (slabPos + n > SLAB_SIZE) {
+    slab = new Uint8Array(SLAB_SIZE);
+    slabPos = 0;
+  }
+  const out = slab.subarray(slabPos, slabPos + n);
+  out.set(w.buf.subarray(0, n));
+  slabPos += n;
+  return out;
+}
+
 /** Runs `fn` on an empty writer and returns a copy of what it wrote. */
 function encode(fn: (w: Writer) => void): Uint8Array {
   if (sharedBusy) {
@@ -81,7 +101,7 @@ function encode(fn: (w: Writer) => void): Uint8Array {
   try {
     shared.reset();
     fn(shared);
-    return shared.finish();
+    return copyOut(shared);
   } finally {
     sharedBusy = false;
   }
