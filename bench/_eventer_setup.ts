@@ -11,7 +11,8 @@ export type Echo = "spread" | "copy";
 
 /** A server, a registering client and a subscriber counting events. */
 export interface Setup {
-  server: Server;
+  /** The server, unless it runs in a Worker. */
+  server: Server | null;
   client: Client;
   subscriber: Client;
   /** Resolves once the subscriber has received `n` more events. */
@@ -55,10 +56,53 @@ export async function setup(
       return events;
     },
   });
+  const clients = await connectClients(
+    server.addrs[0].port,
+    subscribe,
+    selfSubscribe,
+  );
+  return {
+    ...clients,
+    server,
+    async close() {
+      await clients.close();
+      await server.close();
+    },
+  };
+}
+
+/** The setup with the server (spliced echo) in a Worker of its own. */
+export async function setupWorker(): Promise<Setup> {
+  const worker = new Worker(
+    new URL("./_eventer_server_worker.ts", import.meta.url),
+    { type: "module" },
+  );
+  const port = await new Promise<number>((resolve) =>
+    worker.onmessage = (e) => resolve(e.data)
+  );
+  const clients = await connectClients(port, true, false);
+  return {
+    ...clients,
+    server: null,
+    async close() {
+      await clients.close();
+      const closed = new Promise((resolve) => worker.onmessage = resolve);
+      worker.postMessage("close");
+      await closed;
+    },
+  };
+}
+
+async function connectClients(
+  port: number,
+  subscribe: boolean,
+  selfSubscribe: boolean,
+): Promise<Omit<Setup, "server">> {
+  const addr = { hostname: "127.0.0.1", port };
   let count = 0;
   let target = 0;
   let wake: (() => void) | null = null;
-  const subscriber = await connect(server.addrs[0], "subscriber", {
+  const subscriber = await connect(addr, "subscriber", {
     subscriptions: subscribe ? [["gateway", "*"]] : [],
     onEvents: (_c, events) => {
       count += events.length;
@@ -69,12 +113,11 @@ export async function setup(
       }
     },
   });
-  const client = await connect(server.addrs[0], "registering", {
+  const client = await connect(addr, "registering", {
     subscriptions: selfSubscribe ? [["gateway", "*"]] : [],
     onEvents: () => {},
   });
   return {
-    server,
     client,
     subscriber,
     received(n) {
@@ -85,7 +128,6 @@ export async function setup(
     async close() {
       await client.close();
       await subscriber.close();
-      await server.close();
     },
   };
 }

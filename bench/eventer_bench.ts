@@ -9,7 +9,9 @@
 // "end to end": a real server on loopback that registers and notifies, one
 // client registering without response, one subscriber receiving every
 // event; each iteration sends 10,000 events and waits until the subscriber
-// has them all (events/s = 10,000 / time per iteration).
+// has them all (events/s = 10,000 / time per iteration); the server runs in
+// the same thread as the clients, or in a Worker (as in a deployment, where
+// the server has a process of its own).
 
 import { Repository } from "../codec/mod.ts";
 import {
@@ -27,21 +29,24 @@ import {
   binaryRegisterEvents,
   registerEvents,
   setup,
+  setupWorker,
 } from "./_eventer_setup.ts";
 
 const repo = new Repository(EVENTER_SBS);
 const timestamp = { s: 1_800_000_000, us: 0 };
+const KINDS = [
+  ["json", registerEvents],
+  ["binary", binaryRegisterEvents],
+] as const;
 
-for (
-  const [kind, make] of [["json", registerEvents], [
-    "binary",
-    binaryRegisterEvents,
-  ]] as const
-) {
+for (const [kind, make] of KINDS) {
   const request = encodeRegisterReq(make(100));
   const group = `server hot path, 100 ${kind} events`;
   const echo = (keepRaw: boolean) => () => {
-    const events: Event[] = decodeRegisterReq(request, keepRaw).map((e, i) => ({
+    const events: Event[] = decodeRegisterReq(request, keepRaw).map((
+      e,
+      i,
+    ) => ({
       id: { server: 1, session: 1, instance: i + 1 },
       timestamp,
       ...e,
@@ -69,20 +74,22 @@ globalThis.addEventListener("unload", () => {
   for (const close of closers) close();
 });
 
-for (
-  const [kind, make] of [["json", registerEvents], [
-    "binary",
-    binaryRegisterEvents,
-  ]] as const
-) {
+const END_TO_END = [
+  ["spliced echo", () => setup("spread")],
+  ["echo encoded again", () => setup("copy")],
+  ["spliced echo, server in a Worker", setupWorker],
+] as const;
+
+for (const [kind, make] of KINDS) {
   for (const batch of [100, 1]) {
     const group = `end to end, batches of ${batch} ${kind} events`;
-    for (const echo of ["spread", "copy"] as const) {
-      const s = await setup(echo);
+    for (const [name, start] of END_TO_END) {
+      const s = await start();
+      closers.push(() => s.close());
       const events = make(batch);
       Deno.bench(
-        echo === "spread" ? "spliced echo" : "echo encoded again",
-        { group, baseline: echo === "spread", n: 20, warmup: 5 },
+        name,
+        { group, baseline: name === "spliced echo", n: 20, warmup: 5 },
         async () => {
           const done = s.received(PER_ITERATION);
           for (let i = 0; i < PER_ITERATION / batch; i++) {
@@ -92,7 +99,6 @@ for (
           await done;
         },
       );
-      closers.push(() => s.close());
     }
   }
 }
