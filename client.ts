@@ -81,7 +81,6 @@ import {
 } from "./eventer/_messages.ts";
 
 export { EventerInitError };
-export { ConnectionError, ProtocolError } from "./chatter/mod.ts";
 export type {
   Address,
   ConnectionOptions,
