@@ -39,8 +39,10 @@ export interface RawRequest {
   readonly offsets: number[];
 }
 
-// Recent requests; small ones only, so that at most 64 x 256 KiB is kept.
-const RING_SIZE = 64;
+// The few most recent requests (the echo of a request follows it closely;
+// keeping more makes their events live longer, which costs the garbage
+// collector more than the splice saves); small ones only.
+const RING_SIZE = 8;
 const MAX_RAW_BYTES = 256 * 1024;
 const ring: (RawRequest | undefined)[] = new Array(RING_SIZE);
 let ringNext = 0;
