@@ -21,3 +21,5 @@ export * from "./event/mod.ts";
 // eventer's. Also importable by name from `@hat/eventer/chatter`.
 export * as chatter from "./chatter/mod.ts";
 export { ConnectionError, ProtocolError } from "./chatter/mod.ts";
+export * from "./client.ts";
+export * from "./server.ts";
