@@ -470,6 +470,33 @@ export class Server implements AsyncDisposable {
   }
 
   /**
+   * Bytes waiting to be sent to a connection (for monitoring slow
+   * consumers): at most about the connection's `sendQueueBytes` plus one
+   * message.
+   *
+   * @param id The connection's id ({@linkcode ConnectionInfo.id}).
+   * @returns The bytes, or `undefined` for no such open connection.
+   *
+   * @example
+   * ```ts
+   * import { connect, listen } from "@hat/eventer";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = await listen({ hostname: "127.0.0.1", port: 0 });
+   * await using _client = await connect(server.addrs[0], "c");
+   * const [info] = server.connInfos();
+   * assert.equal(typeof server.bufferedAmount(info.id), "number");
+   * assert.equal(server.bufferedAmount(info.id + 1000), undefined);
+   * ```
+   */
+  bufferedAmount(id: ConnectionId): number | undefined {
+    for (const c of this.#byConn.values()) {
+      if (c.id === id) return c.conn.bufferedAmount;
+    }
+    return undefined;
+  }
+
+  /**
    * Sets the status and notifies every client of it; does nothing when the
    * status is unchanged.
    *
