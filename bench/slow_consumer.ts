@@ -78,7 +78,12 @@ async function phase(slow: boolean) {
   return { rate: total / seconds, rssBefore, rssAfter };
 }
 
-const rows = [];
+const rows: {
+  slow: boolean;
+  rate: number;
+  rssBefore: number;
+  rssAfter: number;
+}[] = [];
 for (let r = 0; r < rounds; r++) {
   for (const slow of [false, true]) {
     const p = await phase(slow);
