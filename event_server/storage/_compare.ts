@@ -2,7 +2,7 @@
 // inlined and specialised (timestamps split into 32-bit halves for the
 // binary chunk records), which the general event model functions are not.
 
-import type { Event, EventId, Timestamp } from "../../event/types.ts";
+import type { Event, EventId, ServerId, Timestamp } from "../../event/types.ts";
 
 const TWO_32 = 4294967296;
 
@@ -66,4 +66,33 @@ export function secondsOf(hi: number, lo: number): number | bigint {
   const v = hi * TWO_32 + lo;
   if (Number.isSafeInteger(v)) return v;
   return (BigInt(hi) << 32n) + BigInt(lo);
+}
+
+/**
+ * Checks that ids increase per server, against the last stored ids and
+ * within the batch, before anything is stored.
+ */
+export function checkIds(
+  events: readonly Event[],
+  last: ReadonlyMap<ServerId, EventId>,
+): void {
+  let prev: EventId | undefined;
+  let seen: Map<ServerId, EventId> | undefined;
+  for (let i = 0; i < events.length; i++) {
+    const id = events[i].id;
+    let before: EventId | undefined;
+    if (prev !== undefined && prev.server === id.server) {
+      before = prev;
+    } else {
+      if (prev !== undefined) (seen ??= new Map()).set(prev.server, prev);
+      before = seen?.get(id.server) ?? last.get(id.server);
+    }
+    if (before !== undefined && compareIds(id, before) <= 0) {
+      throw new RangeError(
+        `Event id ${id.server}/${id.session}/${id.instance} is not after ` +
+          `${before.server}/${before.session}/${before.instance}`,
+      );
+    }
+    prev = id;
+  }
 }

@@ -35,7 +35,13 @@ import type {
 } from "../../event/types.ts";
 import { StorageClosedError } from "../errors.ts";
 import { CleanupLoop } from "./_cleanup_loop.ts";
-import { compareIds, compareTs, isNewer, sameId } from "./_compare.ts";
+import {
+  checkIds,
+  compareIds,
+  compareTs,
+  isNewer,
+  sameId,
+} from "./_compare.ts";
 import { type CommonOptions, commonOptions, secondsAgo } from "./_options.ts";
 import {
   effectiveLimit,
@@ -332,34 +338,5 @@ export class MemoryStorage implements Storage {
       return found.length < want;
     });
     return toResult(found, limit);
-  }
-}
-
-/**
- * Checks that ids increase per server, against the last stored ids and
- * within the batch, before anything is stored.
- */
-export function checkIds(
-  events: readonly Event[],
-  last: ReadonlyMap<ServerId, EventId>,
-): void {
-  let prev: EventId | undefined;
-  let seen: Map<ServerId, EventId> | undefined;
-  for (let i = 0; i < events.length; i++) {
-    const id = events[i].id;
-    let before: EventId | undefined;
-    if (prev !== undefined && prev.server === id.server) {
-      before = prev;
-    } else {
-      if (prev !== undefined) (seen ??= new Map()).set(prev.server, prev);
-      before = seen?.get(id.server) ?? last.get(id.server);
-    }
-    if (before !== undefined && compareIds(id, before) <= 0) {
-      throw new RangeError(
-        `Event id ${id.server}/${id.session}/${id.instance} is not after ` +
-          `${before.server}/${before.session}/${before.instance}`,
-      );
-    }
-    prev = id;
   }
 }

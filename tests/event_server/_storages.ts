@@ -2,16 +2,17 @@
 
 import type { Event, EventPayload, Timestamp } from "../../event/types.ts";
 import { MemoryStorage } from "../../event_server/storage/memory.ts";
-import type {
-  Storage,
-  StorageOptions,
-} from "../../event_server/storage/storage.ts";
+import {
+  SqliteStorage,
+  type SqliteStorageOptions,
+} from "../../event_server/storage/sqlite.ts";
+import type { Storage } from "../../event_server/storage/storage.ts";
 
 /** A storage under test and how to reopen it on the same data. */
 export interface Opened {
   storage: Storage;
   /** Closes it and opens the same data again (null: nothing persists). */
-  reopen: ((options?: StorageOptions) => Promise<Opened>) | null;
+  reopen: ((options?: SqliteStorageOptions) => Promise<Opened>) | null;
   /** Closes it and removes its data. */
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -19,7 +20,7 @@ export interface Opened {
 /** A storage kind. */
 export interface Kind {
   name: string;
-  open(options?: StorageOptions): Promise<Opened>;
+  open(options?: SqliteStorageOptions): Promise<Opened>;
 }
 
 export const MEMORY: Kind = {
@@ -64,3 +65,44 @@ export function ev(
 export function ids(events: readonly Event[]): string[] {
   return events.map((e) => `${e.id.server}/${e.id.session}/${e.id.instance}`);
 }
+
+/** SQLite storage in a fresh temporary directory. */
+export const SQLITE: Kind = {
+  name: "sqlite",
+  async open(options) {
+    const dir = await Deno.makeTempDir({ prefix: "eventer_sqlite_" });
+    const path = `${dir}/events.db`;
+    const make = (storage: Storage): Opened => ({
+      storage,
+      reopen: async (again) => {
+        await storage.close();
+        return make(
+          new SqliteStorage(path, {
+            flushPeriod: 1,
+            synchronous: "normal",
+            ...again,
+          }),
+        );
+      },
+      async [Symbol.asyncDispose]() {
+        await storage.close();
+        await Deno.remove(dir, { recursive: true });
+      },
+    });
+    return make(
+      new SqliteStorage(path, {
+        flushPeriod: 1,
+        synchronous: "normal",
+        ...options,
+      }),
+    );
+  },
+};
+
+/** SQLite storage with tiny chunks, so queries cross many chunks. */
+export const SQLITE_SMALL_CHUNKS: Kind = {
+  name: "sqlite (chunks of 3)",
+  open: (options) => SQLITE.open({ chunkSize: 3, ...options }),
+};
+
+KINDS.push(SQLITE, SQLITE_SMALL_CHUNKS);
