@@ -25,13 +25,14 @@ export interface Kind {
 
 export const MEMORY: Kind = {
   name: "memory",
-  open(options) {
+  // deno-lint-ignore require-await
+  async open(options) {
     const storage = new MemoryStorage(options);
-    return Promise.resolve({
+    return {
       storage,
       reopen: null,
       [Symbol.asyncDispose]: () => storage.close(),
-    });
+    };
   },
 };
 
@@ -86,16 +87,24 @@ export const SQLITE: Kind = {
       },
       async [Symbol.asyncDispose]() {
         await storage.close();
-        await Deno.remove(dir, { recursive: true });
+        await Deno.remove(dir, { recursive: true }).catch((error) => {
+          // reopened storages share the directory: the first disposal wins
+          if (!(error instanceof Deno.errors.NotFound)) throw error;
+        });
       },
     });
-    return make(
-      new SqliteStorage(path, {
+    let storage: SqliteStorage;
+    try {
+      storage = new SqliteStorage(path, {
         flushPeriod: 1,
         synchronous: "normal",
         ...options,
-      }),
-    );
+      });
+    } catch (error) {
+      await Deno.remove(dir, { recursive: true });
+      throw error;
+    }
+    return make(storage);
   },
 };
 
