@@ -52,11 +52,16 @@ export interface Db {
 }
 
 /**
- * Opens (creating when needed) the database at `path`.
+ * Opens (creating when needed) the database at `path`; `autoCheckpoint`
+ * false leaves WAL checkpoints to another connection.
  *
  * @throws {StorageError} When it cannot be opened or has another format.
  */
-export function openDb(path: string, synchronous: "normal" | "full"): Db {
+export function openDb(
+  path: string,
+  synchronous: "normal" | "full",
+  autoCheckpoint: boolean,
+): Db {
   let db: DatabaseSync;
   try {
     db = new DatabaseSync(path);
@@ -67,6 +72,7 @@ export function openDb(path: string, synchronous: "normal" | "full"): Db {
     db.exec("PRAGMA journal_mode = WAL");
     db.exec(`PRAGMA synchronous = ${synchronous.toUpperCase()}`);
     db.exec("PRAGMA busy_timeout = 5000");
+    if (!autoCheckpoint) db.exec("PRAGMA wal_autocheckpoint = 0");
     db.exec(SCHEMA);
     const row = db.prepare("SELECT value FROM meta WHERE key = 'format'")
       .get() as { value: string } | undefined;

@@ -69,6 +69,7 @@ import {
   type ChunkSource,
   chunkTimeseries,
 } from "./_chunk_query.ts";
+import { Checkpointer } from "./_checkpointer.ts";
 import { CleanupLoop } from "./_cleanup_loop.ts";
 import { checkIds, isNewer } from "./_compare.ts";
 import { checkInteger, type CommonOptions, commonOptions } from "./_options.ts";
@@ -102,6 +103,13 @@ export interface SqliteStorageOptions extends StorageOptions {
    * @default {4096}
    */
   readonly chunkSize?: number;
+  /**
+   * Milliseconds between WAL checkpoints, which a Worker runs on its own
+   * connection so they do not hold up the server; 0 leaves checkpoints to
+   * SQLite (inside commits).
+   * @default {100}
+   */
+  readonly checkpointPeriod?: number;
 }
 
 interface Pending {
@@ -144,6 +152,8 @@ export class SqliteStorage implements Storage {
   #cache = new Map<number, ChunkView>();
   #builder = new ChunkBuilder();
   #cleanup: CleanupLoop | null = null;
+  #checkpointer: Checkpointer | null = null;
+  #closed: Promise<void> = Promise.resolve();
   #source: ChunkSource;
 
   /**
@@ -171,7 +181,13 @@ export class SqliteStorage implements Storage {
         `synchronous must be "full" or "normal", got ${String(synchronous)}`,
       );
     }
-    this.#db = openDb(path, synchronous);
+    const checkpointPeriod = checkInteger(
+      "checkpointPeriod",
+      options.checkpointPeriod ?? 100,
+      0,
+      2 ** 31 - 1,
+    );
+    this.#db = openDb(path, synchronous, checkpointPeriod === 0);
     try {
       this.#load(this.#db);
     } catch (cause) {
@@ -183,6 +199,13 @@ export class SqliteStorage implements Storage {
       registry: this.#registry,
       load: (meta) => this.#loadChunk(meta),
     };
+    if (checkpointPeriod > 0) {
+      this.#checkpointer = new Checkpointer(
+        path,
+        checkpointPeriod,
+        this.#options.onError,
+      );
+    }
     if (this.#options.retention.length > 0) {
       this.#cleanup = new CleanupLoop(
         this.#options.cleanupPeriod,
@@ -317,10 +340,11 @@ export class SqliteStorage implements Storage {
    * @returns Resolves when closed.
    */
   close(): Promise<void> {
-    if (this.#db === null) return Promise.resolve();
-    this.#commitOrFail();
-    this.#shutdown();
-    return Promise.resolve();
+    if (this.#db !== null) {
+      this.#commitOrFail();
+      this.#shutdown();
+    }
+    return this.#closed;
   }
 
   /** Same as {@linkcode SqliteStorage.close}. */
@@ -542,6 +566,10 @@ export class SqliteStorage implements Storage {
       db.db.close();
     } catch (error) {
       this.#options.onError(error);
+    }
+    if (this.#checkpointer !== null) {
+      this.#closed = this.#checkpointer.stop();
+      this.#checkpointer = null;
     }
   }
 }
