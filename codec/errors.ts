@@ -152,14 +152,16 @@ export class SbsDecodeError extends SbsError {
    * @param path Dotted type path of the value being decoded.
    * @param offset Byte offset of the problem.
    * @param problem What was wrong.
+   * @param options Standard error options (`cause`).
    */
   constructor(
     reason: SbsDecodeReason,
     path: string,
     offset: number,
     problem: string,
+    options?: ErrorOptions,
   ) {
-    super(`Cannot decode ${path} at byte ${offset}: ${problem}`);
+    super(`Cannot decode ${path} at byte ${offset}: ${problem}`, options);
     this.name = "SbsDecodeError";
     this.reason = reason;
     this.path = path;

@@ -11,6 +11,65 @@ import { SbsDecodeError } from "./errors.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+// ASCII strings up to this many bytes are built in JavaScript: a TextDecoder
+// call costs more than the loop for short strings.
+const MAX_JS_STRING = 256;
+
+// Short ASCII strings recur (event type segments): a direct-mapped cache
+// gives back the same string without allocating.
+const CACHE_SIZE = 4096;
+const MAX_CACHED = 24;
+const cache: string[] = new Array(CACHE_SIZE).fill("");
+
+const fcc = String.fromCharCode;
+
+/**
+ * The ASCII string of `bytes[start, end)`, or a shorter string (possibly
+ * empty) when a byte is not ASCII.
+ */
+function asciiString(bytes: Uint8Array, start: number, end: number): string {
+  const n = end - start;
+  if (n <= MAX_CACHED) {
+    let h = n;
+    for (let i = start; i < end; i++) {
+      const c = bytes[i];
+      if (c >= 0x80) return "";
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    const slot = (h ^ (h >>> 15)) & (CACHE_SIZE - 1);
+    const hit = cache[slot];
+    if (hit.length === n) {
+      let i = 0;
+      while (i < n && hit.charCodeAt(i) === bytes[start + i]) i++;
+      if (i === n) return hit;
+    }
+    const s = chunked(bytes, start, end);
+    cache[slot] = s;
+    return s;
+  }
+  for (let i = start; i < end; i++) if (bytes[i] >= 0x80) return "";
+  return chunked(bytes, start, end);
+}
+
+function chunked(b: Uint8Array, start: number, end: number): string {
+  let s = "";
+  let i = start;
+  for (; i + 8 <= end; i += 8) {
+    s += fcc(
+      b[i],
+      b[i + 1],
+      b[i + 2],
+      b[i + 3],
+      b[i + 4],
+      b[i + 5],
+      b[i + 6],
+      b[i + 7],
+    );
+  }
+  for (; i < end; i++) s += fcc(b[i]);
+  return s;
+}
+
 /** Longest Integer encoding accepted, in bytes (7 bits each). */
 export const MAX_INTEGER_BYTES = 1024;
 
@@ -229,25 +288,15 @@ export class Reader {
    */
   string(path: string): string {
     const n = this.length(path);
-    const bytes = this.bytes;
     const start = this.pos;
     const end = start + n;
-    if (n <= 32) {
-      // Short ASCII strings: fromCharCode is cheaper than TextDecoder.
-      let s = "";
-      let i = start;
-      for (; i < end; i++) {
-        const c = bytes[i];
-        if (c >= 0x80) break;
-        s += String.fromCharCode(c);
-      }
-      if (i === end) {
-        this.pos = end;
-        return s;
-      }
+    const s = n <= MAX_JS_STRING ? asciiString(this.bytes, start, end) : "";
+    if (s.length === n) {
+      this.pos = end;
+      return s;
     }
     try {
-      const s = utf8.decode(bytes.subarray(start, end));
+      const s = utf8.decode(this.bytes.subarray(start, end));
       this.pos = end;
       return s;
     } catch {

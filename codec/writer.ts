@@ -9,6 +9,10 @@
 
 const encoder = new TextEncoder();
 
+// Strings shorter than this (in UTF-16 units) are encoded in JavaScript; at
+// most 3 * 511 bytes, so their length prefix takes 1 or 2 bytes.
+const MAX_JS_STRING = 512;
+
 /** Bytes of the shortest SBS Integer encoding of a non-negative `n < 2^53`. */
 export function uintSize(n: number): number {
   if (n < 0x40) return 1;
@@ -223,22 +227,49 @@ export class Writer {
    */
   string(s: string): boolean {
     const len = s.length;
-    if (len < 64) {
-      // Short strings: an ASCII char loop beats TextEncoder's per-call cost.
-      this.ensure(len + 1);
+    if (len < MAX_JS_STRING) {
+      // Short strings: a JavaScript loop beats TextEncoder's per-call cost.
+      // At most 3 bytes per UTF-16 unit; the length prefix is written in
+      // place once the size is known (moving the bytes if it is shorter).
+      const max = len * 3;
+      const prefix = max < 0x40 ? 1 : 2;
+      this.ensure(prefix + max);
       const buf = this.buf;
-      const start = this.pos + 1;
-      let i = 0;
-      for (; i < len; i++) {
-        const c = s.charCodeAt(i);
-        if (c >= 0x80) break;
-        buf[start + i] = c;
+      const start = this.pos + prefix;
+      let p = start;
+      for (let i = 0; i < len; i++) {
+        let c = s.charCodeAt(i);
+        if (c < 0x80) {
+          buf[p++] = c;
+        } else if (c < 0x800) {
+          buf[p++] = 0xc0 | (c >> 6);
+          buf[p++] = 0x80 | (c & 0x3f);
+        } else if (c < 0xd800 || c > 0xdfff) {
+          buf[p++] = 0xe0 | (c >> 12);
+          buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+          buf[p++] = 0x80 | (c & 0x3f);
+        } else {
+          const d = i + 1 < len ? s.charCodeAt(i + 1) : 0;
+          if (c >= 0xdc00 || d < 0xdc00 || d > 0xdfff) return false;
+          i++;
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          buf[p++] = 0xf0 | (c >> 18);
+          buf[p++] = 0x80 | ((c >> 12) & 0x3f);
+          buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+          buf[p++] = 0x80 | (c & 0x3f);
+        }
       }
-      if (i === len) {
-        buf[this.pos] = 0x80 | len;
-        this.pos = start + len;
-        return true;
+      const written = p - start;
+      if (written < 0x40) {
+        if (prefix !== 1) buf.copyWithin(this.pos + 1, start, p);
+        buf[this.pos] = 0x80 | written;
+        this.pos += 1 + written;
+      } else {
+        buf[this.pos] = written >> 7;
+        buf[this.pos + 1] = 0x80 | (written & 0x7f);
+        this.pos += 2 + written;
       }
+      return true;
     }
     if (!s.isWellFormed()) return false;
     const max = len * 3;

@@ -108,3 +108,52 @@ Deno.test("Reader.length() rejects a length beyond the remaining bytes", () => {
     (e) => e instanceof SbsDecodeError && e.reason === "length",
   );
 });
+
+Deno.test("Writer.string() writes what TextEncoder writes, for random strings", () => {
+  const units = [
+    0x41,
+    0x7f,
+    0x80,
+    0x7ff,
+    0x800,
+    0xfffd,
+    0xffff,
+    0xd83d,
+    0xde42,
+  ];
+  let seed = 1;
+  const rand = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  const te = new TextEncoder();
+  for (let k = 0; k < 3000; k++) {
+    const codes = Array.from(
+      { length: rand(600) },
+      () => units[rand(units.length)],
+    );
+    const s = String.fromCharCode(...codes);
+    const w = new Writer(1);
+    const ok = w.string(s);
+    assert.equal(ok, s.isWellFormed());
+    if (!ok) {
+      assert.equal(w.pos, 0);
+      continue;
+    }
+    const expected = new Writer(1);
+    expected.bytes(te.encode(s));
+    assert.deepEqual(w.finish(), expected.finish());
+    assert.equal(new Reader(w.finish()).string("Prim.Str"), s);
+  }
+});
+
+Deno.test("Reader.string() gives the right string when cached short strings collide", () => {
+  const w = new Writer();
+  const strings: string[] = [];
+  for (let i = 0; i < 20000; i++) strings.push(`s${i.toString(36)}`);
+  for (const s of strings) w.string(s);
+  for (let round = 0; round < 2; round++) {
+    const r = new Reader(w.finish());
+    for (const s of strings) assert.equal(r.string("Prim.Str"), s);
+  }
+});
