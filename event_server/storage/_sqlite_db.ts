@@ -2,7 +2,11 @@
 // statements, on `node:sqlite` (built into Deno).
 
 import { DatabaseSync, type StatementSync } from "node:sqlite";
+import type { EventId, EventType } from "../../event/types.ts";
 import { StorageError } from "../errors.ts";
+import type { ChunkMeta } from "./_chunk.ts";
+import { encodeMeta } from "./_chunk.ts";
+import type { ChunkBackend, LoadedState } from "./_chunk_store.ts";
 
 /** Identifies the layout of the database; checked at open. */
 export const FORMAT = "hat-eventer-chunks-1";
@@ -123,5 +127,70 @@ export function transaction<T>(db: DatabaseSync, fn: () => T): T {
   } catch (error) {
     if (db.isTransaction) db.exec("ROLLBACK");
     throw error;
+  }
+}
+
+/** The state a {@linkcode ChunkStore} starts from. */
+export function loadState({ db }: Db): LoadedState {
+  const types = db.prepare("SELECT id, type, count FROM types ORDER BY id")
+    .all() as { id: number; type: string; count: number }[];
+  const servers = db.prepare("SELECT server, session, instance FROM servers")
+    .all() as { server: number; session: number; instance: number }[];
+  const chunks = db.prepare("SELECT id, meta FROM chunks ORDER BY id")
+    .all() as { id: number; meta: Uint8Array }[];
+  const latest = db.prepare("SELECT type, data FROM latest").all() as {
+    type: number;
+    data: Uint8Array;
+  }[];
+  return {
+    types: types.map((r) => [r.id, JSON.parse(r.type), r.count] as const),
+    servers: servers.map((r) => ({ ...r })),
+    chunks: chunks.map((r) => [r.id, r.meta] as const),
+    latest: latest.map((r) => [r.type, r.data] as const),
+  };
+}
+
+/** Keeps a chunk store's state in the database. */
+export class SqliteBackend implements ChunkBackend {
+  #db: Db;
+  #path: string;
+
+  constructor(db: Db, path: string) {
+    this.#db = db;
+    this.#path = path;
+  }
+
+  transaction<T>(fn: () => T): T {
+    return transaction(this.#db.db, fn);
+  }
+  insertType(id: number, type: EventType): void {
+    this.#db.st.insertType.run(id, JSON.stringify(type));
+  }
+  setCount(id: number, count: number): void {
+    this.#db.st.setTypeCount.run(count, id);
+  }
+  setServer(last: EventId): void {
+    this.#db.st.setServer.run(last.server, last.session, last.instance);
+  }
+  setLatest(typeId: number, data: Uint8Array): void {
+    this.#db.st.setLatest.run(typeId, data);
+  }
+  insertChunk(meta: ChunkMeta, data: Uint8Array): void {
+    this.#db.st.insertChunk.run(meta.id, encodeMeta(meta), data);
+  }
+  updateChunk(meta: ChunkMeta, data: Uint8Array): void {
+    this.#db.st.updateChunk.run(encodeMeta(meta), data, meta.id);
+  }
+  deleteChunk(id: number): void {
+    this.#db.st.deleteChunk.run(id);
+  }
+  readChunk(id: number): Uint8Array {
+    const row = this.#db.st.chunkData.get(id) as
+      | { data: Uint8Array }
+      | undefined;
+    if (row === undefined) {
+      throw new StorageError(`Chunk ${id} is missing from ${this.#path}`);
+    }
+    return row.data;
   }
 }

@@ -57,26 +57,11 @@ import type {
   ServerId,
 } from "../../event/types.ts";
 import { StorageClosedError, StorageError } from "../errors.ts";
-import {
-  ChunkBuilder,
-  type ChunkMeta,
-  ChunkView,
-  decodeMeta,
-  encodeMeta,
-} from "./_chunk.ts";
-import {
-  chunkServer,
-  type ChunkSource,
-  chunkTimeseries,
-} from "./_chunk_query.ts";
+import { ChunkStore } from "./_chunk_store.ts";
 import { Checkpointer } from "./_checkpointer.ts";
 import { CleanupLoop } from "./_cleanup_loop.ts";
-import { checkIds, isNewer } from "./_compare.ts";
 import { checkInteger, type CommonOptions, commonOptions } from "./_options.ts";
-import { effectiveLimit, planTimeseries, queryLatest } from "./_query.ts";
-import { cleanupChunks } from "./_chunk_retention.ts";
-import { type Db, openDb, transaction } from "./_sqlite_db.ts";
-import { TypeRegistry } from "./_type_registry.ts";
+import { type Db, loadState, openDb, SqliteBackend } from "./_sqlite_db.ts";
 import type { Storage, StorageOptions } from "./storage.ts";
 
 /** Options of {@linkcode SqliteStorage}. */
@@ -113,18 +98,8 @@ export interface SqliteStorageOptions extends StorageOptions {
 }
 
 interface Pending {
-  readonly events: readonly Event[];
-  readonly typeIds: number[];
   resolve(): void;
   reject(error: unknown): void;
-}
-
-const CACHE_SIZE = 16;
-const MERGE_FANIN = 8;
-
-/** Level of a chunk for merging: chunks of one level merge together. */
-function level(count: number): number {
-  return Math.floor(Math.log2(count) / 3);
 }
 
 /**
@@ -135,26 +110,13 @@ export class SqliteStorage implements Storage {
   #options: CommonOptions;
   #flushPeriod: number;
   #maxPending: number;
-  #chunkSize: number;
   #db: Db | null;
-  #registry = new TypeRegistry();
-  #counts: number[] = [];
-  #newTypes: number[] = [];
-  #last = new Map<ServerId, EventId>();
-  #lastDirty = new Set<ServerId>();
-  #latest: (Event | undefined)[] = [];
-  #latestDirty = new Set<number>();
-  #chunks: ChunkMeta[] = [];
-  #nextChunkId = 1;
+  #store: ChunkStore;
   #pending: Pending[] = [];
-  #pendingCount = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #cache = new Map<number, ChunkView>();
-  #builder = new ChunkBuilder();
   #cleanup: CleanupLoop | null = null;
   #checkpointer: Checkpointer | null = null;
   #closed: Promise<void> = Promise.resolve();
-  #source: ChunkSource;
 
   /**
    * Opens (creating when needed) the database file at `path`.
@@ -174,7 +136,7 @@ export class SqliteStorage implements Storage {
       2 ** 31 - 1,
     );
     this.#maxPending = checkInteger("maxPending", options.maxPending ?? 1e5, 1);
-    this.#chunkSize = checkInteger("chunkSize", options.chunkSize ?? 4096, 1);
+    const chunkSize = checkInteger("chunkSize", options.chunkSize ?? 4096, 1);
     const synchronous = options.synchronous ?? "full";
     if (synchronous !== "full" && synchronous !== "normal") {
       throw new RangeError(
@@ -187,18 +149,18 @@ export class SqliteStorage implements Storage {
       0,
       2 ** 31 - 1,
     );
-    this.#db = openDb(path, synchronous, checkpointPeriod === 0);
+    const db = openDb(path, synchronous, checkpointPeriod === 0);
+    this.#db = db;
     try {
-      this.#load(this.#db);
+      this.#store = new ChunkStore(
+        new SqliteBackend(db, path),
+        { ...this.#options, chunkSize },
+        loadState(db),
+      );
     } catch (cause) {
-      this.#db.db.close();
+      db.db.close();
       throw new StorageError(`Cannot read SQLite database ${path}`, { cause });
     }
-    this.#source = {
-      chunks: this.#chunks,
-      registry: this.#registry,
-      load: (meta) => this.#loadChunk(meta),
-    };
     if (checkpointPeriod > 0) {
       this.#checkpointer = new Checkpointer(
         path,
@@ -222,7 +184,7 @@ export class SqliteStorage implements Storage {
 
   /** Number of chunks (database rows of events); for tests and stats. */
   get chunkCount(): number {
-    return this.#chunks.length;
+    return this.#store.chunkCount;
   }
 
   /**
@@ -232,8 +194,7 @@ export class SqliteStorage implements Storage {
    * @returns Its highest id, `{server, session: 0, instance: 0}` if none.
    */
   lastEventId(serverId: ServerId): EventId {
-    return this.#last.get(serverId) ??
-      { server: serverId, session: 0, instance: 0 };
+    return this.#store.lastEventId(serverId);
   }
 
   /**
@@ -244,31 +205,11 @@ export class SqliteStorage implements Storage {
    */
   register(events: readonly Event[]): Promise<void> {
     if (this.#db === null) throw new StorageClosedError();
-    checkIds(events, this.#last);
-    const registry = this.#registry;
-    const typeIds = new Array<number>(events.length);
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i];
-      let t = registry.find(e.type);
-      if (t < 0) {
-        t = registry.intern(e.type);
-        this.#newTypes.push(t);
-        this.#counts[t] = 0;
-      }
-      typeIds[i] = t;
-      const latest = this.#latest[t];
-      if (latest === undefined || isNewer(e, latest)) {
-        this.#latest[t] = e;
-        this.#latestDirty.add(t);
-      }
-      this.#last.set(e.id.server, e.id);
-      this.#lastDirty.add(e.id.server);
-    }
+    this.#store.register(events);
     const done = new Promise<void>((resolve, reject) => {
-      this.#pending.push({ events, typeIds, resolve, reject });
+      this.#pending.push({ resolve, reject });
     });
-    this.#pendingCount += events.length;
-    if (this.#pendingCount >= this.#maxPending) {
+    if (this.#store.uncommitted >= this.#maxPending) {
       this.#commitOrFail();
     } else if (this.#timer === undefined) {
       this.#timer = setTimeout(() => {
@@ -280,43 +221,18 @@ export class SqliteStorage implements Storage {
   }
 
   /**
-   * Answers a query.
+   * Answers a query. Timeseries queries, and server queries not restricted
+   * to persisted events, commit what waits first.
    *
    * @param params The query.
    * @returns The result.
    */
   query(params: QueryParams): QueryResult {
     if (this.#db === null) throw new StorageClosedError();
-    switch (params.kind) {
-      case "latest":
-        return queryLatest(params, this.#registry, (t) => this.#latest[t]);
-      case "timeseries":
-        this.#commit();
-        return chunkTimeseries(
-          this.#source,
-          planTimeseries(params, this.#registry, this.#options.maxResults),
-        );
-      case "server": {
-        const last = params.lastEventId ?? null;
-        if (last !== null && last.server !== params.serverId) {
-          throw new RangeError(
-            `lastEventId belongs to server ${last.server}, ` +
-              `not ${params.serverId}`,
-          );
-        }
-        if (!params.persisted) this.#commit();
-        return chunkServer(
-          this.#source,
-          params.serverId,
-          last,
-          effectiveLimit(params.maxResults, this.#options.maxResults),
-        );
-      }
-      default:
-        throw new TypeError(
-          `Unknown query kind ${(params as { kind: unknown }).kind}`,
-        );
-    }
+    const committedOnly = params.kind === "latest" ||
+      (params.kind === "server" && params.persisted === true);
+    if (!committedOnly) this.#commit();
+    return this.#store.query(params);
   }
 
   /**
@@ -359,25 +275,9 @@ export class SqliteStorage implements Storage {
    * @returns Whether more remain to be removed.
    */
   cleanup(): boolean {
-    const db = this.#db;
-    if (db === null) return false;
+    if (this.#db === null) return false;
     try {
-      return transaction(db.db, () =>
-        cleanupChunks({
-          chunks: this.#chunks,
-          registry: this.#registry,
-          counts: this.#counts,
-          rules: this.#options.retention,
-          budget: this.#options.cleanupBatch,
-          load: (meta) => this.#loadChunk(meta),
-          builder: this.#builder,
-          write: (meta, data) => {
-            this.#cache.delete(meta.id);
-            if (data === null) db.st.deleteChunk.run(meta.id);
-            else db.st.updateChunk.run(encodeMeta(meta), data, meta.id);
-          },
-          setCount: (t) => db.st.setTypeCount.run(this.#counts[t], t),
-        }));
+      return this.#store.cleanup();
     } catch (cause) {
       // The summaries in memory may no longer match the database.
       this.#shutdown();
@@ -387,58 +287,7 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  #load({ db }: Db): void {
-    const types = db.prepare("SELECT id, type, count FROM types ORDER BY id")
-      .all() as { id: number; type: string; count: number }[];
-    for (const row of types) {
-      const id = this.#registry.intern(JSON.parse(row.type));
-      if (id !== row.id) throw new Error(`type ids are not dense at ${row.id}`);
-      this.#counts[id] = row.count;
-    }
-    const servers = db.prepare("SELECT server, session, instance FROM servers")
-      .all() as { server: number; session: number; instance: number }[];
-    for (const { server, session, instance } of servers) {
-      this.#last.set(server, { server, session, instance });
-    }
-    const chunks = db.prepare("SELECT id, meta FROM chunks ORDER BY id")
-      .all() as { id: number; meta: Uint8Array }[];
-    for (const row of chunks) this.#chunks.push(decodeMeta(row.id, row.meta));
-    const lastChunk = this.#chunks[this.#chunks.length - 1];
-    this.#nextChunkId = lastChunk === undefined ? 1 : lastChunk.id + 1;
-    const latest = db.prepare("SELECT type, data FROM latest").all() as {
-      type: number;
-      data: Uint8Array;
-    }[];
-    for (const row of latest) {
-      this.#latest[row.type] = new ChunkView(row.data).event(
-        0,
-        this.#registry,
-      );
-    }
-  }
-
-  #loadChunk(meta: ChunkMeta): ChunkView {
-    const cached = this.#cache.get(meta.id);
-    if (cached !== undefined) {
-      this.#cache.delete(meta.id);
-      this.#cache.set(meta.id, cached);
-      return cached;
-    }
-    const row = this.#db!.st.chunkData.get(meta.id) as
-      | { data: Uint8Array }
-      | undefined;
-    if (row === undefined) {
-      throw new StorageError(`Chunk ${meta.id} is missing from ${this.#path}`);
-    }
-    const view = new ChunkView(row.data);
-    this.#cache.set(meta.id, view);
-    if (this.#cache.size > CACHE_SIZE) {
-      this.#cache.delete(this.#cache.keys().next().value!);
-    }
-    return view;
-  }
-
-  /** Commits; on failure rejects what waited and closes the storage. */
+  /** Commits; a failure is reported, not thrown. */
   #commitOrFail(): void {
     try {
       this.#commit();
@@ -447,19 +296,16 @@ export class SqliteStorage implements Storage {
     }
   }
 
+  /** Commits; on failure rejects what waited and closes the storage. */
   #commit(): void {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    if (this.#pending.length === 0) return;
-    const db = this.#db!;
     const batch = this.#pending;
     this.#pending = [];
-    this.#pendingCount = 0;
-    const written: ChunkMeta[] = [];
     try {
-      transaction(db.db, () => this.#write(db, batch, written));
+      this.#store.commit();
     } catch (cause) {
       const error = new StorageError(
         `Cannot commit events to ${this.#path}`,
@@ -469,86 +315,7 @@ export class SqliteStorage implements Storage {
       this.#shutdown();
       throw error;
     }
-    this.#chunks.push(...written);
     for (const p of batch) p.resolve();
-    this.#merge();
-  }
-
-  #write(db: Db, batch: Pending[], written: ChunkMeta[]): void {
-    const { st } = db;
-    const registry = this.#registry;
-    for (const t of this.#newTypes) {
-      st.insertType.run(t, JSON.stringify(registry.type(t)));
-    }
-    const builder = this.#builder;
-    const counts = this.#counts;
-    const touched = new Set<number>();
-    const flushChunk = () => {
-      const { data, meta } = builder.finish();
-      meta.id = this.#nextChunkId++;
-      st.insertChunk.run(meta.id, encodeMeta(meta), data);
-      written.push(meta);
-    };
-    for (const { events, typeIds } of batch) {
-      for (let i = 0; i < events.length; i++) {
-        if (builder.count >= this.#chunkSize) flushChunk();
-        const t = typeIds[i];
-        builder.add(events[i], t);
-        counts[t]++;
-        touched.add(t);
-      }
-    }
-    if (builder.count > 0) flushChunk();
-    for (const t of touched) st.setTypeCount.run(counts[t], t);
-    for (const server of this.#lastDirty) {
-      const id = this.#last.get(server)!;
-      st.setServer.run(server, id.session, id.instance);
-    }
-    for (const t of this.#latestDirty) {
-      builder.add(this.#latest[t]!, t);
-      st.setLatest.run(t, builder.finish().data);
-    }
-    this.#newTypes = [];
-    this.#lastDirty.clear();
-    this.#latestDirty.clear();
-  }
-
-  /**
-   * Merges the newest chunks while at least {@linkcode MERGE_FANIN} of
-   * them share a level (a size class), so slow traffic does not leave a
-   * chunk per commit and every event is rewritten only a few times.
-   */
-  #merge(): void {
-    const chunks = this.#chunks;
-    for (;;) {
-      const n = chunks.length;
-      if (n < MERGE_FANIN) return;
-      const lvl = level(chunks[n - 1].count);
-      let j = n - 1;
-      while (j >= 0 && level(chunks[j].count) === lvl) j--;
-      if (n - 1 - j < MERGE_FANIN) return;
-      const run = chunks.slice(n - MERGE_FANIN);
-      if (run.reduce((sum, m) => sum + m.count, 0) > this.#chunkSize) return;
-      const builder = this.#builder;
-      for (const meta of run) {
-        const view = this.#loadChunk(meta);
-        for (let i = 0; i < view.count; i++) builder.addRaw(view, i);
-      }
-      const { data, meta } = builder.finish();
-      meta.id = run[0].id;
-      const { db, st } = this.#db!;
-      try {
-        transaction(db, () => {
-          st.updateChunk.run(encodeMeta(meta), data, meta.id);
-          for (const old of run.slice(1)) st.deleteChunk.run(old.id);
-        });
-      } catch (error) {
-        this.#options.onError(error);
-        return;
-      }
-      for (const old of run) this.#cache.delete(old.id);
-      chunks.splice(n - MERGE_FANIN, MERGE_FANIN, meta);
-    }
   }
 
   #shutdown(): void {
@@ -561,7 +328,6 @@ export class SqliteStorage implements Storage {
     const error = new StorageClosedError();
     for (const p of this.#pending) p.reject(error);
     this.#pending = [];
-    this.#cache.clear();
     try {
       db.db.close();
     } catch (error) {

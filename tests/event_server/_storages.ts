@@ -114,4 +114,10 @@ export const SQLITE_SMALL_CHUNKS: Kind = {
   open: (options) => SQLITE.open({ chunkSize: 3, ...options }),
 };
 
-KINDS.push(SQLITE, SQLITE_SMALL_CHUNKS);
+/** Memory storage with tiny chunks. */
+export const MEMORY_SMALL_CHUNKS: Kind = {
+  name: "memory (chunks of 3)",
+  open: (options) => MEMORY.open({ chunkSize: 3, ...options }),
+};
+
+KINDS.push(MEMORY_SMALL_CHUNKS, SQLITE, SQLITE_SMALL_CHUNKS);
