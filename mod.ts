@@ -16,3 +16,4 @@
  */
 
 export * from "./codec/mod.ts";
+export * from "./event/mod.ts";
