@@ -1,6 +1,6 @@
 /**
  * The errors of the standalone Event Server: storage failures, use of a
- * closed storage, and bad configuration.
+ * closed storage, bad configuration, and a server that cannot start.
  *
  * @module
  */
@@ -90,5 +90,31 @@ export class ConfigError extends Error {
     super(`Invalid ${key}: ${problem}`, options);
     this.name = "ConfigError";
     this.key = key;
+  }
+}
+
+/**
+ * The Event Server could not start: its storage could not be opened, its
+ * TLS files could not be read, or its address could not be listened on.
+ *
+ * @example
+ * ```ts
+ * import { StartError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const err = new StartError("Cannot listen on 127.0.0.1:23012");
+ * assert.equal(err.name, "StartError");
+ * ```
+ */
+export class StartError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param message What failed.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "StartError";
   }
 }
