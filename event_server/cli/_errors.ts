@@ -15,6 +15,8 @@ export const EXIT = {
   failed: 3,
   /** `serve` could not start: storage, address in use, TLS files. */
   start: 4,
+  /** An unexpected error (a bug: please report it). */
+  internal: 5,
 } as const;
 
 /** An error the CLI reports with a message and an exit code. */
