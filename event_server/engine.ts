@@ -50,13 +50,15 @@ import {
   type Status,
 } from "../event/mod.ts";
 import {
-  type Address,
   type ConnectionInfo,
   listen,
   type Server,
   type ServerOptions,
 } from "../server.ts";
 import type { Storage } from "./storage/storage.ts";
+
+/** A TCP address: host name or IP, and port (0: any free port). */
+export type Address = Parameters<typeof listen>[0];
 
 /** Options of {@linkcode startEngine}; the eventer server options apply too. */
 export interface EngineOptions extends

@@ -2,7 +2,7 @@
 // subscribe) share, with errors turned into clear messages and exit codes.
 
 import { type Client, connect, EventerInitError } from "../../client.ts";
-import type { Event } from "../../event/mod.ts";
+import type { Event, QueryType } from "../../event/mod.ts";
 import { bool, type Flag, list, type Parsed, str } from "./_args.ts";
 import { CliError, EXIT } from "./_errors.ts";
 import { eventTable, eventToJson, type Format } from "./_format.ts";
@@ -49,7 +49,7 @@ export const CLIENT_FLAGS: readonly Flag[] = [
 
 /** Options of {@linkcode open}. */
 export interface OpenOptions {
-  subscriptions?: string[][];
+  subscriptions?: readonly QueryType[];
   serverId?: number | null;
   persisted?: boolean;
   onEvents?: (client: Client, events: Event[]) => void | Promise<void>;
@@ -110,21 +110,19 @@ export async function open(
   }
 }
 
-/** A short reason for a connection failure. */
+/** A short reason for a connection failure (from its deepest cause). */
 export function reason(error: unknown): string {
-  if (error instanceof Deno.errors.ConnectionRefused) {
-    return "connection refused (is the server running?)";
+  let deepest: unknown = error;
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e instanceof Deno.errors.ConnectionRefused) {
+      return "connection refused (is the server running?)";
+    }
+    if (e instanceof DOMException && e.name === "TimeoutError") {
+      return "timed out";
+    }
+    deepest = e;
   }
-  if (error instanceof DOMException && error.name === "TimeoutError") {
-    return "timed out";
-  }
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error
-      ? `: ${reason(error.cause)}`
-      : "";
-    return `${error.message}${cause}`;
-  }
-  return String(error);
+  return deepest instanceof Error ? deepest.message : String(deepest);
 }
 
 /** Prints events in the chosen format (a table gets a header each call). */
