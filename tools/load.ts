@@ -102,8 +102,24 @@ function parse(args: string[]): Options {
   return o;
 }
 
+/** CPU seconds (user + system) a process used so far; NaN off Linux. */
+function cpuSeconds(pid: number | "self"): number {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of stat, in clock ticks
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 async function startServer(o: Options): Promise<
-  { addr: { hostname: string; port: number }; stop(): Promise<void> }
+  {
+    addr: { hostname: string; port: number };
+    pid: number;
+    stop(): Promise<void>;
+  }
 > {
   const dir = await Deno.makeTempDir({ prefix: "eventer_load_" });
   const cli = new URL("../event_server/cli/main.ts", import.meta.url);
@@ -142,6 +158,7 @@ async function startServer(o: Options): Promise<
   })();
   return {
     addr: { hostname: "127.0.0.1", port },
+    pid: child.pid,
     async stop() {
       child.kill("SIGTERM");
       await child.status;
@@ -231,6 +248,7 @@ async function run(o: Options): Promise<void> {
     Array.from({ length: o.clients }, (_, c) => connect(addr, `load-${c}`)),
   );
   const latencies: number[] = [];
+  const cpu0 = [cpuSeconds(server?.pid ?? -1), cpuSeconds("self")];
   const t0 = performance.now();
   await Promise.all(clients.map(async (client, c) => {
     let nextBatch = 0;
@@ -261,6 +279,7 @@ async function run(o: Options): Promise<void> {
     report(`subscribers got ${counts.join(", ")} of ${sent} events in 30 s`);
   }
   const tReceived = performance.now();
+  const cpu1 = [cpuSeconds(server?.pid ?? -1), cpuSeconds("self")];
 
   for (const c of [...clients, ...subs]) await c.close();
   await server?.stop();
@@ -285,6 +304,10 @@ async function run(o: Options): Promise<void> {
       p99: Number(percentile(latencies, 0.99).toFixed(2)),
       max: Number(latencies[latencies.length - 1].toFixed(2)),
     },
+    cpuSeconds: {
+      server: Number((cpu1[0] - cpu0[0]).toFixed(2)),
+      load: Number((cpu1[1] - cpu0[1]).toFixed(2)),
+    },
     problems,
   };
   if (o.json) {
@@ -299,6 +322,8 @@ async function run(o: Options): Promise<void> {
         `${result.seconds} s; registered after ${result.registerSeconds} s)\n` +
         `  register latency p50 ${result.latencyMs.p50} ms, p99 ` +
         `${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms\n` +
+        `  CPU: server ${result.cpuSeconds.server} s, clients and ` +
+        `subscribers ${result.cpuSeconds.load} s (of ${result.seconds} s)\n` +
         `  ${
           problems === 0
             ? "every event delivered exactly once and in order"
