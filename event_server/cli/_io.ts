@@ -6,12 +6,15 @@ import { CliError, EXIT } from "./_errors.ts";
 
 /** A byte sink. */
 export interface Sink {
+  /** Writes some of `p`; resolves with the number of bytes written. */
   write(p: Uint8Array): Promise<number>;
 }
 
 /** The streams and stop signal of one run of the CLI. */
 export interface Io {
+  /** Standard output (events). */
   readonly stdout: Sink;
+  /** Standard error (messages, progress). */
   readonly stderr: Sink;
   /** Standard input (payloads from `-`). */
   readonly stdin: ReadableStream<Uint8Array>;
