@@ -17,3 +17,9 @@
 
 export * from "./codec/mod.ts";
 export * from "./event/mod.ts";
+// The chatter transport, as a namespace: its `connect`/`listen` are not the
+// eventer's. Also importable by name from `@hat/eventer/chatter`.
+export * as chatter from "./chatter/mod.ts";
+export { ConnectionError, ProtocolError } from "./chatter/mod.ts";
+export * from "./client.ts";
+export * from "./server.ts";

@@ -62,4 +62,15 @@ export {
   parseSchema,
 } from "./schema_parser.ts";
 export { Repository } from "./repository.ts";
+export {
+  type TypeSource,
+  WasmDecoder,
+  type WasmDecoderOptions,
+} from "./wasm_decoder.ts";
+export { LazyArray, LazyChoice, LazyRecord, type LazyValue } from "./lazy.ts";
+export {
+  findFrames,
+  type FindFramesOptions,
+  type FramesFound,
+} from "./wasm_frames.ts";
 export type { SbsValue } from "./value.ts";

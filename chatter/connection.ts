@@ -1,0 +1,430 @@
+/**
+ * A chatter connection over a Deno stream connection (TCP or TLS).
+ *
+ * @module
+ */
+
+import { ConnectionError, ProtocolError } from "./errors.ts";
+import { FrameParser } from "./frame.ts";
+import { MsgDecoder, type WireMsg, writeMsgFrame } from "./msg_codec.ts";
+import type {
+  Address,
+  ConnectionOptions,
+  Conversation,
+  Msg,
+  MsgData,
+  SendOptions,
+} from "./types.ts";
+import { SendQueue } from "./_send_queue.ts";
+import { resolveOptions } from "./_options.ts";
+
+const PING = "HatChatter.Ping";
+const PONG = "HatChatter.Pong";
+const EMPTY = new Uint8Array(0);
+const READ_BUFFER_SIZE = 64 * 1024;
+
+interface Waiter<T> {
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+function toAddress(addr: Deno.Addr): Address {
+  return "hostname" in addr
+    ? { hostname: addr.hostname, port: addr.port }
+    : { hostname: "", port: 0 };
+}
+
+/**
+ * One chatter connection: sends and receives `HatChatter.Msg` frames,
+ * numbering its messages, keeping the link alive with pings, and bounding
+ * what it buffers in both directions. Obtain one from `connect` or from the
+ * callback of `listen`.
+ *
+ * Every `send`, `receive` and `drain` still pending when the connection ends
+ * rejects with a {@linkcode ConnectionError}; messages received before the
+ * end stay receivable. A malformed or oversized frame from the peer closes
+ * the connection with a {@linkcode ProtocolError}, which `receive` reports.
+ * `close()` discards what is still queued for writing: `await drain()` first
+ * to deliver it.
+ *
+ * @example Request and reply over loopback
+ * ```ts
+ * import { connect, listen } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using server = await listen(async (conn) => {
+ *   const req = await conn.receive();
+ *   await conn.send({ type: "Pong", data: req.data }, { conv: req.conv });
+ * }, { hostname: "127.0.0.1", port: 0 });
+ * await using conn = await connect(server.addrs[0]);
+ * const conv = await conn.send({ type: "Ping", data: new Uint8Array([1]) });
+ * const res = await conn.receive();
+ * assert.deepEqual(res.conv, { owner: true, firstId: conv.firstId });
+ * assert.deepEqual(res.data, new Uint8Array([1]));
+ * ```
+ */
+export class Connection {
+  #conn: Deno.Conn;
+  #pingDelay: number;
+  #pingTimeout: number;
+  #receiveQueueSize: number;
+  #maxMessageSize: number;
+  #localAddr: Address;
+  #remoteAddr: Address;
+
+  #nextId = 1;
+  #reason: ConnectionError | undefined;
+  #closed: Promise<void>;
+
+  #parser: FrameParser;
+  #decoder = new MsgDecoder();
+  #queue: Msg[] = [];
+  #head = 0;
+  #receivers: Waiter<Msg>[] = [];
+  #resumeReading: (() => void) | undefined;
+  #readDone: Promise<void>;
+
+  #send: SendQueue;
+  #scratch: WireMsg = {
+    id: 0,
+    first: 0,
+    owner: true,
+    token: true,
+    last: true,
+    data: { type: "", data: EMPTY },
+  };
+
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #lastRead = 0;
+  #pingSentAt: number | undefined;
+
+  /**
+   * Wraps an open stream connection and starts reading it.
+   *
+   * @param conn The TCP or TLS connection; the new object owns it.
+   * @param options Keep-alive, queue and size options.
+   */
+  constructor(conn: Deno.Conn, options: ConnectionOptions = {}) {
+    const o = resolveOptions(options);
+    this.#pingDelay = o.pingDelay;
+    this.#pingTimeout = o.pingTimeout;
+    this.#receiveQueueSize = o.receiveQueueSize;
+    this.#maxMessageSize = o.maxMessageSize;
+    this.#parser = new FrameParser({ maxMessageSize: o.maxMessageSize });
+    this.#send = new SendQueue(conn, {
+      maxMessages: o.sendQueueSize,
+      maxBytes: o.sendQueueBytes,
+      onError: (e) =>
+        this.#terminate(new ConnectionError("write failed", { cause: e })),
+    });
+    this.#conn = conn;
+    this.#localAddr = toAddress(conn.localAddr);
+    this.#remoteAddr = toAddress(conn.remoteAddr);
+    this.#lastRead = performance.now();
+    if (this.#pingDelay > 0) {
+      this.#timer = setTimeout(this.#onTimer, this.#pingDelay);
+    }
+    this.#readDone = this.#readLoop();
+    this.#closed = this.#readDone.then(() => this.#send.done());
+  }
+
+  /** Local address of the socket. */
+  get localAddr(): Address {
+    return this.#localAddr;
+  }
+
+  /** Address of the peer. */
+  get remoteAddr(): Address {
+    return this.#remoteAddr;
+  }
+
+  /** Whether the connection is still open. */
+  get isOpen(): boolean {
+    return this.#reason === undefined;
+  }
+
+  /**
+   * Why the connection ended (a {@linkcode ProtocolError} when the peer
+   * sent something malformed), or `undefined` while it is open.
+   */
+  get closeReason(): ConnectionError | undefined {
+    return this.#reason;
+  }
+
+  /** Resolves (never rejects) once the connection has ended and released its socket. */
+  get closed(): Promise<void> {
+    return this.#closed;
+  }
+
+  /** Bytes queued for writing and not yet written (for monitoring). */
+  get bufferedAmount(): number {
+    return this.#send.bytes;
+  }
+
+  /**
+   * Queues a message for writing and resolves to its conversation: a new
+   * one owned by this side unless `options.conv` is given. Waits while the
+   * send queue is full.
+   *
+   * @param data Payload type name and bytes.
+   * @param options Conversation and flags.
+   * @returns The conversation the message belongs to.
+   */
+  async send(data: MsgData, options: SendOptions = {}): Promise<Conversation> {
+    if (this.#reason !== undefined) throw this.#closedError();
+    if (!this.#send.tryReserve()) await this.#send.reserve();
+    try {
+      return this.#enqueue(
+        data,
+        options.conv,
+        options.last ?? true,
+        options.token ?? true,
+      );
+    } catch (e) {
+      this.#send.release();
+      throw e;
+    }
+  }
+
+  /** Encodes one frame into the send queue; a slot is already reserved. */
+  #enqueue(
+    data: MsgData,
+    conv: Conversation | undefined,
+    last: boolean,
+    token: boolean,
+  ): Conversation {
+    const id = this.#nextId;
+    const msg = this.#scratch;
+    msg.id = id;
+    msg.first = conv === undefined ? id : conv.firstId;
+    msg.owner = conv === undefined ? true : conv.owner;
+    msg.token = token;
+    msg.last = last;
+    msg.data.type = data.type;
+    msg.data.data = data.data;
+    try {
+      const w = this.#send.writer;
+      const start = w.pos;
+      writeMsgFrame(w, msg);
+      const bodySize = w.pos - start - 1 - w.buf[start];
+      if (bodySize > this.#maxMessageSize) {
+        w.pos = start;
+        throw new RangeError(
+          `Message body of ${bodySize} bytes exceeds maxMessageSize ${this.#maxMessageSize}`,
+        );
+      }
+    } finally {
+      msg.data.data = EMPTY;
+    }
+    this.#nextId = id + 1;
+    this.#send.commit();
+    return conv ?? { owner: true, firstId: id };
+  }
+
+  /**
+   * Resolves to the next received message. Rejects with
+   * {@linkcode ConnectionError} once the connection has ended and every
+   * message received before has been taken ({@linkcode ProtocolError} when
+   * it ended because of the peer's bytes).
+   *
+   * @returns The next message.
+   */
+  receive(): Promise<Msg> {
+    if (this.#head < this.#queue.length) return Promise.resolve(this.#shift());
+    if (this.#reason !== undefined) return Promise.reject(this.#reason);
+    return new Promise((resolve, reject) => {
+      this.#receivers.push({ resolve, reject });
+    });
+  }
+
+  /**
+   * Received messages until the connection ends. A plain close ends the
+   * iteration; a {@linkcode ProtocolError} is thrown.
+   *
+   * @returns An iterator over received messages.
+   */
+  async *[Symbol.asyncIterator](): AsyncIterableIterator<Msg> {
+    for (;;) {
+      try {
+        yield await this.receive();
+      } catch (e) {
+        if (e instanceof ProtocolError || !(e instanceof ConnectionError)) {
+          throw e;
+        }
+        return;
+      }
+    }
+  }
+
+  /**
+   * Resolves when everything queued so far has been written to the socket;
+   * rejects with {@linkcode ConnectionError} if the connection ends first.
+   */
+  async drain(): Promise<void> {
+    if (this.#reason !== undefined) throw this.#closedError();
+    await this.#send.drain();
+    if (this.#reason !== undefined) throw this.#closedError();
+  }
+
+  /** Closes the connection; resolves once it has ended. */
+  close(): Promise<void> {
+    this.#terminate(new ConnectionError("connection closed"));
+    return this.#closed;
+  }
+
+  /** Closes the connection (for `await using`). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #closedError(): ConnectionError {
+    return new ConnectionError("connection closed", { cause: this.#reason });
+  }
+
+  #shift(): Msg {
+    const msg = this.#queue[this.#head];
+    this.#head += 1;
+    if (this.#head === this.#queue.length) {
+      this.#queue.length = 0;
+      this.#head = 0;
+    } else if (this.#head >= 1024 && this.#head * 2 >= this.#queue.length) {
+      this.#queue.splice(0, this.#head);
+      this.#head = 0;
+    }
+    if (this.#resumeReading !== undefined) {
+      const resume = this.#resumeReading;
+      this.#resumeReading = undefined;
+      resume();
+    }
+    return msg;
+  }
+
+  async #readLoop(): Promise<void> {
+    const buf = new Uint8Array(READ_BUFFER_SIZE);
+    const parser = this.#parser;
+    try {
+      while (this.#reason === undefined) {
+        const n = await this.#conn.read(buf);
+        if (n === null) {
+          this.#terminate(
+            parser.atBoundary
+              ? new ConnectionError("connection closed by the peer")
+              : new ConnectionError("connection closed by the peer mid-frame"),
+          );
+          return;
+        }
+        this.#lastRead = performance.now();
+        parser.push(buf.subarray(0, n));
+        while (parser.advance()) {
+          const ping = this.#handleBody(
+            parser.body,
+            parser.bodyStart,
+            parser.bodyEnd,
+          );
+          if (ping !== undefined) {
+            // A pong waits for room like any message, so a peer that pings
+            // without reading our answers stops being read instead of
+            // growing the queue.
+            if (!this.#send.tryReserve()) await this.#send.reserve();
+            this.#enqueue({ type: PONG, data: EMPTY }, ping, true, true);
+          }
+          if (this.#queue.length - this.#head >= this.#receiveQueueSize) {
+            await new Promise<void>((resolve) => {
+              this.#resumeReading = resolve;
+            });
+            // Not reading was our choice: the peer's silence was not its.
+            this.#lastRead = performance.now();
+          }
+          if (this.#reason !== undefined) return;
+        }
+      }
+    } catch (e) {
+      this.#terminate(
+        e instanceof ConnectionError
+          ? e
+          : new ConnectionError("read failed", { cause: e }),
+      );
+    }
+  }
+
+  /** Decodes and dispatches one body; returns the conversation of a ping. */
+  #handleBody(
+    body: Uint8Array,
+    start: number,
+    end: number,
+  ): Conversation | undefined {
+    const d = this.#decoder;
+    try {
+      d.decode(body, start, end);
+    } catch (e) {
+      throw new ProtocolError(
+        `malformed HatChatter.Msg: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+    const conv = { owner: !d.owner, firstId: d.first };
+    const type = d.type;
+    if (type === PING) return conv;
+    if (type === PONG) return undefined;
+    const msg: Msg = {
+      type,
+      data: d.data,
+      conv,
+      first: d.owner && d.first === d.id,
+      last: d.last,
+      token: d.token,
+    };
+    if (this.#receivers.length > 0) {
+      this.#receivers.shift()!.resolve(msg);
+    } else {
+      this.#queue.push(msg);
+    }
+    return undefined;
+  }
+
+  #onTimer = (): void => {
+    this.#timer = undefined;
+    if (this.#reason !== undefined) return;
+    const now = performance.now();
+    let wait = this.#pingDelay;
+    if (this.#resumeReading !== undefined) {
+      // Not reading (backpressure): nothing to expect from the peer.
+      this.#pingSentAt = undefined;
+    } else if (this.#pingSentAt !== undefined) {
+      if (this.#lastRead <= this.#pingSentAt) {
+        this.#terminate(
+          new ConnectionError(
+            `no answer to ping within ${this.#pingTimeout / 1000} s`,
+          ),
+        );
+        return;
+      }
+      this.#pingSentAt = undefined;
+      wait = Math.max(0, this.#pingDelay - (now - this.#lastRead));
+    } else if (now - this.#lastRead < this.#pingDelay) {
+      wait = this.#pingDelay - (now - this.#lastRead);
+    } else {
+      this.#send.forceReserve();
+      this.#enqueue({ type: PING, data: EMPTY }, undefined, false, true);
+      this.#pingSentAt = now;
+      wait = this.#pingTimeout;
+    }
+    this.#timer = setTimeout(this.#onTimer, wait);
+  };
+
+  #terminate(reason: ConnectionError): void {
+    if (this.#reason !== undefined) return;
+    this.#reason = reason;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    try {
+      this.#conn.close();
+    } catch {
+      // Already closed by Deno (e.g. after a failed handshake).
+    }
+    for (const r of this.#receivers.splice(0)) r.reject(reason);
+    this.#send.close(this.#closedError());
+    this.#resumeReading?.();
+    this.#resumeReading = undefined;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The errors of the chatter transport.
+ *
+ * @module
+ */
+
+/**
+ * The connection is closed, or closed while the operation was pending. Every
+ * pending `send`, `receive` and `drain` of a connection rejects with one when
+ * the connection ends; `cause` holds why it ended, when known.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const err = new ConnectionError("connection closed", { cause: "eof" });
+ * assert.equal(err.name, "ConnectionError");
+ * assert.equal(err.cause, "eof");
+ * ```
+ */
+export class ConnectionError extends Error {
+  /**
+   * Creates a connection error.
+   *
+   * @param message What happened.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ConnectionError";
+  }
+}
+
+/**
+ * The peer sent bytes that are not chatter: a malformed or oversized frame,
+ * or a body that is not a `HatChatter.Msg`. The connection that received
+ * them is closed. It is a {@linkcode ConnectionError}, so code that handles
+ * a closed connection handles this too.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionError, ProtocolError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const err = new ProtocolError("frame length field of 0 bytes");
+ * assert.equal(err.name, "ProtocolError");
+ * assert.ok(err instanceof ConnectionError);
+ * ```
+ */
+export class ProtocolError extends ConnectionError {
+  /**
+   * Creates a protocol error.
+   *
+   * @param message What was wrong with the received bytes.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ProtocolError";
+  }
+}

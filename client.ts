@@ -1,0 +1,592 @@
+/**
+ * The eventer client (Python `hat.event.eventer.client`): connects to an
+ * eventer server, registers and queries events, and receives the server's
+ * status and the events it subscribed to.
+ *
+ * @example Connect, register, query
+ * ```ts
+ * import { connect, listen } from "@hat/eventer";
+ * import assert from "node:assert/strict";
+ *
+ * await using server = await listen({ hostname: "127.0.0.1", port: 0 }, {
+ *   status: "operational",
+ *   onRegister: (_info, events) =>
+ *     events.map((e, i) => ({
+ *       id: { server: 1, session: 1, instance: i + 1 },
+ *       timestamp: { s: 0, us: 0 },
+ *       ...e,
+ *     })),
+ * });
+ * await using client = await connect(server.addrs[0], "demo");
+ * assert.equal(client.status, "operational");
+ *
+ * const events = await client.register(
+ *   [{ type: ["a"], sourceTimestamp: null, payload: null }],
+ *   { withResponse: true },
+ * );
+ * assert.deepEqual(events?.map((e) => e.id.instance), [1]);
+ * const result = await client.query({ kind: "latest" });
+ * assert.deepEqual(result, { events: [], moreFollows: false });
+ * ```
+ *
+ * @module
+ */
+
+import {
+  type Address,
+  connect as chatterConnect,
+  type Connection,
+  ConnectionError,
+  type ConnectionOptions,
+  type ConnectTlsOptions,
+  type Conversation,
+  type Msg,
+  ProtocolError,
+} from "./chatter/mod.ts";
+import type {
+  Event,
+  QueryParams,
+  QueryResult,
+  QueryType,
+  RegisterEvent,
+  Status,
+} from "./event/mod.ts";
+import { BatchQueue } from "./eventer/_batch_queue.ts";
+import {
+  checkQueryTypes,
+  isPromiseLike,
+  reportError,
+  safeReport,
+} from "./eventer/_common.ts";
+import { EventerInitError } from "./eventer/errors.ts";
+import {
+  decodeEvents,
+  decodeInitRes,
+  decodeQueryRes,
+  decodeRegisterRes,
+  decodeStatus,
+  EMPTY,
+  encodeInitReq,
+  encodeQueryReq,
+  encodeRegisterReq,
+  MSG_EVENTS_ACK,
+  MSG_EVENTS_NOTIFY,
+  MSG_INIT_REQ,
+  MSG_INIT_RES,
+  MSG_QUERY_REQ,
+  MSG_QUERY_RES,
+  MSG_REGISTER_REQ,
+  MSG_REGISTER_RES,
+  MSG_STATUS_NOTIFY,
+} from "./eventer/_messages.ts";
+
+export { EventerInitError };
+export type {
+  Address,
+  ConnectionOptions,
+  ConnectTlsOptions,
+} from "./chatter/mod.ts";
+
+/**
+ * Called with each status the server announces (Python `StatusCb`). The
+ * client reads no further message until it returns (or its promise
+ * settles); if it throws, the client closes.
+ */
+export type StatusCallback = (
+  client: Client,
+  status: Status,
+) => void | Promise<void>;
+
+/**
+ * Called with each batch of notified events (Python `EventsCb`). The client
+ * reads no further message until it returns (or its promise settles), and
+ * acknowledges a batch the server asked an ack for only then; if it throws,
+ * the client closes. Awaiting a `register`/`query` response inside it
+ * deadlocks (as in Python): use {@linkcode Client.events} for that.
+ */
+export type EventsCallback = (
+  client: Client,
+  events: Event[],
+) => void | Promise<void>;
+
+/** Options of {@linkcode connect}; the chatter connection options apply too. */
+export interface ClientOptions extends ConnectionOptions {
+  /**
+   * Aborts connecting (not the connection once made).
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
+  /**
+   * Connect over TLS with these settings; plain TCP when absent.
+   * @default {undefined}
+   */
+  tls?: ConnectTlsOptions;
+  /**
+   * Token that identifies the client to the server, if any.
+   * @default {null}
+   */
+  clientToken?: string | null;
+  /**
+   * Query types of the events to be notified of (`?` matches one segment,
+   * a final `*` any number); empty for none.
+   * @default {[]}
+   */
+  subscriptions?: Iterable<QueryType>;
+  /**
+   * Only events registered by this server are notified; `null` for all.
+   * @default {null}
+   */
+  serverId?: number | null;
+  /**
+   * Whether events are notified only once persisted.
+   * @default {false}
+   */
+  persisted?: boolean;
+  /**
+   * Status callback.
+   * @default {undefined}
+   */
+  onStatus?: StatusCallback;
+  /**
+   * Events callback; without it, batches wait for {@linkcode Client.events}.
+   * @default {undefined}
+   */
+  onEvents?: EventsCallback;
+  /**
+   * Without `onEvents`: how many batches wait for {@linkcode Client.events}
+   * before the client stops reading from the connection.
+   * @default {1024}
+   */
+  eventsQueueSize?: number;
+  /**
+   * Receives the errors the client handles by itself (a callback that
+   * threw, a malformed or unexpected message); the client closes after
+   * each of them.
+   * @default {console.error}
+   */
+  onError?: (error: unknown) => void;
+}
+
+/** Options of {@linkcode Client.register}. */
+export interface RegisterOptions {
+  /**
+   * Whether to wait for the server's answer (the registered events, or
+   * `null` when the registration failed).
+   * @default {false}
+   */
+  withResponse?: boolean;
+}
+
+interface Pending {
+  resolve(value: Event[] | null | QueryResult): void;
+  reject(error: Error): void;
+}
+
+const MAX_EARLY = 64;
+
+function sameConv(a: Conversation, b: Conversation): boolean {
+  return a.owner === b.owner && a.firstId === b.firstId;
+}
+
+/**
+ * Connects to an eventer server: opens a chatter connection and sends
+ * `MsgInitReq`. Resolves once the server accepted the client.
+ *
+ * @param addr The server's address.
+ * @param clientName Name of the client (shown in the server's connection
+ * infos, and in the Event Server's eventer events).
+ * @param options Client and chatter options.
+ * @returns The connected client.
+ * @throws {EventerInitError} When the server refuses the client (the
+ * message is the server's).
+ * @throws {ConnectionError} When the connection fails or closes first.
+ * @throws {ProtocolError} When the server answers something else.
+ * @throws {TypeError} When an option is invalid.
+ *
+ * @example Init refused
+ * ```ts
+ * import { connect, EventerInitError, listen } from "@hat/eventer";
+ * import assert from "node:assert/strict";
+ *
+ * await using server = await listen({ hostname: "127.0.0.1", port: 0 }, {
+ *   onConnected: (info) => {
+ *     if (info.clientToken !== "secret") throw new Error("invalid token");
+ *   },
+ * });
+ * await assert.rejects(
+ *   connect(server.addrs[0], "c", { clientToken: "wrong" }),
+ *   (e) => e instanceof EventerInitError && e.message === "invalid token",
+ * );
+ * ```
+ */
+export async function connect(
+  addr: Address,
+  clientName: string,
+  options: ClientOptions = {},
+): Promise<Client> {
+  if (typeof clientName !== "string") {
+    throw new TypeError(
+      `Invalid client name: expected a string, got ${typeof clientName}`,
+    );
+  }
+  const clientToken = options.clientToken ?? null;
+  if (clientToken !== null && typeof clientToken !== "string") {
+    throw new TypeError(
+      `Invalid clientToken: expected a string or null, got ${typeof clientToken}`,
+    );
+  }
+  const subscriptions = checkQueryTypes(
+    options.subscriptions ?? [],
+    "subscriptions",
+  );
+  const serverId = options.serverId ?? null;
+  if (serverId !== null && !Number.isSafeInteger(serverId)) {
+    throw new TypeError(
+      `Invalid serverId: expected a safe integer or null, got ${serverId}`,
+    );
+  }
+  const persisted = options.persisted ?? false;
+  if (typeof persisted !== "boolean") {
+    throw new TypeError(
+      `Invalid persisted: expected a boolean, got ${typeof persisted}`,
+    );
+  }
+  const queueSize = options.eventsQueueSize ?? 1024;
+  if (!Number.isSafeInteger(queueSize) || queueSize < 1) {
+    throw new RangeError(
+      `Invalid eventsQueueSize: expected a positive integer, got ${queueSize}`,
+    );
+  }
+  const data = encodeInitReq({
+    clientName,
+    clientToken,
+    subscriptions,
+    serverId,
+    persisted,
+  });
+
+  const conn = await chatterConnect(addr, options);
+  try {
+    const conv = await conn.send({ type: MSG_INIT_REQ, data }, { last: false });
+    const msg = await conn.receive();
+    if (msg.type !== MSG_INIT_RES || !sameConv(msg.conv, conv)) {
+      throw new ProtocolError(
+        `Invalid init response: expected ${MSG_INIT_RES} in the init ` +
+          `conversation, got ${msg.type}`,
+      );
+    }
+    const res = decodeInitRes(msg.data);
+    if (res.kind === "error") throw new EventerInitError(res.message);
+    return new Client(conn, res.status, options, queueSize);
+  } catch (err) {
+    await conn.close();
+    throw err;
+  }
+}
+
+/**
+ * An eventer client, made by {@linkcode connect}. Closing it (or losing
+ * the connection) rejects every `register`/`query` still waiting with a
+ * `ConnectionError`.
+ *
+ * @example Receive notified events with an async iterator
+ * ```ts
+ * import { connect, listen } from "@hat/eventer";
+ * import assert from "node:assert/strict";
+ *
+ * await using server = await listen({ hostname: "127.0.0.1", port: 0 });
+ * await using client = await connect(server.addrs[0], "c", {
+ *   subscriptions: [["a", "*"]],
+ * });
+ * const event = {
+ *   id: { server: 1, session: 1, instance: 1 },
+ *   type: ["a", "b"],
+ *   timestamp: { s: 1, us: 0 },
+ *   sourceTimestamp: null,
+ *   payload: { kind: "json" as const, data: { x: 1 } },
+ * };
+ * const acked = server.notifyEvents([event], { withAck: true });
+ * for await (const events of client.events()) {
+ *   assert.deepEqual(events, [event]);
+ *   break; // done with the batch: it is acknowledged
+ * }
+ * await acked;
+ * ```
+ */
+export class Client implements AsyncDisposable {
+  #conn: Connection;
+  #status: Status;
+  #onStatus: StatusCallback | undefined;
+  #onEvents: EventsCallback | undefined;
+  #onError: (error: unknown) => void;
+  #queue: BatchQueue | null;
+  #pending = new Map<number, Pending>();
+  #early = new Map<number, Event[] | null | QueryResult>();
+  #open = true;
+  #closed: Promise<void>;
+
+  /**
+   * Wraps a connection on which the init exchange succeeded; use
+   * {@linkcode connect}.
+   *
+   * @param conn The chatter connection.
+   * @param status The status from the init response.
+   * @param options The client options.
+   * @param queueSize Validated `eventsQueueSize`.
+   */
+  constructor(
+    conn: Connection,
+    status: Status,
+    options: ClientOptions,
+    queueSize: number,
+  ) {
+    this.#conn = conn;
+    this.#status = status;
+    this.#onStatus = options.onStatus;
+    this.#onEvents = options.onEvents;
+    this.#onError = options.onError ?? ((e) => reportError("client", e));
+    this.#queue = this.#onEvents ? null : new BatchQueue(queueSize);
+    // A callback still running does not hold up the closing: the watch is
+    // on the connection, not on the receive loop.
+    this.#closed = conn.closed.then(() => this.#shutdown());
+    this.#receiveLoop();
+  }
+
+  /** The server's status, as last announced. */
+  get status(): Status {
+    return this.#status;
+  }
+
+  /** Whether the connection is open. */
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
+  /** Resolves once the client is closed and every waiting call rejected. */
+  get closed(): Promise<void> {
+    return this.#closed;
+  }
+
+  /**
+   * Registers events (`MsgRegisterReq` with `last: false`) and waits for
+   * the server's answer.
+   *
+   * @param events The events to register.
+   * @param options `{ withResponse: true }`.
+   * @returns The registered events, or `null` when the server reports a
+   * failure.
+   * @throws {ConnectionError} When the connection is or gets closed.
+   * @throws {TypeError} When an event is not valid.
+   */
+  register(
+    events: readonly RegisterEvent[],
+    options: RegisterOptions & { withResponse: true },
+  ): Promise<Event[] | null>;
+  /**
+   * Registers events (`MsgRegisterReq` with `last: true`); the server sends
+   * no answer.
+   *
+   * @param events The events to register.
+   * @param options Nothing, or `{ withResponse: false }`.
+   * @returns When the request is sent.
+   * @throws {ConnectionError} When the connection is closed.
+   * @throws {TypeError} When an event is not valid.
+   */
+  register(
+    events: readonly RegisterEvent[],
+    options?: RegisterOptions & { withResponse?: false },
+  ): Promise<void>;
+  /**
+   * Registers events (`MsgRegisterReq`). Without `withResponse`, resolves
+   * once the request is sent; with it, resolves to the registered events,
+   * or `null` when the server reports a failure.
+   *
+   * @param events The events to register.
+   * @param options Whether to wait for the response.
+   * @returns The registered events, `null` on failure, or nothing.
+   * @throws {ConnectionError} When the connection is or gets closed.
+   * @throws {TypeError} When an event is not valid.
+   */
+  register(
+    events: readonly RegisterEvent[],
+    options?: RegisterOptions,
+  ): Promise<Event[] | null | void>;
+  async register(
+    events: readonly RegisterEvent[],
+    options: RegisterOptions = {},
+  ): Promise<Event[] | null | void> {
+    const data = encodeRegisterReq(events);
+    const withResponse = options.withResponse === true;
+    const conv = await this.#conn.send(
+      { type: MSG_REGISTER_REQ, data },
+      { last: !withResponse },
+    );
+    if (withResponse) return await this.#wait(conv) as Event[] | null;
+  }
+
+  /**
+   * Queries events (`MsgQueryReq`).
+   *
+   * @param params Query parameters (`latest`, `timeseries` or `server`).
+   * @returns The server's result.
+   * @throws {ConnectionError} When the connection is or gets closed.
+   * @throws {TypeError} When the parameters are not valid.
+   */
+  async query(params: QueryParams): Promise<QueryResult> {
+    const data = encodeQueryReq(params);
+    const conv = await this.#conn.send(
+      { type: MSG_QUERY_REQ, data },
+      { last: false },
+    );
+    return await this.#wait(conv) as QueryResult;
+  }
+
+  /**
+   * The notified event batches, when no `onEvents` callback is set. A batch
+   * that the server asked an ack for is acknowledged when the consumer asks
+   * for the next batch or stops iterating. Several iterators share the
+   * batches; after `close`, the batches already received are still given,
+   * then the iteration ends.
+   *
+   * @returns An async iterator of event batches.
+   * @throws {TypeError} When the client has an `onEvents` callback.
+   */
+  events(): AsyncIterableIterator<Event[]> {
+    if (this.#queue === null) {
+      throw new TypeError(
+        "events() is not available: the client has an onEvents callback",
+      );
+    }
+    return this.#queue.iterate();
+  }
+
+  /**
+   * Same as {@linkcode Client.events}.
+   *
+   * @returns An async iterator of event batches.
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<Event[]> {
+    return this.events();
+  }
+
+  /**
+   * Closes the connection; resolves once everything is finished.
+   *
+   * @returns When closed.
+   */
+  async close(): Promise<void> {
+    this.#open = false;
+    await this.#conn.close();
+    await this.#closed;
+  }
+
+  /**
+   * Same as {@linkcode Client.close}.
+   *
+   * @returns When closed.
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #wait(conv: Conversation): Promise<Event[] | null | QueryResult> {
+    const early = this.#early.get(conv.firstId);
+    if (early !== undefined) {
+      this.#early.delete(conv.firstId);
+      return Promise.resolve(early);
+    }
+    if (!this.#open) {
+      return Promise.reject(new ConnectionError("The client is closed"));
+    }
+    return new Promise((resolve, reject) => {
+      this.#pending.set(conv.firstId, { resolve, reject });
+    });
+  }
+
+  #settle(msg: Msg, result: Event[] | null | QueryResult): void {
+    if (!msg.conv.owner) return;
+    const id = msg.conv.firstId;
+    const pending = this.#pending.get(id);
+    if (pending !== undefined) {
+      this.#pending.delete(id);
+      pending.resolve(result);
+      return;
+    }
+    // The answer beat the continuation of the send: keep it for #wait.
+    if (this.#early.size >= MAX_EARLY) {
+      this.#early.delete(this.#early.keys().next().value!);
+    }
+    this.#early.set(id, result);
+  }
+
+  async #receiveLoop(): Promise<void> {
+    try {
+      for (;;) {
+        const msg = await this.#conn.receive();
+        const wait = this.#process(msg);
+        if (wait !== undefined) await wait;
+      }
+    } catch (err) {
+      // A ProtocolError is a ConnectionError too, but one worth telling.
+      if (err instanceof ProtocolError || !(err instanceof ConnectionError)) {
+        safeReport(this.#onError, err);
+      }
+    }
+    this.#open = false;
+    await this.#conn.close();
+  }
+
+  #shutdown(): void {
+    this.#open = false;
+    const error = new ConnectionError("The connection is closed");
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+    this.#early.clear();
+    this.#queue?.close();
+  }
+
+  #process(msg: Msg): Promise<void> | undefined {
+    switch (msg.type) {
+      case MSG_EVENTS_NOTIFY:
+        return this.#processEvents(msg);
+      case MSG_STATUS_NOTIFY: {
+        this.#status = decodeStatus(msg.data);
+        if (this.#onStatus === undefined) return;
+        const r = this.#onStatus(this, this.#status);
+        return isPromiseLike<void>(r) ? Promise.resolve(r) : undefined;
+      }
+      case MSG_REGISTER_RES:
+        this.#settle(msg, decodeRegisterRes(msg.data));
+        return;
+      case MSG_QUERY_RES:
+        this.#settle(msg, decodeQueryRes(msg.data));
+        return;
+      default:
+        throw new ProtocolError(
+          `Unexpected message type ${JSON.stringify(msg.type)} from the server`,
+        );
+    }
+  }
+
+  #processEvents(msg: Msg): Promise<void> | undefined {
+    const events = decodeEvents(msg.data);
+    const ack = msg.last ? null : () => this.#ack(msg.conv);
+    if (this.#onEvents !== undefined) {
+      const r = this.#onEvents(this, events);
+      if (isPromiseLike<void>(r)) {
+        return ack === null ? Promise.resolve(r) : Promise.resolve(r).then(ack);
+      }
+      if (ack !== null) ack();
+      return;
+    }
+    return this.#queue!.push(events, ack);
+  }
+
+  #ack(conv: Conversation): void {
+    if (!this.#open) return;
+    this.#conn.send({ type: MSG_EVENTS_ACK, data: EMPTY }, { conv, last: true })
+      .catch((err) => {
+        if (!(err instanceof ConnectionError)) safeReport(this.#onError, err);
+      });
+  }
+}

@@ -1,0 +1,453 @@
+// Direct SBS encoding and decoding of HatEventer.Event and
+// HatEventer.RegisterEvent (and arrays of them): the hot path of the eventer
+// protocol. The reference path is Repository(EVENTER_SBS) with the event
+// model's ...ToSbs/...FromSbs conversions; tests hold this file to it byte
+// for byte. Values are checked as the reference checks them.
+//
+// A MsgRegisterReq decoded with `keepRaw` is remembered (a few recent ones,
+// with where each event's bytes are), so the events built from its register
+// events (`{ id, timestamp, ...registerEvent }`, in the same order) are
+// encoded by splicing the encoded id and timestamp around the register
+// events' bytes instead of encoding type, source timestamp and payload again:
+// Event = id, type, timestamp, sourceTimestamp, payload, and RegisterEvent =
+// type, sourceTimestamp, payload. An event is spliced only when its type,
+// source timestamp and payload are the very objects decoded (the model's
+// values are readonly), so the bytes are those of its parts.
+
+import type { Reader, Writer } from "../codec/mod.ts";
+import {
+  type Event,
+  type EventId,
+  type EventPayload,
+  EventPayloadError,
+  EventSbsError,
+  type EventType,
+  type JsonValue,
+  type RegisterEvent,
+  type Timestamp,
+  validateTimestamp,
+} from "../event/mod.ts";
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A received MsgRegisterReq: its events and where their bytes are. */
+export interface RawRequest {
+  readonly events: readonly RegisterEvent[];
+  readonly bytes: Uint8Array;
+  /** Per event: start, end of its type; then the end of the last event. */
+  readonly offsets: number[];
+}
+
+// The few most recent requests (the echo of a request follows it closely;
+// keeping more makes their events live longer, which costs the garbage
+// collector more than the splice saves); small ones only.
+const RING_SIZE = 8;
+const MAX_RAW_BYTES = 256 * 1024;
+const ring: (RawRequest | undefined)[] = new Array(RING_SIZE);
+let ringNext = 0;
+
+/**
+ * The remembered request whose first register event gave `events[0]` its
+ * parts, if any (events of one request are echoed together, in order).
+ */
+export function findRawRequest(
+  events: readonly Event[],
+): RawRequest | undefined {
+  const first = events[0];
+  if (typeof first !== "object" || first === null) return undefined;
+  const type = first.type;
+  for (let k = 1; k <= RING_SIZE; k++) {
+    const raw = ring[(ringNext - k + RING_SIZE) % RING_SIZE];
+    if (raw === undefined) return undefined;
+    if (raw.events.length > 0 && raw.events[0].type === type) return raw;
+  }
+  return undefined;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  if (v instanceof Uint8Array) return "bytes";
+  return typeof v;
+}
+
+// Bad values from the application are TypeErrors, as in the event model's
+// conversions.
+function encodeFail(path: string, problem: string): never {
+  throw new TypeError(`Invalid ${path}: ${problem}`);
+}
+
+// --- writing ---------------------------------------------------------------
+
+function writeInteger(w: Writer, v: unknown, path: string): void {
+  if (typeof v === "number") {
+    if (!Number.isSafeInteger(v)) {
+      encodeFail(path, `expected Integer, got number ${v}`);
+    }
+  } else if (typeof v !== "bigint") {
+    encodeFail(path, `expected Integer, got ${describe(v)}`);
+  }
+  w.integer(v);
+}
+
+function writeEventId(w: Writer, id: EventId, path: string): void {
+  if (typeof id !== "object" || id === null) {
+    encodeFail(path, `expected Record, got ${describe(id)}`);
+  }
+  writeInteger(w, id.server, `${path}.server`);
+  writeInteger(w, id.session, `${path}.session`);
+  writeInteger(w, id.instance, `${path}.instance`);
+}
+
+/** Writes a HatEventer.Timestamp, checked by `validateTimestamp`. */
+export function writeTimestamp(w: Writer, t: Timestamp): void {
+  const s = t?.s;
+  const us = t?.us;
+  if (
+    typeof us !== "number" || !(us >= 0 && us <= 999_999) ||
+    !Number.isInteger(us) ||
+    !(typeof s === "number"
+      ? Number.isSafeInteger(s)
+      : typeof s === "bigint" && s >= INT64_MIN && s <= INT64_MAX)
+  ) {
+    // Not the common form: the model's check throws its error, or gives
+    // the canonical form (an unsafe integer number as a bigint).
+    const v = validateTimestamp(t);
+    w.integer(v.s);
+    w.uint(v.us);
+    return;
+  }
+  w.integer(s);
+  w.uint(us);
+}
+
+function writeOptTimestamp(w: Writer, t: Timestamp | null | undefined): void {
+  if (t == null) {
+    w.byte(0x80);
+  } else {
+    w.byte(0x81);
+    writeTimestamp(w, t);
+  }
+}
+
+/** Writes a HatEventer.EventType (also used for query types). */
+export function writeEventType(
+  w: Writer,
+  type: EventType,
+  path: string,
+): void {
+  if (!Array.isArray(type)) {
+    encodeFail(path, `expected Array, got ${describe(type)}`);
+  }
+  const n = type.length;
+  w.uint(n);
+  for (let i = 0; i < n; i++) {
+    const seg = type[i];
+    if (typeof seg !== "string") {
+      encodeFail(`${path}.${i}`, `expected String, got ${describe(seg)}`);
+    }
+    if (!w.string(seg)) {
+      encodeFail(`${path}.${i}`, "String holds a lone surrogate");
+    }
+  }
+}
+
+function writePayload(w: Writer, p: EventPayload, path: string): void {
+  if (p.kind === "binary") {
+    w.byte(0x80);
+    if (typeof p.type !== "string") {
+      encodeFail(`${path}.type`, `expected String, got ${describe(p.type)}`);
+    }
+    if (!w.string(p.type)) {
+      encodeFail(`${path}.type`, "String holds a lone surrogate");
+    }
+    if (!(p.data instanceof Uint8Array)) {
+      encodeFail(`${path}.data`, `expected Bytes, got ${describe(p.data)}`);
+    }
+    w.bytes(p.data);
+    return;
+  }
+  if (p.kind !== "json") {
+    throw new TypeError(
+      `Invalid event payload: kind must be "binary" or "json", got ${
+        JSON.stringify((p as { kind?: unknown }).kind) ?? "nothing"
+      }`,
+    );
+  }
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(p.data);
+  } catch (err) {
+    throw new EventPayloadError(
+      "HatEventer.EventPayload",
+      path,
+      `cannot write the JSON payload: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  if (text === undefined) {
+    throw new EventPayloadError(
+      "HatEventer.EventPayload",
+      path,
+      `cannot write ${typeof p.data} as a JSON payload`,
+    );
+  }
+  w.byte(0x81);
+  if (!w.string(text)) {
+    encodeFail(path, "JSON text holds a lone surrogate");
+  }
+}
+
+function writeOptPayload(
+  w: Writer,
+  p: EventPayload | null | undefined,
+  path: string,
+): void {
+  if (p == null) {
+    w.byte(0x80);
+  } else {
+    w.byte(0x81);
+    writePayload(w, p, path);
+  }
+}
+
+function writeRange(w: Writer, bytes: Uint8Array, from: number, to: number) {
+  const n = to - from;
+  w.ensure(n);
+  const buf = w.buf;
+  let pos = w.pos;
+  if (n < 48) {
+    for (let i = from; i < to; i++) buf[pos++] = bytes[i];
+  } else {
+    buf.set(bytes.subarray(from, to), pos);
+    pos += n;
+  }
+  w.pos = pos;
+}
+
+/** Writes a HatEventer.RegisterEvent. */
+export function writeRegisterEvent(w: Writer, e: RegisterEvent): void {
+  if (typeof e !== "object" || e === null) {
+    encodeFail(
+      "HatEventer.RegisterEvent",
+      `expected Record, got ${describe(e)}`,
+    );
+  }
+  writeEventType(w, e.type, "HatEventer.RegisterEvent.type");
+  writeOptTimestamp(w, e.sourceTimestamp);
+  writeOptPayload(w, e.payload, "HatEventer.RegisterEvent.payload.value");
+}
+
+/**
+ * Writes a HatEventer.Event. When `raw.events[i]` is the register event it
+ * was built from (same type, source timestamp and payload objects), its
+ * bytes are reused.
+ */
+export function writeEvent(
+  w: Writer,
+  e: Event,
+  raw?: RawRequest,
+  i = 0,
+): void {
+  if (typeof e !== "object" || e === null) {
+    encodeFail("HatEventer.Event", `expected Record, got ${describe(e)}`);
+  }
+  writeEventId(w, e.id, "HatEventer.Event.id");
+  const re = raw?.events[i];
+  if (
+    re !== undefined && re.type === e.type &&
+    re.sourceTimestamp === e.sourceTimestamp && re.payload === e.payload
+  ) {
+    const offsets = raw!.offsets;
+    const split = offsets[2 * i + 1];
+    writeRange(w, raw!.bytes, offsets[2 * i], split);
+    writeTimestamp(w, e.timestamp);
+    writeRange(w, raw!.bytes, split, offsets[2 * i + 2]);
+    return;
+  }
+  writeEventType(w, e.type, "HatEventer.Event.type");
+  writeTimestamp(w, e.timestamp);
+  writeOptTimestamp(w, e.sourceTimestamp);
+  writeOptPayload(w, e.payload, "HatEventer.Event.payload.value");
+}
+
+/** Writes a HatEventer Array(Event). */
+export function writeEvents(w: Writer, events: readonly Event[]): void {
+  if (!Array.isArray(events)) {
+    encodeFail("HatEventer.Events", `expected Array, got ${describe(events)}`);
+  }
+  const n = events.length;
+  w.uint(n);
+  const raw = findRawRequest(events);
+  for (let i = 0; i < n; i++) writeEvent(w, events[i], raw, i);
+}
+
+/** Writes a HatEventer Array(RegisterEvent). */
+export function writeRegisterEvents(
+  w: Writer,
+  events: readonly RegisterEvent[],
+): void {
+  if (!Array.isArray(events)) {
+    encodeFail(
+      "HatEventer.MsgRegisterReq",
+      `expected Array, got ${describe(events)}`,
+    );
+  }
+  const n = events.length;
+  w.uint(n);
+  for (let i = 0; i < n; i++) writeRegisterEvent(w, events[i]);
+}
+
+// --- reading ---------------------------------------------------------------
+
+function readSafeInt(r: Reader, t: string, path: string): number {
+  const v = r.integer(path);
+  if (typeof v !== "number") {
+    throw new EventSbsError(
+      t,
+      path,
+      `integer ${v} is outside the safe integer range`,
+    );
+  }
+  return v;
+}
+
+function readEventId(r: Reader): EventId {
+  const t = "HatEventer.Event";
+  return {
+    server: readSafeInt(r, t, "id.server"),
+    session: readSafeInt(r, t, "id.session"),
+    instance: readSafeInt(r, t, "id.instance"),
+  };
+}
+
+/** Reads a HatEventer.Timestamp (seconds within signed 64 bits). */
+export function readTimestamp(r: Reader, t: string, path: string): Timestamp {
+  const s = r.integer(path);
+  if (typeof s === "bigint" && (s < INT64_MIN || s > INT64_MAX)) {
+    throw new EventSbsError(
+      t,
+      `${path}.s`,
+      `integer ${s} is outside signed 64 bits`,
+    );
+  }
+  const us = r.integer(path);
+  if (typeof us !== "number" || us < 0 || us > 999_999) {
+    throw new EventSbsError(
+      t,
+      `${path}.us`,
+      `expected an integer in 0..999999, got ${us}`,
+    );
+  }
+  return { s, us };
+}
+
+function readOptTimestamp(r: Reader, t: string, path: string) {
+  const at = r.pos;
+  const c = r.integer(path);
+  if (c === 0) return null;
+  if (c === 1) return readTimestamp(r, t, `${path}.value`);
+  return r.fail("choice", path, `invalid Optional index ${c}`, at);
+}
+
+/** Reads a HatEventer.EventType. */
+export function readEventType(r: Reader, path: string): string[] {
+  const n = r.length(path, 1);
+  const type: string[] = new Array(n);
+  for (let i = 0; i < n; i++) type[i] = r.string(path);
+  return type;
+}
+
+function readPayload(r: Reader, t: string, path: string): EventPayload {
+  const at = r.pos;
+  const c = r.integer(path);
+  if (c === 0) {
+    const type = r.string(path);
+    const data = r.bytesView(path);
+    return { kind: "binary", type, data };
+  }
+  if (c === 1) {
+    const text = r.string(path);
+    let data: JsonValue;
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      throw new EventPayloadError(
+        t,
+        `${path}.json`,
+        `invalid JSON text: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    return { kind: "json", data };
+  }
+  return r.fail("choice", path, `invalid EventPayload index ${c}`, at);
+}
+
+function readOptPayload(r: Reader, t: string, path: string) {
+  const at = r.pos;
+  const c = r.integer(path);
+  if (c === 0) return null;
+  if (c === 1) return readPayload(r, t, `${path}.value`);
+  return r.fail("choice", path, `invalid Optional index ${c}`, at);
+}
+
+/** Reads a HatEventer.Event. */
+export function readEvent(r: Reader): Event {
+  const t = "HatEventer.Event";
+  const id = readEventId(r);
+  const type = readEventType(r, "HatEventer.Event.type");
+  const timestamp = readTimestamp(r, t, "timestamp");
+  const sourceTimestamp = readOptTimestamp(r, t, "sourceTimestamp");
+  const payload = readOptPayload(r, t, "payload");
+  return { id, type, timestamp, sourceTimestamp, payload };
+}
+
+/** Reads a HatEventer.RegisterEvent. */
+export function readRegisterEvent(r: Reader): RegisterEvent {
+  const t = "HatEventer.RegisterEvent";
+  const type = readEventType(r, "HatEventer.RegisterEvent.type");
+  const sourceTimestamp = readOptTimestamp(r, t, "sourceTimestamp");
+  const payload = readOptPayload(r, t, "payload");
+  return { type, sourceTimestamp, payload };
+}
+
+/** Reads a HatEventer Array(Event). */
+export function readEvents(r: Reader, path: string): Event[] {
+  const n = r.length(path, 8);
+  const events: Event[] = new Array(n);
+  for (let i = 0; i < n; i++) events[i] = readEvent(r);
+  return events;
+}
+
+/**
+ * Reads a HatEventer Array(RegisterEvent); with `keepRaw` the request is
+ * remembered for {@linkcode writeEvents} (so `r.bytes` must never change).
+ */
+export function readRegisterEvents(
+  r: Reader,
+  path: string,
+  keepRaw: boolean,
+): RegisterEvent[] {
+  const n = r.length(path, 3);
+  const events: RegisterEvent[] = new Array(n);
+  if (!keepRaw || r.end - r.pos > MAX_RAW_BYTES) {
+    for (let i = 0; i < n; i++) events[i] = readRegisterEvent(r);
+    return events;
+  }
+  const t = "HatEventer.RegisterEvent";
+  const offsets: number[] = new Array(2 * n + 1);
+  for (let i = 0; i < n; i++) {
+    offsets[2 * i] = r.pos;
+    const type = readEventType(r, "HatEventer.RegisterEvent.type");
+    offsets[2 * i + 1] = r.pos;
+    const sourceTimestamp = readOptTimestamp(r, t, "sourceTimestamp");
+    const payload = readOptPayload(r, t, "payload");
+    events[i] = { type, sourceTimestamp, payload };
+  }
+  offsets[2 * n] = r.pos;
+  ring[ringNext] = { events, bytes: r.bytes, offsets };
+  ringNext = (ringNext + 1) % RING_SIZE;
+  return events;
+}

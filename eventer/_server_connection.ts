@@ -1,0 +1,348 @@
+// One client connection of an eventer server: the init exchange, then a
+// reader that takes every message as it arrives and a worker that handles
+// register and query requests one at a time, in order. Acks are handled by
+// the reader, so an ack arrives even while a register or query callback of
+// the same connection is still running (the Python server reads nothing
+// while a callback runs, so a callback that waits for an ack deadlocks).
+
+import {
+  type Connection,
+  ConnectionError,
+  type Conversation,
+  type Msg,
+  ProtocolError,
+} from "../chatter/mod.ts";
+import {
+  type Event,
+  type QueryParams,
+  type QueryResult,
+  type RegisterEvent,
+  type Status,
+  Subscription,
+} from "../event/mod.ts";
+import { isPromiseLike } from "./_common.ts";
+import {
+  decodeInitReq,
+  decodeQueryReq,
+  decodeRegisterReq,
+  encodeInitRes,
+  encodeQueryRes,
+  encodeRegisterRes,
+  MSG_EVENTS_ACK,
+  MSG_EVENTS_NOTIFY,
+  MSG_INIT_REQ,
+  MSG_INIT_RES,
+  MSG_QUERY_REQ,
+  MSG_QUERY_RES,
+  MSG_REGISTER_REQ,
+  MSG_REGISTER_RES,
+  MSG_STATUS_NOTIFY,
+} from "./_messages.ts";
+import type { ConnectionInfo } from "./connection_info.ts";
+
+/** What a connection needs of its server. */
+export interface ServerHooks {
+  readonly closeTimeout: number;
+  readonly requestQueueSize: number;
+  status(): Status;
+  /** The server accepted the client; false when the server is closing. */
+  added(conn: ServerConnection): boolean;
+  removed(conn: ServerConnection): void;
+  onConnected?(info: ConnectionInfo): void | Promise<void>;
+  onDisconnected?(info: ConnectionInfo): void | Promise<void>;
+  onRegister?(
+    info: ConnectionInfo,
+    events: RegisterEvent[],
+  ): readonly Event[] | null | void | Promise<readonly Event[] | null | void>;
+  onQuery?(
+    info: ConnectionInfo,
+    params: QueryParams,
+  ): QueryResult | Promise<QueryResult>;
+  report(error: unknown, info: ConnectionInfo | null): void;
+}
+
+const EMPTY_RESULT: QueryResult = Object.freeze({
+  events: Object.freeze([]) as readonly Event[],
+  moreFollows: false,
+});
+
+const MAX_EARLY_ACKS = 64;
+
+function ignoreClosed(): void {}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** A client connection of an eventer server. */
+export class ServerConnection {
+  readonly conn: Connection;
+  readonly id: number;
+  info: ConnectionInfo | null = null;
+  #hooks: ServerHooks;
+  #acks = new Map<number, () => void>();
+  #earlyAcks = new Set<number>();
+  #queue: (Msg | undefined)[] = [];
+  #head = 0;
+  #working = false;
+  #spaceWaiter: (() => void) | null = null;
+  #done = false;
+
+  constructor(conn: Connection, id: number, hooks: ServerHooks) {
+    this.conn = conn;
+    this.id = id;
+    this.#hooks = hooks;
+  }
+
+  /** Runs the connection until it closes; never rejects. */
+  async run(): Promise<void> {
+    try {
+      if (await this.#init()) await this.#read();
+    } catch (err) {
+      // The chatter server reports the connections it closed for a
+      // ProtocolError; other connection errors are just the end.
+      if (!(err instanceof ConnectionError)) {
+        this.#hooks.report(err, this.info);
+      }
+    } finally {
+      this.#done = true;
+      await this.conn.close();
+      const info = this.info;
+      if (info !== null) this.#hooks.removed(this);
+      for (const ack of this.#acks.values()) ack();
+      this.#acks.clear();
+      this.#spaceWaiter?.();
+      if (info !== null && this.#hooks.onDisconnected !== undefined) {
+        try {
+          await this.#hooks.onDisconnected(info);
+        } catch (err) {
+          this.#hooks.report(err, info);
+        }
+      }
+    }
+  }
+
+  /**
+   * Sends `MsgStatusNotify` (already encoded); resolves when sent or the
+   * connection closed.
+   */
+  notifyStatus(data: Uint8Array): Promise<void> {
+    return this.conn.send(
+      { type: MSG_STATUS_NOTIFY, data },
+      { last: true },
+    ).then(ignoreClosed, this.#sendFailed);
+  }
+
+  /**
+   * Sends `MsgEventsNotify` (already encoded); with `withAck`, resolves
+   * when the client acked or the connection closed.
+   */
+  notifyEvents(data: Uint8Array, withAck: boolean): Promise<void> {
+    const sent = this.conn.send(
+      { type: MSG_EVENTS_NOTIFY, data },
+      { last: !withAck },
+    );
+    if (!withAck) return sent.then(ignoreClosed, this.#sendFailed);
+    return sent.then((conv) => this.#waitAck(conv), this.#sendFailed);
+  }
+
+  #sendFailed = (err: unknown): void => {
+    if (!(err instanceof ConnectionError)) this.#hooks.report(err, this.info);
+  };
+
+  #waitAck(conv: Conversation): Promise<void> | void {
+    if (this.#earlyAcks.delete(conv.firstId) || this.#done) return;
+    return new Promise((resolve) => this.#acks.set(conv.firstId, resolve));
+  }
+
+  #ack(msg: Msg): void {
+    if (!msg.conv.owner) return;
+    const id = msg.conv.firstId;
+    const ack = this.#acks.get(id);
+    if (ack !== undefined) {
+      this.#acks.delete(id);
+      ack();
+      return;
+    }
+    // The ack beat the continuation of the send: keep it for #waitAck.
+    if (this.#earlyAcks.size >= MAX_EARLY_ACKS) {
+      this.#earlyAcks.delete(this.#earlyAcks.values().next().value!);
+    }
+    this.#earlyAcks.add(id);
+  }
+
+  async #init(): Promise<boolean> {
+    const req = await this.conn.receive();
+    if (req.type !== MSG_INIT_REQ || req.conv.owner) {
+      this.#hooks.report(
+        new ProtocolError(
+          `Expected ${MSG_INIT_REQ} opening a conversation, got ${
+            JSON.stringify(req.type)
+          }`,
+        ),
+        null,
+      );
+      return false;
+    }
+    const init = decodeInitReq(req.data);
+    let error: string | null = null;
+    let info: ConnectionInfo | null = null;
+    try {
+      info = Object.freeze({
+        id: this.id,
+        clientName: init.clientName,
+        clientToken: init.clientToken,
+        subscription: new Subscription(init.subscriptions),
+        serverId: init.serverId,
+        persisted: init.persisted,
+      });
+      const r = this.#hooks.onConnected?.(info);
+      if (isPromiseLike(r)) await r;
+    } catch (err) {
+      error = errorText(err);
+    }
+    if (error === null && this.conn.isOpen) {
+      this.info = info;
+      if (this.#hooks.added(this)) {
+        // Sent with the status of the moment the connection was added, so
+        // that every later status change is notified to it.
+        const data = encodeInitRes({
+          kind: "success",
+          status: this.#hooks.status(),
+        });
+        this.conn.send({ type: MSG_INIT_RES, data }, {
+          conv: req.conv,
+          last: true,
+        }).catch(this.#sendFailed);
+        return true;
+      }
+      this.info = null;
+      error = "server is closing";
+    }
+    if (error === null) return false;
+    const data = encodeInitRes({ kind: "error", message: error });
+    await this.conn.send({ type: MSG_INIT_RES, data }, {
+      conv: req.conv,
+      last: true,
+    });
+    await this.#waitClosed(this.#hooks.closeTimeout);
+    return false;
+  }
+
+  async #waitClosed(seconds: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.conn.closed,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, seconds * 1000);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  async #read(): Promise<void> {
+    const conn = this.conn;
+    for (;;) {
+      const msg = await conn.receive();
+      switch (msg.type) {
+        case MSG_EVENTS_ACK:
+          this.#ack(msg);
+          break;
+        case MSG_REGISTER_REQ:
+        case MSG_QUERY_REQ:
+          this.#queue.push(msg);
+          if (!this.#working) this.#work();
+          if (this.#queue.length - this.#head >= this.#hooks.requestQueueSize) {
+            await new Promise<void>((resolve) => this.#spaceWaiter = resolve);
+            this.#spaceWaiter = null;
+          }
+          break;
+        default:
+          this.#hooks.report(
+            new ProtocolError(
+              `Unexpected message type ${JSON.stringify(msg.type)}`,
+            ),
+            this.info,
+          );
+          return;
+      }
+    }
+  }
+
+  async #work(): Promise<void> {
+    this.#working = true;
+    try {
+      while (this.#head < this.#queue.length && !this.#done) {
+        const msg = this.#queue[this.#head]!;
+        this.#queue[this.#head++] = undefined;
+        const wait = msg.type === MSG_REGISTER_REQ
+          ? this.#register(msg)
+          : this.#query(msg);
+        if (wait !== undefined) await wait;
+        if (this.#spaceWaiter !== null) this.#spaceWaiter();
+      }
+    } catch (err) {
+      if (!(err instanceof ConnectionError)) this.#hooks.report(err, this.info);
+      this.#done = true;
+      await this.conn.close();
+    } finally {
+      this.#queue = [];
+      this.#head = 0;
+      this.#working = false;
+    }
+  }
+
+  #register(msg: Msg): Promise<void> | undefined {
+    const events = decodeRegisterReq(msg.data, true);
+    const cb = this.#hooks.onRegister;
+    if (cb === undefined) return this.#registered(msg, null);
+    let r;
+    try {
+      r = cb(this.info!, events);
+    } catch (err) {
+      this.#hooks.report(err, this.info);
+      return this.#registered(msg, null);
+    }
+    if (!isPromiseLike(r)) return this.#registered(msg, r);
+    return Promise.resolve(r).then(
+      (result) => this.#registered(msg, result),
+      (err) => {
+        this.#hooks.report(err, this.info);
+        this.#registered(msg, null);
+      },
+    );
+  }
+
+  #registered(msg: Msg, events: readonly Event[] | null | void): undefined {
+    if (msg.last || this.#done) return;
+    let data: Uint8Array;
+    try {
+      data = encodeRegisterRes(events ?? null);
+    } catch (err) {
+      this.#hooks.report(err, this.info);
+      data = encodeRegisterRes(null);
+    }
+    this.conn.send({ type: MSG_REGISTER_RES, data }, {
+      conv: msg.conv,
+      last: true,
+    }).catch(this.#sendFailed);
+  }
+
+  #query(msg: Msg): Promise<void> | undefined {
+    const params = decodeQueryReq(msg.data);
+    const cb = this.#hooks.onQuery;
+    if (cb === undefined) return this.#queried(msg, EMPTY_RESULT);
+    const r = cb(this.info!, params);
+    if (!isPromiseLike(r)) return this.#queried(msg, r);
+    return Promise.resolve(r).then((result) => this.#queried(msg, result));
+  }
+
+  #queried(msg: Msg, result: QueryResult): undefined {
+    if (this.#done) return;
+    const data = encodeQueryRes(result);
+    this.conn.send({ type: MSG_QUERY_RES, data }, {
+      conv: msg.conv,
+      last: true,
+    }).catch(this.#sendFailed);
+  }
+}
