@@ -118,6 +118,8 @@ export class Engine implements AsyncDisposable {
   #running: boolean;
   #onError: (error: unknown, context: string) => void;
   #closing: Promise<void> | null = null;
+  /** Connected clients with subscriptions: [new events, persisted]. */
+  #subscribers = [0, 0];
 
   private constructor(options: EngineOptions) {
     this.#storage = options.storage;
@@ -191,10 +193,10 @@ export class Engine implements AsyncDisposable {
    *
    * @param registerEvents The events to register.
    * @returns The registered events, or `null` when the engine is not
-   * operational.
+   * operational or its storage failed.
    */
   register(registerEvents: readonly RegisterEvent[]): Event[] | null {
-    if (!this.#running) return null;
+    if (!this.#running || !this.#storage.isOpen) return null;
     return this.#register(registerEvents);
   }
 
@@ -248,10 +250,12 @@ export class Engine implements AsyncDisposable {
     return {
       onConnected: (info) => this.#connected(info),
       onDisconnected: (info) => {
+        if (subscribes(info)) this.#subscribers[info.persisted ? 1 : 0]--;
         if (this.#running) this.#clientEvent(info, "DISCONNECTED");
       },
+      // A storage that failed (and closed itself) fails registrations.
       onRegister: (_info, events) =>
-        this.#running ? this.#register(events) : null,
+        this.#running && this.#storage.isOpen ? this.#register(events) : null,
       onQuery: (_info, params) => this.#storage.query(params),
       onError: (error, info) =>
         this.#onError(
@@ -265,10 +269,12 @@ export class Engine implements AsyncDisposable {
     if (info.clientToken !== null && info.clientToken !== this.#token) {
       throw new Error("invalid client token");
     }
+    if (subscribes(info)) this.#subscribers[info.persisted ? 1 : 0]++;
     if (this.#running) this.#clientEvent(info, "CONNECTED");
   }
 
   #clientEvent(info: ConnectionInfo, what: string): void {
+    if (!this.#storage.isOpen) return;
     this.#register([{
       type: ["event", String(this.#serverId), "eventer", info.clientName],
       sourceTimestamp: null,
@@ -277,7 +283,7 @@ export class Engine implements AsyncDisposable {
   }
 
   #engineEvent(what: string, force = false): void {
-    if (!this.#running && !force) return;
+    if ((!this.#running && !force) || !this.#storage.isOpen) return;
     this.#register([{
       type: ["event", String(this.#serverId), "engine"],
       sourceTimestamp: null,
@@ -312,6 +318,9 @@ export class Engine implements AsyncDisposable {
   }
 
   #notify(events: Event[], persisted: boolean): void {
+    // Matching every event against the subscriptions costs; skip it when
+    // no client could be told.
+    if (this.#subscribers[persisted ? 1 : 0] === 0) return;
     this.#server.notifyEvents(events, { persisted }).catch((error) =>
       this.#onError(error, "notify")
     );
@@ -340,6 +349,10 @@ export class Engine implements AsyncDisposable {
       );
     }
   }
+}
+
+function subscribes(info: ConnectionInfo): boolean {
+  return info.subscription.queryTypes().length > 0;
 }
 
 /**
