@@ -188,6 +188,11 @@ export class Engine implements AsyncDisposable {
     return this.#server;
   }
 
+  /** Resolves once the engine is closed (by `close()` or a failure). */
+  get closed(): Promise<void> {
+    return this.#server.closed;
+  }
+
   /**
    * Registers events as one session, as if a client had sent them.
    *
@@ -312,7 +317,7 @@ export class Engine implements AsyncDisposable {
     this.#notify(events, false);
     durable.then(
       () => this.#notify(events, true),
-      (error) => this.#onError(error, "storage"),
+      (error) => this.#storageFailed(error),
     );
     return events;
   }
@@ -324,6 +329,16 @@ export class Engine implements AsyncDisposable {
     this.#server.notifyEvents(events, { persisted }).catch((error) =>
       this.#onError(error, "notify")
     );
+  }
+
+  /**
+   * A commit failed: the storage closed itself, so the engine stops too
+   * (as the Python server stops when its backend closes).
+   */
+  #storageFailed(error: unknown): void {
+    if (this.#closing !== null) return;
+    this.#onError(error, "storage failed, stopping");
+    this.close();
   }
 
   async #close(timeout: number): Promise<void> {

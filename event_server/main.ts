@@ -43,6 +43,11 @@ export interface RunningServer extends AsyncDisposable {
   readonly engine: Engine;
   /** Shuts down gracefully within the configured `shutdownTimeout`. */
   close(): Promise<void>;
+  /**
+   * Resolves once the server stopped: after `close()`, or by itself when
+   * its storage failed.
+   */
+  readonly closed: Promise<void>;
 }
 
 async function openStorage(
@@ -146,7 +151,12 @@ export async function startEventServer(
       await engine.close({ timeout: config.shutdownTimeout * 1000 });
       log.info("stopped");
     })();
-  return { engine, close, [Symbol.asyncDispose]: close };
+  return {
+    engine,
+    close,
+    closed: engine.closed,
+    [Symbol.asyncDispose]: close,
+  };
 }
 
 function describe(error: unknown): string {

@@ -15,7 +15,8 @@
  * Exit codes: 0 success, 1 usage (bad arguments, config, event type, JSON
  * or payload file), 2 connection (unreachable server, lost connection,
  * refused client), 3 the server failed the registration, 4 `serve` could
- * not start (storage, TLS files, address in use), 5 unexpected error.
+ * not start (storage, TLS files, address in use) or its storage failed, 5
+ * unexpected error.
  *
  * @example Commands return their exit code
  * ```ts
@@ -66,7 +67,7 @@ Exit codes:
   1  usage: bad arguments, config, event type, JSON or payload file
   2  connection: server unreachable, connection lost, client refused
   3  the server did not register the event
-  4  serve could not start: storage, TLS files, address in use
+  4  serve could not start (storage, TLS files, address in use) or its storage failed
   5  unexpected error (a bug)
 `;
 

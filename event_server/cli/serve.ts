@@ -219,10 +219,19 @@ export async function serve(args: string[], io: Io): Promise<number> {
     }
     throw cause;
   }
-  await new Promise<void>((resolve) => {
-    if (io.signal.aborted) resolve();
-    io.signal.addEventListener("abort", () => resolve(), { once: true });
+  const interrupted = new Promise<"signal">((resolve) => {
+    if (io.signal.aborted) resolve("signal");
+    io.signal.addEventListener("abort", () => resolve("signal"), {
+      once: true,
+    });
   });
+  const why = await Promise.race([
+    interrupted,
+    running.closed.then(() => "failed" as const),
+  ]);
   await running.close();
+  if (why === "failed") {
+    throw new CliError("The server stopped: its storage failed", EXIT.start);
+  }
   return EXIT.ok;
 }

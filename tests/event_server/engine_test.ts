@@ -287,3 +287,30 @@ Deno.test("engine: close() announces stopping, commits, closes clients and stora
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("engine: stops when its storage fails to commit", async () => {
+  class FailingStorage extends MemoryStorage {
+    #failed = false;
+    override get isOpen(): boolean {
+      return !this.#failed && super.isOpen;
+    }
+    override register(events: readonly Event[]): Promise<void> {
+      if (events.some((e) => e.type[0] === "boom")) {
+        this.#failed = true;
+        return Promise.reject(new Error("disk full"));
+      }
+      return super.register(events);
+    }
+  }
+  const errors: string[] = [];
+  const engine = await startEngine(ANY, {
+    storage: new FailingStorage(),
+    onError: (_e, context) => void errors.push(context),
+  });
+  await using client = await connect(engine.addrs[0], "c");
+  const events = await client.register([reg(["boom"])], { withResponse: true });
+  assert.equal(events?.length, 1);
+  await engine.closed;
+  await client.closed;
+  assert.ok(errors.includes("storage failed, stopping"));
+});
