@@ -123,7 +123,16 @@ export interface ServerConfig {
   readonly logLevel: LogLevel;
 }
 
-/** The defaults: what `deno task start` runs with. */
+/** The defaults: what `deno task start` runs with.  *
+ * @example
+ * ```ts
+ * import { DEFAULT_CONFIG } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DEFAULT_CONFIG.address.port, 23012);
+ * assert.equal(DEFAULT_CONFIG.storage, "sqlite");
+ * ```
+ */
 export const DEFAULT_CONFIG: ServerConfig = Object.freeze({
   address: Object.freeze({ hostname: "127.0.0.1", port: 23012 }),
   serverId: 1,
@@ -192,7 +201,17 @@ function text(key: string, v: unknown): string {
   return v;
 }
 
-/** `host:port`, `:port` or `port`; `[v6]:port` for IPv6. */
+/** `host:port`, `:port` or `port`; `[v6]:port` for IPv6.  *
+ * @example
+ * ```ts
+ * import { parseAddressText } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(parseAddressText("address", ":23012"), { hostname: "127.0.0.1", port: 23012 });
+ * assert.deepEqual(parseAddressText("address", "[::1]:80"), { hostname: "::1", port: 80 });
+ * assert.throws(() => parseAddressText("address", "host"), /Invalid address/);
+ * ```
+ */
 export function parseAddressText(
   key: string,
   v: unknown,
@@ -220,6 +239,17 @@ export function parseAddressText(
  * @param overrides Entries given on the command line.
  * @returns The complete configuration.
  * @throws {ConfigError} Naming the first wrong or unknown entry.
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const config = resolveConfig({ serverId: 2 }, { address: ":4000" });
+ * assert.equal(config.serverId, 2);
+ * assert.equal(config.address.port, 4000);
+ * assert.throws(() => resolveConfig({ serverID: 2 }), /unknown entry/);
+ * ```
  */
 export function resolveConfig(
   file: unknown,
@@ -310,6 +340,19 @@ export function resolveConfig(
  * @param overrides Entries given on the command line.
  * @returns The complete configuration.
  * @throws {ConfigError} When it cannot be read, is not JSON, or is invalid.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const path = await Deno.makeTempFile({ suffix: ".json" });
+ * await Deno.writeTextFile(path, JSON.stringify({ storage: "memory" }));
+ * const config = await loadConfig(path, { serverId: 3 });
+ * assert.equal(config.storage, "memory");
+ * assert.equal(config.serverId, 3);
+ * await Deno.remove(path);
+ * ```
  */
 export async function loadConfig(
   path: string,

@@ -108,6 +108,23 @@ export interface CloseOptions {
 
 /**
  * A running engine, made by {@linkcode startEngine}.
+ *
+ * @example
+ * ```ts
+ * import { Engine } from "./engine.ts";
+ * import { MemoryStorage } from "./storage/memory.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const engine = await Engine.start({ hostname: "127.0.0.1", port: 0 }, {
+ *   storage: new MemoryStorage(),
+ *   status: "standby",
+ * });
+ * assert.equal(engine.register([{ type: ["x"], sourceTimestamp: null, payload: null }]), null);
+ * await engine.setStatus("operational");
+ * assert.equal(engine.register([{ type: ["x"], sourceTimestamp: null, payload: null }])?.length, 1);
+ * await engine.close();
+ * assert.equal(engine.storage.isOpen, false);
+ * ```
  */
 export class Engine implements AsyncDisposable {
   #server!: Server;
@@ -377,6 +394,21 @@ function subscribes(info: ConnectionInfo): boolean {
  * @param options Storage, server id and token, status, eventer server
  * options.
  * @returns The running engine.
+ *
+ * @example
+ * ```ts
+ * import { startEngine } from "./engine.ts";
+ * import { MemoryStorage } from "./storage/memory.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using engine = await startEngine({ hostname: "127.0.0.1", port: 0 }, {
+ *   storage: new MemoryStorage(),
+ *   serverId: 2,
+ * });
+ * const [event] = engine.register([{ type: ["x"], sourceTimestamp: null, payload: null }])!;
+ * assert.deepEqual(event.id.server, 2);
+ * assert.equal(engine.status, "operational");
+ * ```
  */
 export function startEngine(
   addr: Address,

@@ -58,6 +58,19 @@ function writeStderr(line: string): void {
  * @param write Where lines go.
  * @default write Lines to stderr.
  * @returns The logger.
+ *
+ * @example
+ * ```ts
+ * import { createLogger } from "./log.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const lines: string[] = [];
+ * const log = createLogger("info", (line) => lines.push(line));
+ * log.error("commit failed", new Error("disk full", { cause: new Error("ENOSPC") }));
+ * log.debug("hidden");
+ * assert.equal(lines.length, 1);
+ * assert.match(lines[0], /ERROR commit failed: Error: disk full \(caused by Error: ENOSPC\)$/);
+ * ```
  */
 export function createLogger(
   level: LogLevel,

@@ -108,6 +108,21 @@ async function readTls(
  * @returns The running server.
  * @throws {StartError} When the storage cannot be opened, the TLS files
  * cannot be read or the address cannot be listened on.
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig } from "./config.ts";
+ * import { startEventServer } from "./main.ts";
+ * import { createLogger } from "./log.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const running = await startEventServer(
+ *   resolveConfig({ address: "127.0.0.1:0", storage: "memory", serverId: 5 }),
+ *   { log: createLogger("error") },
+ * );
+ * assert.equal(running.engine.serverId, 5);
+ * await running.close();
+ * ```
  */
 export async function startEventServer(
   config: ServerConfig,

@@ -211,6 +211,24 @@ function idText(e: Event): string {
  * @param args Arguments after `query`.
  * @param io Streams.
  * @returns The exit code.
+ *
+ * @example
+ * ```ts
+ * import { query } from "./query.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const written: string[] = [];
+ * const sink = { write: (p: Uint8Array) => (written.push(new TextDecoder().decode(p)), Promise.resolve(p.length)) };
+ * const code = await query(["--help"], {
+ *   stdout: sink,
+ *   stderr: sink,
+ *   stdin: new Blob([]).stream(),
+ *   stderrIsTerminal: false,
+ *   signal: new AbortController().signal,
+ * });
+ * assert.equal(code, 0);
+ * assert.match(written.join(""), /Usage: hat-eventer query/);
+ * ```
  */
 export async function query(args: string[], io: Io): Promise<number> {
   const kind = args[0];

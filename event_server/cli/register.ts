@@ -177,6 +177,24 @@ async function payloadOf(
  * @param args Arguments after `register`.
  * @param io Streams.
  * @returns The exit code.
+ *
+ * @example
+ * ```ts
+ * import { register } from "./register.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const written: string[] = [];
+ * const sink = { write: (p: Uint8Array) => (written.push(new TextDecoder().decode(p)), Promise.resolve(p.length)) };
+ * const code = await register(["--help"], {
+ *   stdout: sink,
+ *   stderr: sink,
+ *   stdin: new Blob([]).stream(),
+ *   stderrIsTerminal: false,
+ *   signal: new AbortController().signal,
+ * });
+ * assert.equal(code, 0);
+ * assert.match(written.join(""), /Usage: hat-eventer register/);
+ * ```
  */
 export async function register(args: string[], io: Io): Promise<number> {
   const parsed = parseArgs(args, FLAGS);

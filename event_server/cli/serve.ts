@@ -195,6 +195,24 @@ async function configOf(parsed: Parsed): Promise<ServerConfig> {
  * @param args Arguments after `serve`.
  * @param io Streams; aborting `io.signal` shuts the server down.
  * @returns The exit code.
+ *
+ * @example
+ * ```ts
+ * import { serve } from "./serve.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const written: string[] = [];
+ * const sink = { write: (p: Uint8Array) => (written.push(new TextDecoder().decode(p)), Promise.resolve(p.length)) };
+ * const code = await serve(["--help"], {
+ *   stdout: sink,
+ *   stderr: sink,
+ *   stdin: new Blob([]).stream(),
+ *   stderrIsTerminal: false,
+ *   signal: new AbortController().signal,
+ * });
+ * assert.equal(code, 0);
+ * assert.match(written.join(""), /Usage: hat-eventer serve/);
+ * ```
  */
 export async function serve(args: string[], io: Io): Promise<number> {
   const parsed = parseArgs(args, FLAGS);

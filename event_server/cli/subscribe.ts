@@ -58,6 +58,24 @@ export const SUBSCRIBE_HELP: string = helpText(
  * @param args Arguments after `subscribe`.
  * @param io Streams; aborting `io.signal` ends it.
  * @returns The exit code.
+ *
+ * @example
+ * ```ts
+ * import { subscribe } from "./subscribe.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const written: string[] = [];
+ * const sink = { write: (p: Uint8Array) => (written.push(new TextDecoder().decode(p)), Promise.resolve(p.length)) };
+ * const code = await subscribe(["--help"], {
+ *   stdout: sink,
+ *   stderr: sink,
+ *   stdin: new Blob([]).stream(),
+ *   stderrIsTerminal: false,
+ *   signal: new AbortController().signal,
+ * });
+ * assert.equal(code, 0);
+ * assert.match(written.join(""), /Usage: hat-eventer subscribe/);
+ * ```
  */
 export async function subscribe(args: string[], io: Io): Promise<number> {
   const parsed = parseArgs(args, FLAGS);

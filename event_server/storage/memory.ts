@@ -78,6 +78,26 @@ const RESOLVED: Promise<void> = Promise.resolve();
 
 /**
  * Storage in memory. See the module doc.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStorage } from "./memory.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using storage = new MemoryStorage({ maxResults: 1 });
+ * for (let session = 1; session <= 2; session++) {
+ *   await storage.register([{
+ *     id: { server: 1, session, instance: 1 },
+ *     type: ["a"],
+ *     timestamp: { s: session, us: 0 },
+ *     sourceTimestamp: null,
+ *     payload: null,
+ *   }]);
+ * }
+ * const page = storage.query({ kind: "timeseries" });
+ * assert.equal(page.events[0].id.session, 2);
+ * assert.equal(page.moreFollows, true);
+ * ```
  */
 export class MemoryStorage implements Storage {
   #store: ChunkStore;

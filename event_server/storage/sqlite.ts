@@ -104,6 +104,29 @@ interface Pending {
 
 /**
  * Storage in an SQLite database file. See the module doc.
+ *
+ * @example
+ * ```ts
+ * import { SqliteStorage } from "./sqlite.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const storage = new SqliteStorage(`${dir}/events.db`, { flushPeriod: 10_000 });
+ * let durable = false;
+ * const done = storage.register([{
+ *   id: { server: 1, session: 1, instance: 1 },
+ *   type: ["a"],
+ *   timestamp: { s: 1, us: 0 },
+ *   sourceTimestamp: null,
+ *   payload: null,
+ * }]).then(() => durable = true);
+ * assert.equal(durable, false);
+ * await storage.flush();
+ * await done;
+ * assert.equal(durable, true);
+ * await storage.close();
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export class SqliteStorage implements Storage {
   #path: string;
