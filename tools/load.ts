@@ -19,6 +19,7 @@ interface Options {
   batch: number;
   subscribers: number;
   window: number;
+  response: "every" | "sample";
   storage: "memory" | "sqlite";
   payload: "json" | "binary" | "none";
   sync: "full" | "normal";
@@ -33,6 +34,7 @@ function parse(args: string[]): Options {
     batch: 100,
     subscribers: 1,
     window: 8,
+    response: "sample",
     storage: "memory",
     payload: "json",
     sync: "full",
@@ -62,6 +64,12 @@ function parse(args: string[]): Options {
       case "--window":
         o.window = Number(v());
         break;
+      case "--response":
+        o.response = v() as Options["response"];
+        if (o.response !== "every" && o.response !== "sample") {
+          throw new Error("--response must be every or sample");
+        }
+        break;
       case "--storage":
         o.storage = v() as Options["storage"];
         break;
@@ -82,6 +90,8 @@ function parse(args: string[]): Options {
         console.log(
           "deno task load [--clients N] [--events M per client] [--batch B]\n" +
             "  [--subscribers S] [--window W requests in flight per client]\n" +
+            "  [--response every|sample: every batch waits for the server's\n" +
+            "   answer, or every 10th (the others are sent without one)]\n" +
             "  [--storage memory|sqlite] [--sync full|normal]\n" +
             "  [--payload json|binary|none] [--address HOST:PORT] [--json]",
         );
@@ -256,6 +266,10 @@ async function run(o: Options): Promise<void> {
       while (nextBatch < batches) {
         const b = nextBatch++;
         const events = makeBatch(o, c, b * o.batch);
+        if (o.response === "sample" && b % 10 !== 9 && b !== batches - 1) {
+          await client.register(events);
+          continue;
+        }
         const start = performance.now();
         const result = await client.register(events, { withResponse: true });
         latencies.push(performance.now() - start);
@@ -293,6 +307,7 @@ async function run(o: Options): Promise<void> {
     eventsPerClient: batches * o.batch,
     batch: o.batch,
     window: o.window,
+    response: o.response,
     subscribers: o.subscribers,
     payload: o.payload,
     events: sent,
@@ -317,6 +332,9 @@ async function run(o: Options): Promise<void> {
       `${result.storage}${result.sync ? ` (sync ${result.sync})` : ""}: ` +
         `${sent} events (${o.clients} clients x ${result.eventsPerClient}, ` +
         `batches of ${o.batch}, ${o.window} in flight per client, ` +
+        `${
+          o.response === "every" ? "every" : "every 10th"
+        } batch with response, ` +
         `${o.subscribers} subscriber(s), ${o.payload} payload)\n` +
         `  ${result.eventsPerSecond} events/s (all delivered after ` +
         `${result.seconds} s; registered after ${result.registerSeconds} s)\n` +
