@@ -1,7 +1,7 @@
 // Retention over chunks: removes the events that a rule says must go,
 // oldest chunks first (by their earliest timestamp) and oldest events of a
-// chunk first, by rewriting the chunks that hold them, at most `budget`
-// events per call.
+// chunk first, by rewriting the chunks that hold them: at most `budget`
+// events and `maxChunks` chunk rewrites per call, so one call stays short.
 
 import type { RetentionRule } from "./storage.ts";
 import type { ChunkBuilder, ChunkMeta, ChunkView } from "./_chunk.ts";
@@ -19,6 +19,8 @@ export interface CleanupContext {
   readonly rules: readonly RetentionRule[];
   /** Most events to remove. */
   readonly budget: number;
+  /** Most chunks to rewrite (a rewrite costs the whole chunk). */
+  readonly maxChunks: number;
   load(meta: ChunkMeta): ChunkView;
   readonly builder: ChunkBuilder;
   /** Stores a rewritten chunk, or deletes it (`data` null). */
@@ -40,6 +42,7 @@ function cmpRecord(view: ChunkView, a: number, b: number): number {
  */
 export function cleanupChunks(ctx: CleanupContext): boolean {
   let budget = ctx.budget;
+  let chunks = ctx.maxChunks;
   const touched = new Set<number>();
   try {
     for (const rule of ctx.rules) {
@@ -62,7 +65,7 @@ export function cleanupChunks(ctx: CleanupContext): boolean {
         m.types.some(matches)
       ).sort((a, b) => compareTs(a.tsMin, b.tsMin) || a.id - b.id);
       for (const meta of candidates) {
-        if (budget === 0) return true;
+        if (budget === 0 || chunks === 0) return true;
         if (
           excess <= 0 &&
           (cutoff === null || compareTs(meta.tsMin, cutoff) >= 0)
@@ -85,6 +88,7 @@ export function cleanupChunks(ctx: CleanupContext): boolean {
         }
         if (remove.size === 0) continue;
         rewrite(ctx, meta, view, remove, touched);
+        chunks--;
       }
       if (budget === 0) return true;
     }

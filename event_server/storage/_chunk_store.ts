@@ -238,6 +238,7 @@ export class ChunkStore {
         counts: this.#counts,
         rules: this.#options.retention,
         budget: this.#options.cleanupBatch,
+        maxChunks: Math.max(1, Math.ceil(this.#options.cleanupBatch / 256)),
         load: (meta) => this.#loadChunk(meta),
         builder: this.#rewriter,
         write: (meta, data) => {

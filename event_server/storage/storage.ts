@@ -122,8 +122,8 @@ export interface StorageOptions {
    */
   readonly cleanupPeriod?: number;
   /**
-   * Events removed per cleanup step, so a cleanup never holds up
-   * registrations for long.
+   * Events removed per cleanup step (and at most one chunk rewritten per
+   * 256 of them), so a cleanup never holds up registrations for long.
    * @default {1024}
    */
   readonly cleanupBatch?: number;
