@@ -73,7 +73,7 @@ async function startServer(memory: boolean) {
       "--data-dir",
       dir,
       "--log-level",
-      "warn",
+      "info",
       ...(memory ? ["--memory"] : []),
     ],
     stdout: "null",
@@ -98,11 +98,22 @@ async function startServer(memory: boolean) {
     port = listeningPort(child.pid);
     if (port === 0) await new Promise((r) => setTimeout(r, 50));
   }
+  let stopping = false;
+  // The server must not exit before we stop it: if it does, say why.
+  child.status.then(async (status) => {
+    if (stopping) return;
+    await drained;
+    console.error(
+      `SERVER EXITED (code ${status.code}, signal ${status.signal}); its log:\n${text}`,
+    );
+    Deno.exit(1);
+  });
   return {
     addr: { hostname: "127.0.0.1", port },
     pid: child.pid,
     log: () => text,
     async stop() {
+      stopping = true;
       child.kill("SIGTERM");
       await child.status;
       await drained;
@@ -320,6 +331,7 @@ async function run(o: Options) {
   for (const c of [...producers, subscriber]) await c.close();
   const log = server.log();
   await server.stop();
+  const warnings = log.split("\n").filter((l) => / (WARN|ERROR) /.test(l));
 
   // Flat memory: the median RSS of the last third against the first third
   // (the first sample, the warm-up, left out).
@@ -359,9 +371,14 @@ async function run(o: Options) {
     ...rows.map((r) => r.join(",")),
     "```",
     "",
-    ...(log.trim() === ""
-      ? []
-      : ["Server log:", "", "```", log.trim(), "```", ""]),
+    ...(warnings.length === 0 ? ["Server log: no warnings or errors.", ""] : [
+      `Server log, warnings and errors (${warnings.length}, first 50):`,
+      "",
+      "```",
+      ...warnings.slice(0, 50),
+      "```",
+      "",
+    ]),
   ].join("\n");
   await Deno.writeTextFile(o.out, md);
   for (const s of summary) console.log(s);
