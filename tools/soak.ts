@@ -6,6 +6,7 @@
 // querying and disconnecting. Every S seconds (default 10) it samples the
 // server's RSS and CPU and the register latency; the table goes to FILE
 // (default soak.md; Markdown, with the same rows as CSV below it).
+// --retention N keeps the newest N events (default 1,000,000; 0: all).
 
 import { type Client, connect } from "../client.ts";
 import type { RegisterEvent } from "../event/mod.ts";
@@ -15,6 +16,7 @@ interface Options {
   interval: number;
   rate: number | null;
   memory: boolean;
+  retention: number;
   out: string;
 }
 
@@ -24,6 +26,7 @@ function parse(args: string[]): Options {
     interval: 10,
     rate: null,
     memory: false,
+    retention: 1_000_000,
     out: "soak.md",
   };
   for (let i = 0; i < args.length; i++) {
@@ -37,6 +40,7 @@ function parse(args: string[]): Options {
     else if (a === "--interval") o.interval = Number(v());
     else if (a === "--rate") o.rate = Number(v());
     else if (a === "--memory") o.memory = true;
+    else if (a === "--retention") o.retention = Number(v());
     else if (a === "--out") o.out = v();
     else throw new Error(`Unknown option ${a}`);
   }
@@ -59,8 +63,17 @@ function procStats(pid: number): { rss: number; cpu: number } {
   return { rss, cpu: (Number(f[11]) + Number(f[12])) / 100 };
 }
 
-async function startServer(memory: boolean) {
+async function startServer(memory: boolean, retention: number) {
   const dir = await Deno.makeTempDir({ prefix: "eventer_soak_" });
+  // A server that runs for years keeps a bounded history: retention.
+  await Deno.writeTextFile(
+    `${dir}/config.json`,
+    JSON.stringify({
+      retention: retention > 0
+        ? [{ eventTypes: [["*"]], maxEntries: retention }]
+        : [],
+    }),
+  );
   const cli = new URL("../event_server/cli/main.ts", import.meta.url);
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -74,6 +87,8 @@ async function startServer(memory: boolean) {
       dir,
       "--log-level",
       "info",
+      "--config",
+      `${dir}/config.json`,
       ...(memory ? ["--memory"] : []),
     ],
     stdout: "null",
@@ -184,7 +199,7 @@ async function measureMax(
 }
 
 async function run(o: Options) {
-  const server = await startServer(o.memory);
+  const server = await startServer(o.memory, o.retention);
   const addr = server.addr;
   const producers = await Promise.all(
     Array.from({ length: PRODUCERS }, (_, i) => connect(addr, `soak-${i}`)),
@@ -344,7 +359,11 @@ async function run(o: Options) {
   const growth = late - early;
   const flat = Math.abs(growth) <= Math.max(8, early * 0.1);
   const summary = [
-    `Soak of the Event Server (${o.memory ? "memory" : "SQLite"} storage): ${
+    `Soak of the Event Server (${
+      o.memory ? "memory" : "SQLite"
+    } storage, retention ${
+      o.retention > 0 ? `${o.retention} events` : "none"
+    }): ${
       o.rate === null ? `maximum ${Math.round(max)} events/s, ` : ""
     }steady ${rate} events/s (${PRODUCERS} producers, batches of ${BATCH}) for ${o.minutes} min, ` +
     `1 subscriber of everything, a client connecting every 200 ms for 1-10 s ` +
