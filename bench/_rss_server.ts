@@ -40,6 +40,7 @@ for await (const chunk of Deno.stdin.readable) {
         rssBeforeGc: before,
         rss: m.rss,
         heapUsed: m.heapUsed,
+        external: m.external,
         connections: server.connInfos().length,
       }));
     }

@@ -72,7 +72,7 @@ console.log(
     mib(held.rssBeforeGc)
   } MiB before GC, ${mib(held.rss)} MiB after GC (heap used ${
     mib(held.heapUsed)
-  } MiB)`,
+  } MiB, external ${mib(held.external)} MiB)`,
 );
 await Promise.all(clients.map((c) => c.close()));
 await writer.close();
