@@ -273,8 +273,10 @@ export async function query(args: string[], io: Io): Promise<number> {
     }
     pages++;
     total += result.events.length;
-    if (fmt === "table") table.push(...result.events);
-    else await printEvents(io, fmt, result.events);
+    if (fmt === "table") {
+      // not push(...events): a page of ~120,000 events overflows the stack
+      for (const e of result.events) table.push(e);
+    } else await printEvents(io, fmt, result.events);
     const last = result.events[result.events.length - 1];
     if (!result.moreFollows || last === undefined) break;
     if (!all) {

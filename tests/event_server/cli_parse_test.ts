@@ -163,3 +163,17 @@ Deno.test("parseJson() refuses numbers beyond a 64-bit float", () => {
   const deep = "[".repeat(100_000) + "]".repeat(100_000);
   assert.ok(Array.isArray(parseJson(deep, "x")));
 });
+
+Deno.test("eventTable() takes more rows than fit in a call's arguments", () => {
+  // Math.max(...lengths) overflowed the stack from about 120,000 rows.
+  const events = Array.from({ length: 150_000 }, (_, i) => ({
+    id: { server: 1, session: i + 1, instance: 1 },
+    type: ["a", String(i)],
+    timestamp: { s: i, us: 0 },
+    sourceTimestamp: null,
+    payload: null,
+  }));
+  const rows = eventTable(events);
+  assert.equal(rows.length, 150_001);
+  assert.equal(rows[1].length, rows[150_000].length);
+});
