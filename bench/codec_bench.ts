@@ -5,7 +5,6 @@
 
 import { Packr, Unpackr } from "npm:msgpackr@1.11";
 import * as msgpackr from "npm:msgpackr@1.11";
-import type { SbsValue } from "../codec/mod.ts";
 import { makeEvents, repo, TYPE } from "./_notify_events.ts";
 
 const packr = new Packr();

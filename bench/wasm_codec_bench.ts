@@ -6,12 +6,7 @@
 
 import { Packr, Unpackr } from "npm:msgpackr@1.11";
 import * as msgpackr from "npm:msgpackr@1.11";
-import {
-  type LazyArray,
-  type LazyRecord,
-  type SbsValue,
-  WasmDecoder,
-} from "../codec/mod.ts";
+import { type LazyArray, type LazyRecord, WasmDecoder } from "../codec/mod.ts";
 import { makeEvents, repo, TYPE } from "./_notify_events.ts";
 
 const wasm = new WasmDecoder(repo);
