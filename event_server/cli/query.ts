@@ -192,9 +192,18 @@ function paramsOf(
       lastEventId,
     };
   }
+  const serverId = int(parsed, "server-id") ?? 1;
+  // The server refuses it by closing the connection, as the reference does.
+  if (lastEventId !== null && lastEventId.server !== serverId) {
+    throw new CliError(
+      `Invalid --last-event-id ${last}: its server ${lastEventId.server} ` +
+        `is not --server-id ${serverId}`,
+      EXIT.usage,
+    );
+  }
   return {
     kind: "server",
-    serverId: int(parsed, "server-id") ?? 1,
+    serverId,
     persisted: bool(parsed, "persisted") ?? false,
     maxResults,
     lastEventId,
