@@ -75,11 +75,11 @@ export interface ConfigFile {
   readonly tls?: { readonly cert: string; readonly key: string } | null;
   /** Largest message in bytes a client may send. */
   readonly maxMessageSize?: number;
-  /** Seconds of silence before a ping (0: no pings). */
+  /** Seconds of silence before a ping (0: no pings; at most 2147483). */
   readonly pingDelay?: number;
-  /** Seconds to wait for any answer to a ping. */
+  /** Seconds to wait for any answer to a ping (at most 2147483). */
   readonly pingTimeout?: number;
-  /** Seconds a graceful shutdown may take. */
+  /** Seconds a graceful shutdown may take (at most 2147483). */
   readonly shutdownTimeout?: number;
   /** Log level. */
   readonly logLevel?: LogLevel;
@@ -181,11 +181,15 @@ function integer(key: string, v: unknown, min: number, max: number): number {
   return v;
 }
 
+// Timers take at most 2^31 - 1 ms; a longer delay fires at once (so a
+// pingDelay of 1e9 s would ping every millisecond).
+const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 function seconds(key: string, v: unknown): number {
-  if (typeof v !== "number" || !(v >= 0) || !Number.isFinite(v)) {
+  if (typeof v !== "number" || !(v >= 0 && v <= MAX_TIMER_SECONDS)) {
     throw new ConfigError(
       key,
-      `expected seconds >= 0, got ${JSON.stringify(v)}`,
+      `expected seconds in 0..${MAX_TIMER_SECONDS}, got ${JSON.stringify(v)}`,
     );
   }
   return v;
