@@ -39,7 +39,8 @@ export const HELP_FLAG: Flag = {
 /**
  * Parses arguments against a flag table.
  *
- * @throws {CliError} (usage) For an unknown flag or a missing value.
+ * @throws {CliError} (usage) For an unknown flag, a missing value or a
+ * single-valued flag given twice.
  */
 export function parseArgs(
   args: readonly string[],
@@ -104,6 +105,9 @@ export function parseArgs(
       const list = (values[flag.name] as string[] | undefined) ?? [];
       list.push(value);
       values[flag.name] = list;
+    } else if (values[flag.name] !== undefined) {
+      // the first value would be dropped without a word
+      throw new CliError(`Option --${flag.name} given twice`, EXIT.usage);
     } else {
       values[flag.name] = value;
     }

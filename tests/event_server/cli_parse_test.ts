@@ -177,3 +177,18 @@ Deno.test("eventTable() takes more rows than fit in a call's arguments", () => {
   assert.equal(rows.length, 150_001);
   assert.equal(rows[1].length, rows[150_000].length);
 });
+
+Deno.test("parseArgs() refuses a single-valued option given twice", () => {
+  const flags = [
+    { name: "payload", kind: "string", short: "p", help: "" },
+    { name: "type", kind: "string", multiple: true, help: "" },
+  ] as const;
+  usage(
+    () => parseArgs(["-p", "1", "--payload=2"], flags),
+    /--payload given twice/,
+  );
+  assert.deepEqual(
+    parseArgs(["--type", "a", "--type", "b"], flags).flags.type,
+    ["a", "b"],
+  );
+});
