@@ -93,7 +93,15 @@ export function parseArgs(
     }
     let value = inline;
     if (value === undefined) {
-      if (i + 1 >= args.length) {
+      // `-f -a HOST` would read -a as the format and HOST as a positional;
+      // a value that is an option of this command goes with --name=VALUE.
+      const next = args[i + 1];
+      if (
+        i + 1 >= args.length || next === "--" ||
+        (next.startsWith("--") &&
+          byName.has(next.slice(2).split("=")[0])) ||
+        (next.length === 2 && next[0] === "-" && byShort.has(next[1]))
+      ) {
         throw new CliError(
           `Option --${flag.name} needs a value (${flag.value ?? "VALUE"})`,
           EXIT.usage,

@@ -192,3 +192,15 @@ Deno.test("parseArgs() refuses a single-valued option given twice", () => {
     ["a", "b"],
   );
 });
+
+Deno.test("parseArgs() does not take another option as a value", () => {
+  const flags = [
+    { name: "format", kind: "string", short: "f", help: "" },
+    { name: "address", kind: "string", short: "a", help: "" },
+  ] as const;
+  usage(() => parseArgs(["-f", "-a", "x"], flags), /--format needs a value/);
+  usage(() => parseArgs(["-f", "--address=x"], flags), /--format needs/);
+  // negative numbers and other dashes are values
+  assert.equal(parseArgs(["-f", "-1"], flags).flags.format, "-1");
+  assert.equal(parseArgs(["--format=-a"], flags).flags.format, "-a");
+});
