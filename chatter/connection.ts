@@ -35,6 +35,23 @@ function toAddress(addr: Deno.Addr): Address {
 }
 
 /**
+ * Turns Nagle's algorithm off on a TCP socket: a message written right after
+ * another (a notification, then a response) must not wait for the peer's
+ * delayed ACK (~40 ms). Deno's `TlsConn` has no such method; `connect` sets
+ * it on the TCP socket before starting TLS, accepted TLS sockets keep the
+ * system default.
+ */
+function setNoDelay(conn: Deno.Conn): void {
+  const tcp = conn as Partial<Deno.TcpConn>;
+  if (typeof tcp.setNoDelay !== "function") return;
+  try {
+    tcp.setNoDelay(true);
+  } catch {
+    // A socket already closed by the peer: reading it will tell.
+  }
+}
+
+/**
  * One chatter connection: sends and receives `HatChatter.Msg` frames,
  * numbering its messages, keeping the link alive with pings, and bounding
  * what it buffers in both directions. Obtain one from `connect` or from the
@@ -118,6 +135,7 @@ export class Connection {
         this.#terminate(new ConnectionError("write failed", { cause: e })),
     });
     this.#conn = conn;
+    setNoDelay(conn);
     this.#localAddr = toAddress(conn.localAddr);
     this.#remoteAddr = toAddress(conn.remoteAddr);
     this.#lastRead = performance.now();
