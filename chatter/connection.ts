@@ -15,6 +15,7 @@ import type {
   MsgData,
   SendOptions,
 } from "./types.ts";
+import { Fifo } from "./_fifo.ts";
 import { SendQueue } from "./_send_queue.ts";
 import { resolveOptions } from "./_options.ts";
 
@@ -97,7 +98,7 @@ export class Connection {
   #decoder = new MsgDecoder();
   #queue: Msg[] = [];
   #head = 0;
-  #receivers: Waiter<Msg>[] = [];
+  #receivers = new Fifo<Waiter<Msg>>();
   #resumeReading: (() => void) | undefined;
   #readDone: Promise<void>;
 
@@ -380,6 +381,7 @@ export class Connection {
         { cause: e },
       );
     }
+    if (this.#pingSentAt !== undefined) this.#answered();
     const conv = { owner: !d.owner, firstId: d.first };
     const type = d.type;
     if (type === PING) return conv;
@@ -392,12 +394,24 @@ export class Connection {
       last: d.last,
       token: d.token,
     };
-    if (this.#receivers.length > 0) {
-      this.#receivers.shift()!.resolve(msg);
+    const receiver = this.#receivers.shift();
+    if (receiver !== undefined) {
+      receiver.resolve(msg);
     } else {
       this.#queue.push(msg);
     }
     return undefined;
+  }
+
+  /**
+   * Something arrived while a ping was out: the next ping is due
+   * `pingDelay` after it, as in the reference (not when the timeout would
+   * have been).
+   */
+  #answered(): void {
+    this.#pingSentAt = undefined;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = setTimeout(this.#onTimer, this.#pingDelay);
   }
 
   #onTimer = (): void => {
@@ -440,7 +454,7 @@ export class Connection {
     } catch {
       // Already closed by Deno (e.g. after a failed handshake).
     }
-    for (const r of this.#receivers.splice(0)) r.reject(reason);
+    for (const r of this.#receivers.takeAll()) r.reject(reason);
     this.#send.close(this.#closedError());
     this.#resumeReading?.();
     this.#resumeReading = undefined;
