@@ -22,7 +22,13 @@ import { resolveOptions } from "./_options.ts";
 const PING = "HatChatter.Ping";
 const PONG = "HatChatter.Pong";
 const EMPTY = new Uint8Array(0);
-const READ_BUFFER_SIZE = 64 * 1024;
+/**
+ * Received bytes go into slabs of this size that are never written twice:
+ * a message's data is a view of its slab (no copy per message), and a new
+ * slab is taken once less than {@linkcode MIN_READ_SIZE} of it is left.
+ */
+const SLAB_SIZE = 64 * 1024;
+const MIN_READ_SIZE = 16 * 1024;
 
 interface Waiter<T> {
   resolve(value: T): void;
@@ -319,11 +325,17 @@ export class Connection {
   }
 
   async #readLoop(): Promise<void> {
-    const buf = new Uint8Array(READ_BUFFER_SIZE);
+    let slab = new Uint8Array(SLAB_SIZE);
+    let used = 0;
     const parser = this.#parser;
     try {
       while (this.#reason === undefined) {
-        const n = await this.#conn.read(buf);
+        if (SLAB_SIZE - used < MIN_READ_SIZE) {
+          slab = new Uint8Array(SLAB_SIZE);
+          used = 0;
+        }
+        const chunk = slab.subarray(used);
+        const n = await this.#conn.read(chunk);
         if (n === null) {
           this.#terminate(
             parser.atBoundary
@@ -333,12 +345,17 @@ export class Connection {
           return;
         }
         this.#lastRead = performance.now();
-        parser.push(buf.subarray(0, n));
+        const pushed = chunk.subarray(0, n);
+        used += n;
+        parser.push(pushed);
         while (parser.advance()) {
+          // A body inside the chunk stays where it is; one assembled from
+          // several chunks may be in the parser's reused buffer.
           const ping = this.#handleBody(
             parser.body,
             parser.bodyStart,
             parser.bodyEnd,
+            parser.body === pushed,
           );
           if (ping !== undefined) {
             // A pong waits for room like any message, so a peer that pings
@@ -371,10 +388,11 @@ export class Connection {
     body: Uint8Array,
     start: number,
     end: number,
+    view: boolean,
   ): Conversation | undefined {
     const d = this.#decoder;
     try {
-      d.decode(body, start, end);
+      d.decode(body, start, end, view);
     } catch (e) {
       throw new ProtocolError(
         `malformed HatChatter.Msg: ${(e as Error).message}`,
