@@ -359,39 +359,6 @@ export function readEventType(r: Reader, path: string): string[] {
   return type;
 }
 
-/**
- * A JSON payload whose text is parsed when `data` is first read: a server
- * that only forwards events, or a subscriber that looks at some payloads
- * only, does not pay for `JSON.parse` (the forwarded bytes are spliced from
- * the request). `data` is an own enumerable property (an accessor), so the
- * payload spreads, compares and serializes like a plain `{ kind, data }`.
- * Text that is not JSON throws {@linkcode EventPayloadError} on that read.
- */
-function lazyJsonPayload(text: string, t: string, path: string): EventPayload {
-  let parsed = false;
-  let value: JsonValue = null;
-  return {
-    kind: "json",
-    get data(): JsonValue {
-      if (!parsed) {
-        try {
-          value = JSON.parse(text);
-        } catch (err) {
-          throw new EventPayloadError(
-            t,
-            `${path}.json`,
-            `invalid JSON text: ${(err as Error).message}`,
-            { cause: err },
-          );
-        }
-        parsed = true;
-        text = "";
-      }
-      return value;
-    },
-  };
-}
-
 function readPayload(r: Reader, t: string, path: string): EventPayload {
   const at = r.pos;
   const c = r.integer(path);
@@ -400,7 +367,21 @@ function readPayload(r: Reader, t: string, path: string): EventPayload {
     const data = r.bytesView(path);
     return { kind: "binary", type, data };
   }
-  if (c === 1) return lazyJsonPayload(r.string(path), t, path);
+  if (c === 1) {
+    const text = r.string(path);
+    let data: JsonValue;
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      throw new EventPayloadError(
+        t,
+        `${path}.json`,
+        `invalid JSON text: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    return { kind: "json", data };
+  }
   return r.fail("choice", path, `invalid EventPayload index ${c}`, at);
 }
 
