@@ -1,0 +1,32 @@
+// Exit codes of the CLI and the error that carries one.
+
+/**
+ * Exit codes scripts can rely on (also listed by `--help` of the main
+ * command).
+ */
+export const EXIT = {
+  /** Success. */
+  ok: 0,
+  /** Bad command line, config, event type, JSON or payload source. */
+  usage: 1,
+  /** Server unreachable, connection lost, or client refused (token). */
+  connection: 2,
+  /** The server answered that the registration failed. */
+  failed: 3,
+  /** `serve` could not start (storage, address in use, TLS files) or its storage failed. */
+  start: 4,
+  /** An unexpected error (a bug: please report it). */
+  internal: 5,
+} as const;
+
+/** An error the CLI reports with a message and an exit code. */
+export class CliError extends Error {
+  /** The exit code. */
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode: number, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "CliError";
+    this.exitCode = exitCode;
+  }
+}

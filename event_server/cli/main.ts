@@ -1,0 +1,118 @@
+/**
+ * `hat-eventer`: the command-line tool of `@hat/eventer`. `serve` runs a
+ * standalone Hat Event Server (SQLite or in-memory storage) that Python and
+ * TypeScript eventer clients talk to; `register`, `query` and `subscribe`
+ * are eventer clients for the shell.
+ *
+ * ```sh
+ * deno run -A jsr:@hat/eventer/cli serve            # 127.0.0.1:23012, ./data
+ * deno run -A jsr:@hat/eventer/cli register a/b --payload '{"x": 1}'
+ * deno run -A jsr:@hat/eventer/cli query timeseries --type 'a/*' -n 10
+ * deno run -A jsr:@hat/eventer/cli subscribe --type 'a/*'
+ * ```
+ *
+ * Output is JSON lines (one event per line) unless `--format table`.
+ * Exit codes: 0 success, 1 usage (bad arguments, config, event type, JSON
+ * or payload file), 2 connection (unreachable server, lost connection,
+ * refused client), 3 the server failed the registration, 4 `serve` could
+ * not start (storage, TLS files, address in use) or its storage failed, 5
+ * unexpected error.
+ *
+ * @example Commands return their exit code
+ * ```ts
+ * import { main } from "./main.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const chunks: Uint8Array[] = [];
+ * const sink = { write: (p: Uint8Array) => (chunks.push(p), Promise.resolve(p.length)) };
+ * const code = await main(["query", "bogus"], {
+ *   stdout: sink,
+ *   stderr: sink,
+ *   stdin: new Blob([]).stream(),
+ *   stderrIsTerminal: false,
+ *   signal: new AbortController().signal,
+ * });
+ * assert.equal(code, 1);
+ * assert.match(new TextDecoder().decode(chunks[0]), /Unknown query kind bogus/);
+ * ```
+ *
+ * @module
+ */
+
+import { CliError, EXIT } from "./_errors.ts";
+import { err, type Io, out, processIo } from "./_io.ts";
+import { query } from "./query.ts";
+import { register } from "./register.ts";
+import { serve } from "./serve.ts";
+import { subscribe } from "./subscribe.ts";
+
+export type { Io, Sink } from "./_io.ts";
+export { EXIT } from "./_errors.ts";
+
+/** Help of the tool. */
+export const MAIN_HELP: string = `Usage: hat-eventer COMMAND [options]
+
+The Hat Event Server and its command-line client.
+
+Commands:
+  serve        run the Event Server (default 127.0.0.1:23012, SQLite in ./data)
+  register     register an event
+  query        query events: latest, timeseries or server
+  subscribe    print events as they are notified, until Ctrl-C
+
+Run "hat-eventer COMMAND --help" for the options of a command.
+
+Exit codes:
+  0  success
+  1  usage: bad arguments, config, event type, JSON or payload file
+  2  connection: server unreachable, connection lost, client refused
+  3  the server did not register the event
+  4  serve could not start (storage, TLS files, address in use) or its storage failed
+  5  unexpected error (a bug)
+`;
+
+const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  serve,
+  register,
+  query,
+  subscribe,
+};
+
+/**
+ * Runs the tool.
+ *
+ * @param args Command-line arguments (without the program).
+ * @param io Streams and stop signal.
+ * @returns The exit code.
+ */
+export async function main(args: string[], io: Io): Promise<number> {
+  const [command, ...rest] = args;
+  if (command === undefined || command === "--help" || command === "-h") {
+    await out(io, MAIN_HELP);
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const run = COMMANDS[command];
+  if (run === undefined) {
+    await err(io, `Unknown command ${command} (see hat-eventer --help)`);
+    return EXIT.usage;
+  }
+  try {
+    return await run(rest, io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      await err(io, error.message);
+      return error.exitCode;
+    }
+    await err(
+      io,
+      `Unexpected error: ${error instanceof Error ? error.stack : error}`,
+    );
+    return EXIT.internal;
+  }
+}
+
+if (import.meta.main) {
+  using io = processIo();
+  const code = await main(Deno.args, io);
+  Deno.exit(code);
+}

@@ -1,0 +1,304 @@
+/**
+ * `query latest|timeseries|server`: runs a query with any of the
+ * protocol's parameters and prints the events; `--all` follows
+ * `moreFollows` page after page.
+ *
+ * @example
+ * ```ts
+ * import { QUERY_HELP } from "./query.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.match(QUERY_HELP, /--last-event-id/);
+ * ```
+ *
+ * @module
+ */
+
+import type { Event, QueryParams, QueryResult } from "../../event/mod.ts";
+import {
+  bool,
+  type Flag,
+  helpText,
+  int,
+  list,
+  parseArgs,
+  str,
+} from "./_args.ts";
+import { CLIENT_FLAGS, format, open, printEvents, reason } from "./_client.ts";
+import { CliError, EXIT } from "./_errors.ts";
+import { eventTable, writeAll } from "./_format.ts";
+import { err, type Io, out } from "./_io.ts";
+import { parseEventId, parseQueryType, parseTimestamp } from "./_parse.ts";
+
+const PAGING: readonly Flag[] = [
+  {
+    name: "max-results",
+    kind: "string",
+    short: "n",
+    value: "N",
+    help: "at most N events per query (the server caps it too)",
+  },
+  {
+    name: "last-event-id",
+    kind: "string",
+    value: "S/SESSION/I",
+    help: "continue after this event",
+  },
+  {
+    name: "all",
+    kind: "boolean",
+    help: "follow moreFollows: fetch every page",
+  },
+  {
+    name: "progress",
+    kind: "boolean",
+    help:
+      "progress on stderr while paging (default: when stderr is a terminal)",
+  },
+];
+
+const TYPE: Flag = {
+  name: "type",
+  kind: "string",
+  short: "t",
+  multiple: true,
+  value: "QUERY_TYPE",
+  help: "only events matching this query type (a/?/*); default all",
+};
+
+const FLAGS: Record<string, readonly Flag[]> = {
+  latest: [TYPE, ...CLIENT_FLAGS],
+  timeseries: [
+    TYPE,
+    { name: "from", kind: "string", value: "TIME", help: "timestamp >= TIME" },
+    { name: "to", kind: "string", value: "TIME", help: "timestamp <= TIME" },
+    {
+      name: "source-from",
+      kind: "string",
+      value: "TIME",
+      help: "source timestamp >= TIME",
+    },
+    {
+      name: "source-to",
+      kind: "string",
+      value: "TIME",
+      help: "source timestamp <= TIME",
+    },
+    {
+      name: "order",
+      kind: "string",
+      value: "descending|ascending",
+      help: "sort direction (default descending)",
+    },
+    {
+      name: "order-by",
+      kind: "string",
+      value: "timestamp|sourceTimestamp",
+      help: "sort key (default timestamp)",
+    },
+    ...PAGING,
+    ...CLIENT_FLAGS,
+  ],
+  server: [
+    {
+      name: "server-id",
+      kind: "string",
+      value: "ID",
+      help: "whose events (default 1)",
+    },
+    {
+      name: "persisted",
+      kind: "boolean",
+      help: "only events already persisted",
+    },
+    ...PAGING,
+    ...CLIENT_FLAGS,
+  ],
+};
+
+/** Help of `query`. */
+export const QUERY_HELP: string = [
+  "Usage: hat-eventer query latest|timeseries|server [options]",
+  "",
+  "Queries the server and prints the events found (JSON lines by default).",
+  "TIME is now, seconds since 1970 (fractions allowed) or an ISO 8601 date.",
+  "When more events follow than were returned, a note on stderr says how to",
+  "continue; --all fetches every page.",
+  "",
+  helpText(
+    "hat-eventer query latest [options]",
+    "Newest event of each type.",
+    FLAGS.latest,
+  ),
+  helpText(
+    "hat-eventer query timeseries [options]",
+    "Events in time ranges, sorted, paged.",
+    FLAGS.timeseries,
+  ),
+  helpText(
+    "hat-eventer query server [options]",
+    "Events of one server after an id, ascending (server synchronization).",
+    FLAGS.server,
+  ),
+].join("\n");
+
+function oneOf<T extends string>(
+  name: string,
+  v: string | undefined,
+  allowed: T[],
+): T | undefined {
+  if (v === undefined) return undefined;
+  if (!allowed.includes(v as T)) {
+    throw new CliError(
+      `Invalid --${name} ${v}: expected ${allowed.join(" or ")}`,
+      EXIT.usage,
+    );
+  }
+  return v as T;
+}
+
+function paramsOf(
+  kind: string,
+  parsed: ReturnType<typeof parseArgs>,
+): QueryParams {
+  const types = list(parsed, "type").map(parseQueryType);
+  const eventTypes = types.length === 0 ? null : types;
+  const ts = (name: string) => {
+    const v = str(parsed, name);
+    return v === undefined ? null : parseTimestamp(v, `--${name}`);
+  };
+  const last = str(parsed, "last-event-id");
+  const lastEventId = last === undefined
+    ? null
+    : parseEventId(last, "--last-event-id");
+  const maxResults = int(parsed, "max-results", 0) ?? null;
+  if (kind === "latest") return { kind, eventTypes };
+  if (kind === "timeseries") {
+    return {
+      kind,
+      eventTypes,
+      tFrom: ts("from"),
+      tTo: ts("to"),
+      sourceTFrom: ts("source-from"),
+      sourceTTo: ts("source-to"),
+      order:
+        oneOf("order", str(parsed, "order"), ["descending", "ascending"]) ??
+          "descending",
+      orderBy: oneOf("order-by", str(parsed, "order-by"), [
+        "timestamp",
+        "sourceTimestamp",
+      ]) ?? "timestamp",
+      maxResults,
+      lastEventId,
+    };
+  }
+  return {
+    kind: "server",
+    serverId: int(parsed, "server-id") ?? 1,
+    persisted: bool(parsed, "persisted") ?? false,
+    maxResults,
+    lastEventId,
+  };
+}
+
+function idText(e: Event): string {
+  return `${e.id.server}/${e.id.session}/${e.id.instance}`;
+}
+
+/**
+ * Runs `query`.
+ *
+ * @param args Arguments after `query`.
+ * @param io Streams.
+ * @returns The exit code.
+ *
+ * @example
+ * ```ts
+ * import { query } from "./query.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const written: string[] = [];
+ * const sink = { write: (p: Uint8Array) => (written.push(new TextDecoder().decode(p)), Promise.resolve(p.length)) };
+ * const code = await query(["--help"], {
+ *   stdout: sink,
+ *   stderr: sink,
+ *   stdin: new Blob([]).stream(),
+ *   stderrIsTerminal: false,
+ *   signal: new AbortController().signal,
+ * });
+ * assert.equal(code, 0);
+ * assert.match(written.join(""), /Usage: hat-eventer query/);
+ * ```
+ */
+export async function query(args: string[], io: Io): Promise<number> {
+  const kind = args[0];
+  if (kind === undefined || kind === "--help" || kind === "-h") {
+    await out(io, QUERY_HELP);
+    return kind === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const flags = FLAGS[kind];
+  if (flags === undefined) {
+    throw new CliError(
+      `Unknown query kind ${kind}: expected latest, timeseries or server`,
+      EXIT.usage,
+    );
+  }
+  const parsed = parseArgs(args.slice(1), flags);
+  if (parsed.help) {
+    await out(io, QUERY_HELP);
+    return EXIT.ok;
+  }
+  if (parsed.positionals.length > 0) {
+    throw new CliError(
+      `Unexpected argument ${parsed.positionals[0]}`,
+      EXIT.usage,
+    );
+  }
+  let params = paramsOf(kind, parsed);
+  const fmt = format(parsed);
+  const all = bool(parsed, "all") === true && params.kind !== "latest";
+  const progress = all && (bool(parsed, "progress") ?? io.stderrIsTerminal);
+  await using client = await open(parsed, io);
+  const table: Event[] = [];
+  let total = 0;
+  let pages = 0;
+  for (;;) {
+    let result: QueryResult;
+    try {
+      result = await client.query(params);
+    } catch (cause) {
+      throw new CliError(`Connection lost: ${reason(cause)}`, EXIT.connection, {
+        cause,
+      });
+    }
+    pages++;
+    total += result.events.length;
+    if (fmt === "table") table.push(...result.events);
+    else await printEvents(io, fmt, result.events);
+    const last = result.events[result.events.length - 1];
+    if (!result.moreFollows || last === undefined) break;
+    if (!all) {
+      await err(
+        io,
+        `More events follow: continue with --last-event-id ${
+          idText(last)
+        } (or use --all)`,
+      );
+      break;
+    }
+    if (progress) {
+      await writeAll(io.stderr, `\r${total} events, ${pages} pages...`);
+    }
+    params = { ...params, lastEventId: last.id } as QueryParams;
+  }
+  if (progress && pages > 1) {
+    await writeAll(io.stderr, `\r${total} events in ${pages} pages.\n`);
+  }
+  if (fmt === "table") {
+    await out(
+      io,
+      table.length === 0 ? "(no events)" : eventTable(table).join("\n"),
+    );
+  }
+  return EXIT.ok;
+}

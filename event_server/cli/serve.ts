@@ -1,0 +1,255 @@
+/**
+ * `serve`: runs the Event Server until SIGINT/SIGTERM, then shuts down
+ * gracefully (status `stopping`, storage committed, clients closed).
+ *
+ * @example
+ * ```ts
+ * import { SERVE_HELP } from "./serve.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.match(SERVE_HELP, /--memory/);
+ * ```
+ *
+ * @module
+ */
+
+import {
+  type ConfigFile,
+  DEFAULT_CONFIG,
+  loadConfig,
+  resolveConfig,
+  type ServerConfig,
+} from "../config.ts";
+import { ConfigError, StartError } from "../errors.ts";
+import { createLogger } from "../log.ts";
+import { startEventServer } from "../main.ts";
+import {
+  bool,
+  type Flag,
+  helpText,
+  parseArgs,
+  type Parsed,
+  str,
+} from "./_args.ts";
+import { CliError, EXIT } from "./_errors.ts";
+import { type Io, out } from "./_io.ts";
+
+const d = DEFAULT_CONFIG;
+
+const FLAGS: readonly Flag[] = [
+  {
+    name: "config",
+    kind: "string",
+    short: "c",
+    value: "FILE",
+    help: "JSON config file (flags override its entries)",
+  },
+  {
+    name: "address",
+    kind: "string",
+    short: "a",
+    value: "HOST:PORT",
+    help: `listen address (default ${d.address.hostname}:${d.address.port})`,
+  },
+  {
+    name: "server-id",
+    kind: "string",
+    value: "ID",
+    help: `server id (default ${d.serverId})`,
+  },
+  {
+    name: "server-token",
+    kind: "string",
+    value: "TOKEN",
+    help:
+      "token clients must give (default none: clients giving one are refused)",
+  },
+  {
+    name: "status",
+    kind: "string",
+    value: "STATUS",
+    help: `standby|starting|operational|stopping (default ${d.status})`,
+  },
+  {
+    name: "memory",
+    kind: "boolean",
+    help: "keep events in memory, not SQLite",
+  },
+  {
+    name: "data-dir",
+    kind: "string",
+    short: "d",
+    value: "DIR",
+    help: `directory of the SQLite database events.db (default ${d.dataDir})`,
+  },
+  {
+    name: "flush-period",
+    kind: "string",
+    value: "MS",
+    help: `longest wait before events are committed (default ${d.flushPeriod})`,
+  },
+  {
+    name: "sync",
+    kind: "string",
+    value: "full|normal",
+    help:
+      `SQLite synchronous: full survives power loss (default ${d.synchronous})`,
+  },
+  {
+    name: "max-results",
+    kind: "string",
+    value: "N",
+    help: `most events one query returns (default ${d.maxResults})`,
+  },
+  {
+    name: "tls-cert",
+    kind: "string",
+    value: "FILE",
+    help: "TLS certificate (PEM)",
+  },
+  {
+    name: "tls-key",
+    kind: "string",
+    value: "FILE",
+    help: "TLS private key (PEM)",
+  },
+  {
+    name: "max-message-size",
+    kind: "string",
+    value: "BYTES",
+    help: `largest message a client may send (default ${d.maxMessageSize})`,
+  },
+  {
+    name: "shutdown-timeout",
+    kind: "string",
+    value: "SECONDS",
+    help: `longest graceful shutdown (default ${d.shutdownTimeout})`,
+  },
+  {
+    name: "log-level",
+    kind: "string",
+    short: "l",
+    value: "LEVEL",
+    help: `error|warn|info|debug (default ${d.logLevel})`,
+  },
+];
+
+/** Help of `serve`. */
+export const SERVE_HELP: string = helpText(
+  "hat-eventer serve [options]",
+  "Runs the Event Server until interrupted (Ctrl-C or SIGTERM), then shuts\n" +
+    'down gracefully. See README "Event Server and CLI" for the config file.',
+  FLAGS,
+);
+
+function number(parsed: Parsed, name: string): number | undefined {
+  const v = str(parsed, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n)) {
+    throw new CliError(
+      `Invalid --${name}: expected a number, got "${v}"`,
+      EXIT.usage,
+    );
+  }
+  return n;
+}
+
+async function configOf(parsed: Parsed): Promise<ServerConfig> {
+  const cert = str(parsed, "tls-cert");
+  const key = str(parsed, "tls-key");
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new CliError("--tls-cert and --tls-key go together", EXIT.usage);
+  }
+  const overrides: ConfigFile = {
+    address: str(parsed, "address"),
+    serverId: number(parsed, "server-id"),
+    serverToken: str(parsed, "server-token"),
+    status: str(parsed, "status") as ConfigFile["status"],
+    storage: bool(parsed, "memory") ? "memory" : undefined,
+    dataDir: str(parsed, "data-dir"),
+    flushPeriod: number(parsed, "flush-period"),
+    synchronous: str(parsed, "sync") as ConfigFile["synchronous"],
+    maxResults: number(parsed, "max-results"),
+    tls: cert === undefined ? undefined : { cert, key: key! },
+    maxMessageSize: number(parsed, "max-message-size"),
+    shutdownTimeout: number(parsed, "shutdown-timeout"),
+    logLevel: str(parsed, "log-level") as ConfigFile["logLevel"],
+  };
+  const file = str(parsed, "config");
+  try {
+    return file === undefined
+      ? resolveConfig({}, overrides)
+      : await loadConfig(file, overrides);
+  } catch (cause) {
+    if (cause instanceof ConfigError) {
+      throw new CliError(cause.message, EXIT.usage, { cause });
+    }
+    throw cause;
+  }
+}
+
+/**
+ * Runs `serve`.
+ *
+ * @param args Arguments after `serve`.
+ * @param io Streams; aborting `io.signal` shuts the server down.
+ * @returns The exit code.
+ *
+ * @example
+ * ```ts
+ * import { serve } from "./serve.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const written: string[] = [];
+ * const sink = { write: (p: Uint8Array) => (written.push(new TextDecoder().decode(p)), Promise.resolve(p.length)) };
+ * const code = await serve(["--help"], {
+ *   stdout: sink,
+ *   stderr: sink,
+ *   stdin: new Blob([]).stream(),
+ *   stderrIsTerminal: false,
+ *   signal: new AbortController().signal,
+ * });
+ * assert.equal(code, 0);
+ * assert.match(written.join(""), /Usage: hat-eventer serve/);
+ * ```
+ */
+export async function serve(args: string[], io: Io): Promise<number> {
+  const parsed = parseArgs(args, FLAGS);
+  if (parsed.help) {
+    await out(io, SERVE_HELP);
+    return EXIT.ok;
+  }
+  if (parsed.positionals.length > 0) {
+    throw new CliError(
+      `Unexpected argument ${parsed.positionals[0]}`,
+      EXIT.usage,
+    );
+  }
+  const config = await configOf(parsed);
+  const log = createLogger(config.logLevel);
+  let running;
+  try {
+    running = await startEventServer(config, { log });
+  } catch (cause) {
+    if (cause instanceof StartError) {
+      throw new CliError(cause.message, EXIT.start, { cause });
+    }
+    throw cause;
+  }
+  const interrupted = new Promise<"signal">((resolve) => {
+    if (io.signal.aborted) resolve("signal");
+    io.signal.addEventListener("abort", () => resolve("signal"), {
+      once: true,
+    });
+  });
+  const why = await Promise.race([
+    interrupted,
+    running.closed.then(() => "failed" as const),
+  ]);
+  await running.close();
+  if (why === "failed") {
+    throw new CliError("The server stopped: its storage failed", EXIT.start);
+  }
+  return EXIT.ok;
+}

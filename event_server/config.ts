@@ -1,0 +1,386 @@
+/**
+ * Configuration of the standalone Event Server: the JSON config file,
+ * its defaults, and validation. Command-line flags of `serve` override the
+ * file's entries one by one.
+ *
+ * ```json
+ * {
+ *   "address": "127.0.0.1:23012",
+ *   "serverId": 1,
+ *   "serverToken": null,
+ *   "status": "operational",
+ *   "storage": "sqlite",
+ *   "dataDir": "./data",
+ *   "flushPeriod": 20,
+ *   "synchronous": "full",
+ *   "maxResults": 4096,
+ *   "retention": [{ "eventTypes": [["a", "*"]], "maxEntries": 100000, "maxAge": 86400 }],
+ *   "cleanupPeriod": 1000,
+ *   "tls": { "cert": "cert.pem", "key": "key.pem" },
+ *   "maxMessageSize": 67108864,
+ *   "pingDelay": 20,
+ *   "pingTimeout": 20,
+ *   "shutdownTimeout": 5,
+ *   "logLevel": "info"
+ * }
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const config = resolveConfig({ serverId: 7 }, { storage: "memory" });
+ * assert.equal(config.serverId, 7);
+ * assert.equal(config.storage, "memory");
+ * assert.deepEqual(config.address, { hostname: "127.0.0.1", port: 23012 });
+ * ```
+ *
+ * @module
+ */
+
+import type { Status } from "../event/mod.ts";
+import { ConfigError } from "./errors.ts";
+import { checkRule } from "./storage/_options.ts";
+import type { RetentionRule } from "./storage/storage.ts";
+
+/** Log levels, from the quietest. */
+export type LogLevel = "error" | "warn" | "info" | "debug";
+
+/** The configuration as written in the JSON file (every entry optional). */
+export interface ConfigFile {
+  /** `host:port` to listen on. */
+  readonly address?: string;
+  /** This server's id (events get ids of this server). */
+  readonly serverId?: number;
+  /** Token clients must give (a client giving another one is refused). */
+  readonly serverToken?: string | null;
+  /** Status announced to clients. */
+  readonly status?: Status;
+  /** Where events are kept. */
+  readonly storage?: "sqlite" | "memory";
+  /** Directory of the SQLite database (`events.db`). */
+  readonly dataDir?: string;
+  /** Longest time in ms before registered events are committed. */
+  readonly flushPeriod?: number;
+  /** SQLite `synchronous`: "full" or "normal". */
+  readonly synchronous?: "full" | "normal";
+  /** Most events one query returns. */
+  readonly maxResults?: number;
+  /** Retention limits. */
+  readonly retention?: readonly RetentionRule[];
+  /** Milliseconds between retention cleanups. */
+  readonly cleanupPeriod?: number;
+  /** TLS certificate and key files (PEM). */
+  readonly tls?: { readonly cert: string; readonly key: string } | null;
+  /** Largest message in bytes a client may send. */
+  readonly maxMessageSize?: number;
+  /** Seconds of silence before a ping (0: no pings). */
+  readonly pingDelay?: number;
+  /** Seconds to wait for any answer to a ping. */
+  readonly pingTimeout?: number;
+  /** Seconds a graceful shutdown may take. */
+  readonly shutdownTimeout?: number;
+  /** Log level. */
+  readonly logLevel?: LogLevel;
+}
+
+/** A complete, checked configuration. */
+export interface ServerConfig {
+  /** Where to listen. */
+  readonly address: { readonly hostname: string; readonly port: number };
+  /** This server's id. */
+  readonly serverId: number;
+  /** Token clients must give, or null. */
+  readonly serverToken: string | null;
+  /** Status announced to clients. */
+  readonly status: Status;
+  /** Where events are kept. */
+  readonly storage: "sqlite" | "memory";
+  /** Directory of the SQLite database. */
+  readonly dataDir: string;
+  /** Longest time in ms before registered events are committed. */
+  readonly flushPeriod: number;
+  /** SQLite `synchronous`. */
+  readonly synchronous: "full" | "normal";
+  /** Most events one query returns. */
+  readonly maxResults: number;
+  /** Retention limits. */
+  readonly retention: readonly RetentionRule[];
+  /** Milliseconds between retention cleanups. */
+  readonly cleanupPeriod: number;
+  /** TLS certificate and key files, or null for plain TCP. */
+  readonly tls: { readonly cert: string; readonly key: string } | null;
+  /** Largest message in bytes a client may send. */
+  readonly maxMessageSize: number;
+  /** Seconds of silence before a ping (0: none). */
+  readonly pingDelay: number;
+  /** Seconds to wait for an answer to a ping. */
+  readonly pingTimeout: number;
+  /** Seconds a graceful shutdown may take. */
+  readonly shutdownTimeout: number;
+  /** Log level. */
+  readonly logLevel: LogLevel;
+}
+
+/** The defaults: what `deno task start` runs with.  *
+ * @example
+ * ```ts
+ * import { DEFAULT_CONFIG } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DEFAULT_CONFIG.address.port, 23012);
+ * assert.equal(DEFAULT_CONFIG.storage, "sqlite");
+ * ```
+ */
+export const DEFAULT_CONFIG: ServerConfig = Object.freeze({
+  address: Object.freeze({ hostname: "127.0.0.1", port: 23012 }),
+  serverId: 1,
+  serverToken: null,
+  status: "operational",
+  storage: "sqlite",
+  dataDir: "./data",
+  flushPeriod: 20,
+  synchronous: "full",
+  maxResults: 4096,
+  retention: Object.freeze([]) as readonly RetentionRule[],
+  cleanupPeriod: 1000,
+  tls: null,
+  maxMessageSize: 64 * 1024 * 1024,
+  pingDelay: 20,
+  pingTimeout: 20,
+  shutdownTimeout: 5,
+  logLevel: "info",
+});
+
+const KEYS = new Set(Object.keys(DEFAULT_CONFIG));
+const STATUSES = ["standby", "starting", "operational", "stopping"];
+const LEVELS = ["error", "warn", "info", "debug"];
+
+function oneOf<T extends string>(
+  key: string,
+  v: unknown,
+  allowed: string[],
+): T {
+  if (typeof v !== "string" || !allowed.includes(v)) {
+    throw new ConfigError(
+      key,
+      `expected one of ${allowed.join(", ")}, got ${JSON.stringify(v)}`,
+    );
+  }
+  return v as T;
+}
+
+function integer(key: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+    throw new ConfigError(
+      key,
+      `expected an integer in ${min}..${max}, got ${JSON.stringify(v)}`,
+    );
+  }
+  return v;
+}
+
+function seconds(key: string, v: unknown): number {
+  if (typeof v !== "number" || !(v >= 0) || !Number.isFinite(v)) {
+    throw new ConfigError(
+      key,
+      `expected seconds >= 0, got ${JSON.stringify(v)}`,
+    );
+  }
+  return v;
+}
+
+function text(key: string, v: unknown): string {
+  if (typeof v !== "string" || v === "") {
+    throw new ConfigError(
+      key,
+      `expected a non-empty string, got ${JSON.stringify(v)}`,
+    );
+  }
+  return v;
+}
+
+/** `host:port`, `:port` or `port`; `[v6]:port` for IPv6.  *
+ * @example
+ * ```ts
+ * import { parseAddressText } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(parseAddressText("address", ":23012"), { hostname: "127.0.0.1", port: 23012 });
+ * assert.deepEqual(parseAddressText("address", "[::1]:80"), { hostname: "::1", port: 80 });
+ * assert.throws(() => parseAddressText("address", "host"), /Invalid address/);
+ * ```
+ */
+export function parseAddressText(
+  key: string,
+  v: unknown,
+): { hostname: string; port: number } {
+  const m = typeof v === "string"
+    ? /^(?:\[([^\]]+)\]|([^:]*))?:?(\d+)$/.exec(v.trim())
+    : null;
+  const port = m === null ? NaN : Number(m[3]);
+  if (m === null || !Number.isInteger(port) || port > 65535) {
+    throw new ConfigError(
+      key,
+      `expected host:port, e.g. 127.0.0.1:23012, got ${JSON.stringify(v)}`,
+    );
+  }
+  const hostname = m[1] ??
+    (m[2] === undefined || m[2] === "" ? "127.0.0.1" : m[2]);
+  return { hostname, port };
+}
+
+/**
+ * Checks a config file's content and the command-line overrides and fills
+ * in the defaults; overrides win.
+ *
+ * @param file The parsed JSON file (or `{}`).
+ * @param overrides Entries given on the command line.
+ * @returns The complete configuration.
+ * @throws {ConfigError} Naming the first wrong or unknown entry.
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const config = resolveConfig({ serverId: 2 }, { address: ":4000" });
+ * assert.equal(config.serverId, 2);
+ * assert.equal(config.address.port, 4000);
+ * assert.throws(() => resolveConfig({ serverID: 2 }), /unknown entry/);
+ * ```
+ */
+export function resolveConfig(
+  file: unknown,
+  overrides: ConfigFile = {},
+): ServerConfig {
+  if (typeof file !== "object" || file === null || Array.isArray(file)) {
+    throw new ConfigError("config", "expected a JSON object");
+  }
+  for (const key of Object.keys(file)) {
+    if (!KEYS.has(key)) {
+      throw new ConfigError(
+        key,
+        `unknown entry (known: ${[...KEYS].join(", ")})`,
+      );
+    }
+  }
+  const c: Record<string, unknown> = { ...file };
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) c[k] = v;
+  const get = (key: keyof ServerConfig) =>
+    c[key] === undefined ? DEFAULT_CONFIG[key] : c[key];
+  const address = c.address === undefined
+    ? DEFAULT_CONFIG.address
+    : parseAddressText("address", c.address);
+  const token = get("serverToken");
+  if (token !== null && typeof token !== "string") {
+    throw new ConfigError("serverToken", "expected a string or null");
+  }
+  const tls = get("tls") as { cert?: unknown; key?: unknown } | null;
+  if (tls !== null && (typeof tls !== "object" || Array.isArray(tls))) {
+    throw new ConfigError(
+      "tls",
+      'expected {"cert": FILE, "key": FILE} or null',
+    );
+  }
+  const retention = get("retention");
+  if (!Array.isArray(retention)) {
+    throw new ConfigError("retention", "expected an array of rules");
+  }
+  let rules: RetentionRule[];
+  try {
+    rules = retention.map(checkRule);
+  } catch (cause) {
+    throw new ConfigError("retention", (cause as Error).message, { cause });
+  }
+  return {
+    address,
+    serverId: integer("serverId", get("serverId"), -(2 ** 53 - 1), 2 ** 53 - 1),
+    serverToken: token as string | null,
+    status: oneOf<Status>("status", get("status"), STATUSES),
+    storage: oneOf<"sqlite" | "memory">("storage", get("storage"), [
+      "sqlite",
+      "memory",
+    ]),
+    dataDir: text("dataDir", get("dataDir")),
+    flushPeriod: integer("flushPeriod", get("flushPeriod"), 0, 60_000),
+    synchronous: oneOf<"full" | "normal">("synchronous", get("synchronous"), [
+      "full",
+      "normal",
+    ]),
+    maxResults: integer("maxResults", get("maxResults"), 1, 2 ** 31 - 1),
+    retention: rules,
+    cleanupPeriod: integer(
+      "cleanupPeriod",
+      get("cleanupPeriod"),
+      1,
+      2 ** 31 - 1,
+    ),
+    tls: tls === null
+      ? null
+      : { cert: text("tls.cert", tls.cert), key: text("tls.key", tls.key) },
+    maxMessageSize: integer(
+      "maxMessageSize",
+      get("maxMessageSize"),
+      1024,
+      2 ** 32,
+    ),
+    pingDelay: seconds("pingDelay", get("pingDelay")),
+    pingTimeout: seconds("pingTimeout", get("pingTimeout")),
+    shutdownTimeout: seconds("shutdownTimeout", get("shutdownTimeout")),
+    logLevel: oneOf<LogLevel>("logLevel", get("logLevel"), LEVELS),
+  };
+}
+
+/**
+ * Reads and checks a JSON config file.
+ *
+ * @param path The file.
+ * @param overrides Entries given on the command line.
+ * @returns The complete configuration.
+ * @throws {ConfigError} When it cannot be read, is not JSON, or is invalid.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const path = await Deno.makeTempFile({ suffix: ".json" });
+ * await Deno.writeTextFile(path, JSON.stringify({ storage: "memory" }));
+ * const config = await loadConfig(path, { serverId: 3 });
+ * assert.equal(config.storage, "memory");
+ * assert.equal(config.serverId, 3);
+ * await Deno.remove(path);
+ * ```
+ */
+export async function loadConfig(
+  path: string,
+  overrides: ConfigFile = {},
+): Promise<ServerConfig> {
+  let content: string;
+  try {
+    content = await Deno.readTextFile(path);
+  } catch (cause) {
+    throw new ConfigError(
+      "config",
+      `cannot read ${path}: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
+  }
+  let file: unknown;
+  try {
+    file = JSON.parse(content);
+  } catch (cause) {
+    throw new ConfigError(
+      "config",
+      `${path} is not valid JSON: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
+  }
+  return resolveConfig(file, overrides);
+}

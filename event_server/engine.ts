@@ -1,0 +1,418 @@
+/**
+ * The engine of the standalone Event Server: an eventer server (from
+ * `server.ts`) whose registrations and queries go to a {@linkcode Storage},
+ * as the Python Event Server does it (PROTOCOL.md §5):
+ *
+ * - each register request is one session: the session counter increases
+ *   by one, its events get instances 1..n and share one timestamp; session
+ *   ids continue after a restart from the highest stored id;
+ * - subscribers of new events are notified as soon as events are
+ *   registered (before the registering client gets its answer),
+ *   subscribers of persisted events after the commit that stored them;
+ * - on connect and disconnect of a client, an event
+ *   `["event", "<serverId>", "eventer", "<clientName>"]` with JSON payload
+ *   `"CONNECTED"` / `"DISCONNECTED"` is registered, and at start and stop
+ *   `["event", "<serverId>", "engine"]` with `"STARTED"` / `"STOPPED"`;
+ * - a client giving a token other than the server's is refused with
+ *   `"invalid client token"` (with no server token, any token is refused);
+ * - registrations are taken only while the status is `operational`
+ *   (otherwise they fail); queries are always answered.
+ *
+ * @example
+ * ```ts
+ * import { startEngine } from "./engine.ts";
+ * import { MemoryStorage } from "./storage/memory.ts";
+ * import { connect } from "../client.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using engine = await startEngine({ hostname: "127.0.0.1", port: 0 }, {
+ *   storage: new MemoryStorage(),
+ * });
+ * await using client = await connect(engine.addrs[0], "example");
+ * const events = await client.register(
+ *   [{ type: ["a"], sourceTimestamp: null, payload: { kind: "json", data: 1 } }],
+ *   { withResponse: true },
+ * );
+ * assert.deepEqual(events?.[0].type, ["a"]);
+ * const result = await client.query({ kind: "latest", eventTypes: [["a"]] });
+ * assert.deepEqual(result.events, events);
+ * ```
+ *
+ * @module
+ */
+
+import {
+  type Event,
+  now,
+  type QueryParams,
+  type QueryResult,
+  type RegisterEvent,
+  type Status,
+} from "../event/mod.ts";
+import {
+  type ConnectionInfo,
+  listen,
+  type Server,
+  type ServerOptions,
+} from "../server.ts";
+import type { Storage } from "./storage/storage.ts";
+
+/** A TCP address: host name or IP, and port (0: any free port). */
+export type Address = Parameters<typeof listen>[0];
+
+/** Options of {@linkcode startEngine}; the eventer server options apply too. */
+export interface EngineOptions extends
+  Omit<
+    ServerOptions,
+    | "status"
+    | "onConnected"
+    | "onDisconnected"
+    | "onRegister"
+    | "onQuery"
+    | "onError"
+  > {
+  /** Where events are kept; the engine closes it when it closes. */
+  readonly storage: Storage;
+  /**
+   * This server's id.
+   * @default {1}
+   */
+  readonly serverId?: number;
+  /**
+   * The token clients must give (or give none).
+   * @default {null}
+   */
+  readonly serverToken?: string | null;
+  /**
+   * Status at start.
+   * @default {"operational"}
+   */
+  readonly status?: Status;
+  /**
+   * Told about failures the engine handles by itself (a commit that
+   * failed, a callback of a connection that threw).
+   * @default {console.error}
+   */
+  readonly onError?: (error: unknown, context: string) => void;
+}
+
+/** Options of {@linkcode Engine.close}. */
+export interface CloseOptions {
+  /**
+   * Milliseconds the graceful part may take before connections and the
+   * storage are closed regardless.
+   * @default {5000}
+   */
+  readonly timeout?: number;
+}
+
+/**
+ * A running engine, made by {@linkcode startEngine}.
+ *
+ * @example
+ * ```ts
+ * import { Engine } from "./engine.ts";
+ * import { MemoryStorage } from "./storage/memory.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const engine = await Engine.start({ hostname: "127.0.0.1", port: 0 }, {
+ *   storage: new MemoryStorage(),
+ *   status: "standby",
+ * });
+ * assert.equal(engine.register([{ type: ["x"], sourceTimestamp: null, payload: null }]), null);
+ * await engine.setStatus("operational");
+ * assert.equal(engine.register([{ type: ["x"], sourceTimestamp: null, payload: null }])?.length, 1);
+ * await engine.close();
+ * assert.equal(engine.storage.isOpen, false);
+ * ```
+ */
+export class Engine implements AsyncDisposable {
+  #server!: Server;
+  #storage: Storage;
+  #serverId: number;
+  #token: string | null;
+  #session: number;
+  #running: boolean;
+  #onError: (error: unknown, context: string) => void;
+  #closing: Promise<void> | null = null;
+  /** Connected clients with subscriptions: [new events, persisted]. */
+  #subscribers = [0, 0];
+
+  private constructor(options: EngineOptions) {
+    this.#storage = options.storage;
+    this.#serverId = options.serverId ?? 1;
+    if (!Number.isSafeInteger(this.#serverId)) {
+      throw new TypeError(
+        `Invalid serverId: expected a safe integer, got ${this.#serverId}`,
+      );
+    }
+    this.#token = options.serverToken ?? null;
+    this.#running = (options.status ?? "operational") === "operational";
+    this.#onError = options.onError ??
+      ((error, context) => console.error(`${context}:`, error));
+    this.#session = this.#storage.lastEventId(this.#serverId).session;
+  }
+
+  /**
+   * Starts an engine listening on `addr` (port 0 picks a free port); same
+   * as {@linkcode startEngine}.
+   *
+   * @param addr Where to listen.
+   * @param options Storage, server id and token, status, eventer server
+   * options.
+   * @returns The running engine.
+   */
+  static async start(addr: Address, options: EngineOptions): Promise<Engine> {
+    const {
+      storage: _storage,
+      serverId: _serverId,
+      serverToken: _serverToken,
+      onError: _onError,
+      ...rest
+    } = options;
+    const engine = new Engine(options);
+    engine.#server = await listen(addr, {
+      ...rest,
+      status: options.status ?? "operational",
+      ...engine.#callbacks(),
+    });
+    engine.#engineEvent("STARTED");
+    return engine;
+  }
+
+  /** Addresses the server listens on. */
+  get addrs(): Address[] {
+    return this.#server.addrs;
+  }
+
+  /** The status announced to clients. */
+  get status(): Status {
+    return this.#server.status;
+  }
+
+  /** This server's id. */
+  get serverId(): number {
+    return this.#serverId;
+  }
+
+  /** The storage. */
+  get storage(): Storage {
+    return this.#storage;
+  }
+
+  /** The eventer server (connection infos, notifications). */
+  get server(): Server {
+    return this.#server;
+  }
+
+  /** Resolves once the engine is closed (by `close()` or a failure). */
+  get closed(): Promise<void> {
+    return this.#server.closed;
+  }
+
+  /**
+   * Registers events as one session, as if a client had sent them.
+   *
+   * @param registerEvents The events to register.
+   * @returns The registered events, or `null` when the engine is not
+   * operational or its storage failed.
+   */
+  register(registerEvents: readonly RegisterEvent[]): Event[] | null {
+    if (!this.#running || !this.#storage.isOpen) return null;
+    return this.#register(registerEvents);
+  }
+
+  /**
+   * Answers a query from the storage.
+   *
+   * @param params The query.
+   * @returns The result.
+   */
+  query(params: QueryParams): QueryResult {
+    return this.#storage.query(params);
+  }
+
+  /**
+   * Changes the status, announcing it to clients; registrations are taken
+   * only while it is `operational`.
+   *
+   * @param status The new status.
+   * @returns When announced.
+   */
+  setStatus(status: Status): Promise<void> {
+    const was = this.#running;
+    this.#running = status === "operational";
+    if (this.#running && !was) this.#engineEvent("STARTED");
+    if (!this.#running && was) this.#engineEvent("STOPPED", true);
+    return this.#server.setStatus(status);
+  }
+
+  /**
+   * Shuts down gracefully: stops taking registrations, announces status
+   * `stopping`, commits and notifies what is pending, closes the clients
+   * and the storage. Within `timeout` ms; then closes regardless.
+   *
+   * @param options Timeout.
+   * @returns When everything is closed.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    this.#closing ??= this.#close(options.timeout ?? 5000);
+    return this.#closing;
+  }
+
+  /** Same as {@linkcode Engine.close} with the default timeout. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #callbacks(): Pick<
+    ServerOptions,
+    "onConnected" | "onDisconnected" | "onRegister" | "onQuery" | "onError"
+  > {
+    return {
+      onConnected: (info) => this.#connected(info),
+      onDisconnected: (info) => {
+        if (subscribes(info)) this.#subscribers[info.persisted ? 1 : 0]--;
+        if (this.#running) this.#clientEvent(info, "DISCONNECTED");
+      },
+      // A storage that failed (and closed itself) fails registrations.
+      onRegister: (_info, events) =>
+        this.#running && this.#storage.isOpen ? this.#register(events) : null,
+      onQuery: (_info, params) => this.#storage.query(params),
+      onError: (error, info) =>
+        this.#onError(
+          error,
+          info === null ? "eventer server" : `client ${info.clientName}`,
+        ),
+    };
+  }
+
+  #connected(info: ConnectionInfo): void {
+    if (info.clientToken !== null && info.clientToken !== this.#token) {
+      throw new Error("invalid client token");
+    }
+    if (subscribes(info)) this.#subscribers[info.persisted ? 1 : 0]++;
+    if (this.#running) this.#clientEvent(info, "CONNECTED");
+  }
+
+  #clientEvent(info: ConnectionInfo, what: string): void {
+    if (!this.#storage.isOpen) return;
+    this.#register([{
+      type: ["event", String(this.#serverId), "eventer", info.clientName],
+      sourceTimestamp: null,
+      payload: { kind: "json", data: what },
+    }]);
+  }
+
+  #engineEvent(what: string, force = false): void {
+    if ((!this.#running && !force) || !this.#storage.isOpen) return;
+    this.#register([{
+      type: ["event", String(this.#serverId), "engine"],
+      sourceTimestamp: null,
+      payload: { kind: "json", data: what },
+    }]);
+  }
+
+  #register(registerEvents: readonly RegisterEvent[]): Event[] {
+    const n = registerEvents.length;
+    if (n === 0) return [];
+    const server = this.#serverId;
+    const session = ++this.#session;
+    const timestamp = now();
+    const events = new Array<Event>(n);
+    for (let i = 0; i < n; i++) {
+      const e = registerEvents[i];
+      events[i] = {
+        id: { server, session, instance: i + 1 },
+        type: e.type,
+        timestamp,
+        sourceTimestamp: e.sourceTimestamp,
+        payload: e.payload,
+      };
+    }
+    const durable = this.#storage.register(events);
+    this.#notify(events, false);
+    durable.then(
+      () => this.#notify(events, true),
+      (error) => this.#storageFailed(error),
+    );
+    return events;
+  }
+
+  #notify(events: Event[], persisted: boolean): void {
+    // Matching every event against the subscriptions costs; skip it when
+    // no client could be told.
+    if (this.#subscribers[persisted ? 1 : 0] === 0) return;
+    this.#server.notifyEvents(events, { persisted }).catch((error) =>
+      this.#onError(error, "notify")
+    );
+  }
+
+  /**
+   * A commit failed: the storage closed itself, so the engine stops too
+   * (as the Python server stops when its backend closes).
+   */
+  #storageFailed(error: unknown): void {
+    if (this.#closing !== null) return;
+    this.#onError(error, "storage failed, stopping");
+    this.close();
+  }
+
+  async #close(timeout: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), timeout);
+    });
+    try {
+      const graceful = (async () => {
+        if (this.#running) this.#engineEvent("STOPPED");
+        this.#running = false;
+        await this.#server.setStatus("stopping");
+        await this.#storage.flush();
+      })();
+      graceful.catch((error) => this.#onError(error, "shutdown"));
+      await Promise.race([graceful, expired]);
+    } finally {
+      clearTimeout(timer);
+      this.#running = false;
+      await Promise.allSettled([this.#server.close()]);
+      await this.#storage.close().catch((error) =>
+        this.#onError(error, "storage")
+      );
+    }
+  }
+}
+
+function subscribes(info: ConnectionInfo): boolean {
+  return info.subscription.queryTypes().length > 0;
+}
+
+/**
+ * Starts an engine listening on `addr` (port 0 picks a free port).
+ *
+ * @param addr Where to listen.
+ * @param options Storage, server id and token, status, eventer server
+ * options.
+ * @returns The running engine.
+ *
+ * @example
+ * ```ts
+ * import { startEngine } from "./engine.ts";
+ * import { MemoryStorage } from "./storage/memory.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using engine = await startEngine({ hostname: "127.0.0.1", port: 0 }, {
+ *   storage: new MemoryStorage(),
+ *   serverId: 2,
+ * });
+ * const [event] = engine.register([{ type: ["x"], sourceTimestamp: null, payload: null }])!;
+ * assert.deepEqual(event.id.server, 2);
+ * assert.equal(engine.status, "operational");
+ * ```
+ */
+export function startEngine(
+  addr: Address,
+  options: EngineOptions,
+): Promise<Engine> {
+  return Engine.start(addr, options);
+}

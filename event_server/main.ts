@@ -1,0 +1,181 @@
+/**
+ * Runs the standalone Event Server from a {@linkcode ServerConfig}: opens
+ * the storage (creating the data directory), reads the TLS files, starts
+ * the engine and logs what happens.
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig } from "./config.ts";
+ * import { startEventServer } from "./main.ts";
+ * import { createLogger } from "./log.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const config = resolveConfig({ address: "127.0.0.1:0", storage: "memory" });
+ * await using running = await startEventServer(config, {
+ *   log: createLogger("error"),
+ * });
+ * assert.ok(running.engine.addrs[0].port > 0);
+ * ```
+ *
+ * @module
+ */
+
+import type { ServerConfig } from "./config.ts";
+import { type Engine, startEngine } from "./engine.ts";
+import { StartError, StorageError } from "./errors.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { MemoryStorage } from "./storage/memory.ts";
+import { SqliteStorage } from "./storage/sqlite.ts";
+import type { Storage } from "./storage/storage.ts";
+
+/** Options of {@linkcode startEventServer}. */
+export interface StartOptions {
+  /**
+   * Where log lines go.
+   * @default {createLogger(config.logLevel)}
+   */
+  readonly log?: Logger;
+}
+
+/** A running Event Server. */
+export interface RunningServer extends AsyncDisposable {
+  /** The engine (addresses, status, storage). */
+  readonly engine: Engine;
+  /** Shuts down gracefully within the configured `shutdownTimeout`. */
+  close(): Promise<void>;
+  /**
+   * Resolves once the server stopped: after `close()`, or by itself when
+   * its storage failed.
+   */
+  readonly closed: Promise<void>;
+}
+
+async function openStorage(
+  config: ServerConfig,
+  log: Logger,
+): Promise<Storage> {
+  const common = {
+    maxResults: config.maxResults,
+    retention: config.retention,
+    cleanupPeriod: config.cleanupPeriod,
+    onError: (error: unknown) => log.error("storage", error),
+  };
+  if (config.storage === "memory") return new MemoryStorage(common);
+  try {
+    await Deno.mkdir(config.dataDir, { recursive: true });
+  } catch (cause) {
+    throw new StartError(`Cannot create data directory ${config.dataDir}`, {
+      cause,
+    });
+  }
+  const path = `${config.dataDir}/events.db`;
+  try {
+    return new SqliteStorage(path, {
+      ...common,
+      flushPeriod: config.flushPeriod,
+      synchronous: config.synchronous,
+    });
+  } catch (cause) {
+    if (cause instanceof StorageError) {
+      throw new StartError(cause.message, { cause });
+    }
+    throw cause;
+  }
+}
+
+async function readTls(
+  config: ServerConfig,
+): Promise<{ cert: string; key: string } | undefined> {
+  if (config.tls === null) return undefined;
+  try {
+    return {
+      cert: await Deno.readTextFile(config.tls.cert),
+      key: await Deno.readTextFile(config.tls.key),
+    };
+  } catch (cause) {
+    throw new StartError(
+      `Cannot read TLS certificate or key: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * Starts the Event Server.
+ *
+ * @param config The configuration.
+ * @param options Logger.
+ * @returns The running server.
+ * @throws {StartError} When the storage cannot be opened, the TLS files
+ * cannot be read or the address cannot be listened on.
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig } from "./config.ts";
+ * import { startEventServer } from "./main.ts";
+ * import { createLogger } from "./log.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const running = await startEventServer(
+ *   resolveConfig({ address: "127.0.0.1:0", storage: "memory", serverId: 5 }),
+ *   { log: createLogger("error") },
+ * );
+ * assert.equal(running.engine.serverId, 5);
+ * await running.close();
+ * ```
+ */
+export async function startEventServer(
+  config: ServerConfig,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const tls = await readTls(config);
+  const storage = await openStorage(config, log);
+  let engine: Engine;
+  try {
+    engine = await startEngine(config.address, {
+      storage,
+      serverId: config.serverId,
+      serverToken: config.serverToken,
+      status: config.status,
+      tls,
+      maxMessageSize: config.maxMessageSize,
+      pingDelay: config.pingDelay,
+      pingTimeout: config.pingTimeout,
+      onError: (error, context) => log.warn(`${context}: ${describe(error)}`),
+    });
+  } catch (cause) {
+    await storage.close();
+    const { hostname, port } = config.address;
+    throw new StartError(
+      `Cannot listen on ${hostname}:${port}: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+  const where = engine.addrs.map((a) => `${a.hostname}:${a.port}`).join(", ");
+  log.info(
+    `Event Server ${config.serverId} listening on ${where} ` +
+      `(${tls ? "TLS" : "TCP"}), storage ${
+        config.storage === "memory" ? "memory" : `${config.dataDir}/events.db`
+      }, status ${config.status}`,
+  );
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    closing ??= (async () => {
+      log.info("shutting down");
+      await engine.close({ timeout: config.shutdownTimeout * 1000 });
+      log.info("stopped");
+    })();
+  return {
+    engine,
+    close,
+    closed: engine.closed,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error
+    ? `${error.name}: ${error.message}`
+    : String(error);
+}

@@ -1,0 +1,425 @@
+// The binary form in which the SQLite storage keeps events: a chunk holds
+// many events (one row per chunk, not per event, so a commit of thousands
+// of events writes a handful of rows) plus a summary (ChunkMeta) that
+// queries use to skip chunks without reading them.
+//
+// Chunk bytes, little-endian:
+//   u32 count, u32 reserved
+//   count records of 64 bytes:
+//     f64 server, f64 session, f64 instance,
+//     u32 typeId, u32 flags (bit 0: has source timestamp; bits 1-2:
+//       payload 0 none, 1 binary, 2 json),
+//     i32 tsHi, u32 tsLo, u32 tsUs, i32 srcHi, u32 srcLo, u32 srcUs,
+//     u32 payloadOffset, u32 payloadLength (in the payload area)
+//   payload area: binary = u32 typeLength, type UTF-8, data;
+//                 json = JSON text, UTF-8
+// Seconds are split into signed high and unsigned low 32 bits, so every
+// int64 value is exact.
+
+import type {
+  Event,
+  EventId,
+  EventPayload,
+  Timestamp,
+} from "../../event/types.ts";
+import { compareTs, secondsHi, secondsLo, secondsOf } from "./_compare.ts";
+import type { TypeRegistry } from "./_type_registry.ts";
+
+const HEADER = 8;
+const RECORD = 64;
+const HAS_SRC = 1;
+const BINARY = 2;
+const JSON_PAYLOAD = 4;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The id range of one server's events within a chunk. */
+export interface ServerRange {
+  readonly server: number;
+  readonly first: EventId;
+  readonly last: EventId;
+}
+
+/** What a chunk holds, without its events. */
+export interface ChunkMeta {
+  /** Row id (order of insertion). */
+  id: number;
+  readonly count: number;
+  readonly tsMin: Timestamp;
+  readonly tsMax: Timestamp;
+  /** Null when no event of the chunk has a source timestamp. */
+  readonly srcMin: Timestamp | null;
+  readonly srcMax: Timestamp | null;
+  /** Distinct type ids, ascending. */
+  readonly types: Uint32Array;
+  readonly servers: readonly ServerRange[];
+}
+
+/** Reads the events of chunk bytes. */
+export class ChunkView {
+  readonly bytes: Uint8Array;
+  readonly count: number;
+  #view: DataView;
+  #payload: number;
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    this.count = this.#view.getUint32(0, true);
+    this.#payload = HEADER + this.count * RECORD;
+  }
+
+  server(i: number): number {
+    return this.#view.getFloat64(HEADER + i * RECORD, true);
+  }
+  session(i: number): number {
+    return this.#view.getFloat64(HEADER + i * RECORD + 8, true);
+  }
+  instance(i: number): number {
+    return this.#view.getFloat64(HEADER + i * RECORD + 16, true);
+  }
+  typeId(i: number): number {
+    return this.#view.getUint32(HEADER + i * RECORD + 24, true);
+  }
+  hasSource(i: number): boolean {
+    return (this.#view.getUint32(HEADER + i * RECORD + 28, true) & HAS_SRC) !==
+      0;
+  }
+  /** Sort-key parts: seconds high, low, microseconds (timestamp). */
+  tsHi(i: number): number {
+    return this.#view.getInt32(HEADER + i * RECORD + 32, true);
+  }
+  tsLo(i: number): number {
+    return this.#view.getUint32(HEADER + i * RECORD + 36, true);
+  }
+  tsUs(i: number): number {
+    return this.#view.getUint32(HEADER + i * RECORD + 40, true);
+  }
+  /** Sort-key parts of the source timestamp (only when it has one). */
+  srcHi(i: number): number {
+    return this.#view.getInt32(HEADER + i * RECORD + 44, true);
+  }
+  srcLo(i: number): number {
+    return this.#view.getUint32(HEADER + i * RECORD + 48, true);
+  }
+  srcUs(i: number): number {
+    return this.#view.getUint32(HEADER + i * RECORD + 52, true);
+  }
+
+  id(i: number): EventId {
+    return {
+      server: this.server(i),
+      session: this.session(i),
+      instance: this.instance(i),
+    };
+  }
+
+  timestamp(i: number): Timestamp {
+    return {
+      s: secondsOf(this.tsHi(i), this.tsLo(i)),
+      us: this.tsUs(i),
+    };
+  }
+
+  sourceTimestamp(i: number): Timestamp | null {
+    if (!this.hasSource(i)) return null;
+    return {
+      s: secondsOf(this.srcHi(i), this.srcLo(i)),
+      us: this.srcUs(i),
+    };
+  }
+
+  /** Index of the event with this id, or -1. */
+  indexOf(id: EventId): number {
+    for (let i = 0; i < this.count; i++) {
+      if (
+        this.instance(i) === id.instance && this.session(i) === id.session &&
+        this.server(i) === id.server
+      ) return i;
+    }
+    return -1;
+  }
+
+  /** The event at an index. */
+  event(i: number, registry: TypeRegistry): Event {
+    const v = this.#view;
+    const at = HEADER + i * RECORD;
+    const flags = v.getUint32(at + 28, true);
+    let payload: EventPayload | null = null;
+    if ((flags & (BINARY | JSON_PAYLOAD)) !== 0) {
+      const off = this.#payload + v.getUint32(at + 56, true);
+      const len = v.getUint32(at + 60, true);
+      if ((flags & BINARY) !== 0) {
+        const typeLen = v.getUint32(off, true);
+        payload = {
+          kind: "binary",
+          type: decoder.decode(this.bytes.subarray(off + 4, off + 4 + typeLen)),
+          data: this.bytes.slice(off + 4 + typeLen, off + len),
+        };
+      } else {
+        payload = {
+          kind: "json",
+          data: JSON.parse(decoder.decode(this.bytes.subarray(off, off + len))),
+        };
+      }
+    }
+    return {
+      id: this.id(i),
+      type: registry.type(this.typeId(i)),
+      timestamp: this.timestamp(i),
+      sourceTimestamp: this.sourceTimestamp(i),
+      payload,
+    };
+  }
+}
+
+/** Accumulates events into chunk bytes and their summary. */
+export class ChunkBuilder {
+  #records = new Uint8Array(RECORD * 256);
+  #rv = new DataView(this.#records.buffer);
+  #payload = new Uint8Array(16384);
+  #pv = new DataView(this.#payload.buffer);
+  #plen = 0;
+  #count = 0;
+  #tsMin: Timestamp | null = null;
+  #tsMax: Timestamp | null = null;
+  #srcMin: Timestamp | null = null;
+  #srcMax: Timestamp | null = null;
+  #types = new Set<number>();
+  #servers = new Map<number, { first: EventId; last: EventId }>();
+
+  /** Number of events added since the last {@linkcode finish}. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Adds an event whose type has id `typeId`. */
+  add(e: Event, typeId: number): void {
+    const at = this.#recordSlot();
+    const v = this.#rv;
+    const id = e.id;
+    v.setFloat64(at, id.server, true);
+    v.setFloat64(at + 8, id.session, true);
+    v.setFloat64(at + 16, id.instance, true);
+    v.setUint32(at + 24, typeId, true);
+    const t = e.timestamp;
+    v.setInt32(at + 32, secondsHi(t.s), true);
+    v.setUint32(at + 36, secondsLo(t.s), true);
+    v.setUint32(at + 40, t.us, true);
+    let flags = 0;
+    const src = e.sourceTimestamp;
+    if (src !== null) {
+      flags |= HAS_SRC;
+      v.setInt32(at + 44, secondsHi(src.s), true);
+      v.setUint32(at + 48, secondsLo(src.s), true);
+      v.setUint32(at + 52, src.us, true);
+    } else {
+      v.setInt32(at + 44, 0, true);
+      v.setUint32(at + 48, 0, true);
+      v.setUint32(at + 52, 0, true);
+    }
+    const p = e.payload;
+    const start = this.#plen;
+    if (p !== null) {
+      if (p.kind === "binary") {
+        flags |= BINARY;
+        this.#reserve(4 + p.type.length * 3 + p.data.length);
+        const n = encoder.encodeInto(
+          p.type,
+          this.#payload.subarray(start + 4),
+        ).written;
+        this.#pv.setUint32(start, n, true);
+        this.#payload.set(p.data, start + 4 + n);
+        this.#plen = start + 4 + n + p.data.length;
+      } else {
+        flags |= JSON_PAYLOAD;
+        const text = JSON.stringify(p.data) ?? "null";
+        this.#reserve(text.length * 3);
+        this.#plen += encoder.encodeInto(text, this.#payload.subarray(start))
+          .written;
+      }
+    }
+    v.setUint32(at + 28, flags, true);
+    v.setUint32(at + 56, start, true);
+    v.setUint32(at + 60, this.#plen - start, true);
+    this.#note(id, typeId, t, src);
+  }
+
+  /** Adds event `i` of a chunk as it is (no decoding). */
+  addRaw(view: ChunkView, i: number): void {
+    const at = this.#recordSlot();
+    const src = view.bytes;
+    const from = HEADER + i * RECORD;
+    this.#records.set(src.subarray(from, from + RECORD), at);
+    const sv = new DataView(src.buffer, src.byteOffset, src.length);
+    const off = HEADER + view.count * RECORD + sv.getUint32(from + 56, true);
+    const len = sv.getUint32(from + 60, true);
+    this.#reserve(len);
+    this.#payload.set(src.subarray(off, off + len), this.#plen);
+    this.#rv.setUint32(at + 56, this.#plen, true);
+    this.#plen += len;
+    this.#note(
+      view.id(i),
+      view.typeId(i),
+      view.timestamp(i),
+      view.sourceTimestamp(i),
+    );
+  }
+
+  /** The chunk bytes and summary of what was added; starts anew. */
+  finish(): { data: Uint8Array; meta: ChunkMeta } {
+    const count = this.#count;
+    const data = new Uint8Array(HEADER + count * RECORD + this.#plen);
+    new DataView(data.buffer).setUint32(0, count, true);
+    data.set(this.#records.subarray(0, count * RECORD), HEADER);
+    data.set(this.#payload.subarray(0, this.#plen), HEADER + count * RECORD);
+    const meta: ChunkMeta = {
+      id: 0,
+      count,
+      tsMin: this.#tsMin!,
+      tsMax: this.#tsMax!,
+      srcMin: this.#srcMin,
+      srcMax: this.#srcMax,
+      types: Uint32Array.from(this.#types).sort(),
+      servers: [...this.#servers].map(([server, r]) => ({ server, ...r })),
+    };
+    this.#count = 0;
+    this.#plen = 0;
+    this.#tsMin =
+      this.#tsMax =
+      this.#srcMin =
+      this.#srcMax =
+        null;
+    this.#types.clear();
+    this.#servers.clear();
+    return { data, meta };
+  }
+
+  #recordSlot(): number {
+    const at = this.#count * RECORD;
+    if (at + RECORD > this.#records.length) {
+      const grown = new Uint8Array(this.#records.length * 2);
+      grown.set(this.#records);
+      this.#records = grown;
+      this.#rv = new DataView(grown.buffer);
+    }
+    this.#count++;
+    return at;
+  }
+
+  #reserve(n: number): void {
+    const need = this.#plen + n;
+    if (need <= this.#payload.length) return;
+    const grown = new Uint8Array(Math.max(need, this.#payload.length * 2));
+    grown.set(this.#payload.subarray(0, this.#plen));
+    this.#payload = grown;
+    this.#pv = new DataView(grown.buffer);
+  }
+
+  #note(id: EventId, typeId: number, t: Timestamp, src: Timestamp | null) {
+    if (this.#tsMin === null || compareTs(t, this.#tsMin) < 0) this.#tsMin = t;
+    if (this.#tsMax === null || compareTs(t, this.#tsMax) > 0) this.#tsMax = t;
+    if (src !== null) {
+      if (this.#srcMin === null || compareTs(src, this.#srcMin) < 0) {
+        this.#srcMin = src;
+      }
+      if (this.#srcMax === null || compareTs(src, this.#srcMax) > 0) {
+        this.#srcMax = src;
+      }
+    }
+    this.#types.add(typeId);
+    const range = this.#servers.get(id.server);
+    if (range === undefined) {
+      this.#servers.set(id.server, { first: id, last: id });
+    } else {
+      range.last = id;
+    }
+  }
+}
+
+function writeTs(v: DataView, at: number, t: Timestamp | null): number {
+  if (t === null) {
+    v.setUint32(at, 0, true);
+    return at + 16;
+  }
+  v.setUint32(at, 1, true);
+  v.setInt32(at + 4, secondsHi(t.s), true);
+  v.setUint32(at + 8, secondsLo(t.s), true);
+  v.setUint32(at + 12, t.us, true);
+  return at + 16;
+}
+
+function readTs(v: DataView, at: number): Timestamp | null {
+  if (v.getUint32(at, true) === 0) return null;
+  return {
+    s: secondsOf(v.getInt32(at + 4, true), v.getUint32(at + 8, true)),
+    us: v.getUint32(at + 12, true),
+  };
+}
+
+/** The bytes of a chunk summary (without its id, which is the row id). */
+export function encodeMeta(meta: ChunkMeta): Uint8Array {
+  const size = 4 + 4 * 16 + 4 + meta.types.length * 4 + 4 +
+    meta.servers.length * 40;
+  const out = new Uint8Array(size);
+  const v = new DataView(out.buffer);
+  v.setUint32(0, meta.count, true);
+  let at = writeTs(v, 4, meta.tsMin);
+  at = writeTs(v, at, meta.tsMax);
+  at = writeTs(v, at, meta.srcMin);
+  at = writeTs(v, at, meta.srcMax);
+  v.setUint32(at, meta.types.length, true);
+  at += 4;
+  for (const t of meta.types) {
+    v.setUint32(at, t, true);
+    at += 4;
+  }
+  v.setUint32(at, meta.servers.length, true);
+  at += 4;
+  for (const r of meta.servers) {
+    v.setFloat64(at, r.server, true);
+    v.setFloat64(at + 8, r.first.session, true);
+    v.setFloat64(at + 16, r.first.instance, true);
+    v.setFloat64(at + 24, r.last.session, true);
+    v.setFloat64(at + 32, r.last.instance, true);
+    at += 40;
+  }
+  return out;
+}
+
+/** A chunk summary of its bytes. */
+export function decodeMeta(id: number, bytes: Uint8Array): ChunkMeta {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const count = v.getUint32(0, true);
+  const tsMin = readTs(v, 4)!;
+  const tsMax = readTs(v, 20)!;
+  const srcMin = readTs(v, 36);
+  const srcMax = readTs(v, 52);
+  let at = 68;
+  const types = new Uint32Array(v.getUint32(at, true));
+  at += 4;
+  for (let i = 0; i < types.length; i++, at += 4) {
+    types[i] = v.getUint32(at, true);
+  }
+  const servers: ServerRange[] = [];
+  const n = v.getUint32(at, true);
+  at += 4;
+  for (let i = 0; i < n; i++, at += 40) {
+    const server = v.getFloat64(at, true);
+    servers.push({
+      server,
+      first: {
+        server,
+        session: v.getFloat64(at + 8, true),
+        instance: v.getFloat64(at + 16, true),
+      },
+      last: {
+        server,
+        session: v.getFloat64(at + 24, true),
+        instance: v.getFloat64(at + 32, true),
+      },
+    });
+  }
+  return { id, count, tsMin, tsMax, srcMin, srcMax, types, servers };
+}

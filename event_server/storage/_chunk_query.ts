@@ -1,0 +1,259 @@
+// Timeseries and server queries over chunks. Chunk summaries (in memory)
+// say which chunks can hold matching events and bound their sort keys;
+// chunks are read in the order of those bounds and their matching events
+// merged, so a query reads only the chunks it needs even when chunks
+// overlap in time.
+
+import type {
+  Event,
+  EventId,
+  QueryResult,
+  Timestamp,
+} from "../../event/types.ts";
+import type { ChunkMeta, ChunkView } from "./_chunk.ts";
+import { compareIds, compareTs, secondsHi, secondsLo } from "./_compare.ts";
+import {
+  EMPTY_RESULT,
+  keyBounds,
+  type TimeseriesPlan,
+  toResult,
+  within,
+} from "./_query.ts";
+import type { TypeRegistry } from "./_type_registry.ts";
+
+/** Chunks to query and how to read them. */
+export interface ChunkSource {
+  /** Summaries, in insertion (row id) order. */
+  readonly chunks: readonly ChunkMeta[];
+  readonly registry: TypeRegistry;
+  load(meta: ChunkMeta): ChunkView;
+}
+
+/** Where an event is. */
+export interface Located {
+  readonly meta: ChunkMeta;
+  readonly view: ChunkView;
+  readonly index: number;
+}
+
+/** Finds a stored event by id. */
+export function locate(source: ChunkSource, id: EventId): Located | null {
+  for (const meta of source.chunks) {
+    for (const r of meta.servers) {
+      if (
+        r.server === id.server && compareIds(r.first, id) <= 0 &&
+        compareIds(id, r.last) <= 0
+      ) {
+        const view = source.load(meta);
+        const index = view.indexOf(id);
+        if (index >= 0) return { meta, view, index };
+      }
+    }
+  }
+  return null;
+}
+
+interface Parts {
+  hi: number;
+  lo: number;
+  us: number;
+}
+
+function parts(t: Timestamp | null): Parts | null {
+  return t === null
+    ? null
+    : { hi: secondsHi(t.s), lo: secondsLo(t.s), us: t.us };
+}
+
+interface Entry {
+  hi: number;
+  lo: number;
+  us: number;
+  server: number;
+  session: number;
+  instance: number;
+  view: ChunkView;
+  i: number;
+}
+
+function cmpEntry(a: Entry, b: Entry): number {
+  return a.hi - b.hi || a.lo - b.lo || a.us - b.us ||
+    a.server - b.server || a.session - b.session || a.instance - b.instance;
+}
+
+/** Compares key parts with bound parts. */
+function cmpBound(hi: number, lo: number, us: number, b: Parts): number {
+  return hi - b.hi || lo - b.lo || us - b.us;
+}
+
+/** Answers a timeseries query. */
+export function chunkTimeseries(
+  source: ChunkSource,
+  plan: TimeseriesPlan,
+): QueryResult {
+  const want = plan.limit + 1;
+  if (want <= 0) return EMPTY_RESULT;
+  const desc = plan.descending;
+  const bySource = plan.bySource;
+  const [fromTs, toTs] = keyBounds(plan);
+  let after: Entry | null = null;
+  if (plan.lastEventId !== null) {
+    const at = locate(source, plan.lastEventId);
+    if (at === null) return EMPTY_RESULT;
+    const key = bySource
+      ? at.view.sourceTimestamp(at.index)
+      : at.view.timestamp(at.index);
+    if (key === null || !within(key, fromTs, toTs)) return EMPTY_RESULT;
+    const p = parts(key)!;
+    const id = plan.lastEventId;
+    after = {
+      ...p,
+      server: id.server,
+      session: id.session,
+      instance: id.instance,
+      view: at.view,
+      i: at.index,
+    };
+  }
+  const types = plan.types;
+  const keyMin = (m: ChunkMeta) => bySource ? m.srcMin : m.tsMin;
+  const keyMax = (m: ChunkMeta) => bySource ? m.srcMax : m.tsMax;
+  const afterTs = after === null
+    ? null
+    : bySource
+    ? after.view.sourceTimestamp(after.i)
+    : after.view.timestamp(after.i);
+  const candidates = source.chunks.filter((m) => {
+    const lo = keyMin(m), hi = keyMax(m);
+    if (lo === null || hi === null) return false;
+    if (fromTs !== null && compareTs(hi, fromTs) < 0) return false;
+    if (toTs !== null && compareTs(lo, toTs) > 0) return false;
+    if (afterTs !== null) {
+      if (desc ? compareTs(lo, afterTs) > 0 : compareTs(hi, afterTs) < 0) {
+        return false;
+      }
+    }
+    if (bySource) {
+      if (plan.tFrom !== null && compareTs(m.tsMax, plan.tFrom) < 0) {
+        return false;
+      }
+      if (plan.tTo !== null && compareTs(m.tsMin, plan.tTo) > 0) return false;
+    } else if (plan.sFrom !== null || plan.sTo !== null) {
+      if (m.srcMin === null || m.srcMax === null) return false;
+      if (plan.sFrom !== null && compareTs(m.srcMax, plan.sFrom) < 0) {
+        return false;
+      }
+      if (plan.sTo !== null && compareTs(m.srcMin, plan.sTo) > 0) return false;
+    }
+    if (types !== null && !m.types.some(types)) return false;
+    return true;
+  });
+  candidates.sort(
+    desc
+      ? (a, b) => compareTs(keyMax(b)!, keyMax(a)!)
+      : (a, b) => compareTs(keyMin(a)!, keyMin(b)!),
+  );
+
+  const from = parts(fromTs), to = parts(toTs);
+  const tFrom = bySource ? parts(plan.tFrom) : null;
+  const tTo = bySource ? parts(plan.tTo) : null;
+  const sFrom = bySource ? null : parts(plan.sFrom);
+  const sTo = bySource ? null : parts(plan.sTo);
+  const sourceBound = sFrom !== null || sTo !== null;
+  const order = desc ? (a: Entry, b: Entry) => cmpEntry(b, a) : cmpEntry;
+
+  const found: Event[] = [];
+  let pool: Entry[] = [];
+  const emitBeyond = (bound: Parts | null): boolean => {
+    pool.sort(order);
+    let n = 0;
+    for (; n < pool.length && found.length < want; n++) {
+      const e = pool[n];
+      if (bound !== null) {
+        const c = cmpBound(e.hi, e.lo, e.us, bound);
+        if (desc ? c <= 0 : c >= 0) break;
+      }
+      found.push(e.view.event(e.i, source.registry));
+    }
+    pool = pool.slice(n, n + want - found.length);
+    return found.length >= want;
+  };
+
+  for (const meta of candidates) {
+    if (emitBeyond(parts(desc ? keyMax(meta) : keyMin(meta)))) break;
+    const view = source.load(meta);
+    for (let i = 0; i < view.count; i++) {
+      if (types !== null && !types(view.typeId(i))) continue;
+      let hi, lo, us;
+      if (bySource) {
+        if (!view.hasSource(i)) continue;
+        hi = view.srcHi(i);
+        lo = view.srcLo(i);
+        us = view.srcUs(i);
+        if (tFrom !== null || tTo !== null) {
+          const th = view.tsHi(i), tl = view.tsLo(i), tu = view.tsUs(i);
+          if (tFrom !== null && cmpBound(th, tl, tu, tFrom) < 0) continue;
+          if (tTo !== null && cmpBound(th, tl, tu, tTo) > 0) continue;
+        }
+      } else {
+        hi = view.tsHi(i);
+        lo = view.tsLo(i);
+        us = view.tsUs(i);
+        if (sourceBound) {
+          if (!view.hasSource(i)) continue;
+          const sh = view.srcHi(i), sl = view.srcLo(i), su = view.srcUs(i);
+          if (sFrom !== null && cmpBound(sh, sl, su, sFrom) < 0) continue;
+          if (sTo !== null && cmpBound(sh, sl, su, sTo) > 0) continue;
+        }
+      }
+      if (from !== null && cmpBound(hi, lo, us, from) < 0) continue;
+      if (to !== null && cmpBound(hi, lo, us, to) > 0) continue;
+      const entry: Entry = {
+        hi,
+        lo,
+        us,
+        server: view.server(i),
+        session: view.session(i),
+        instance: view.instance(i),
+        view,
+        i,
+      };
+      if (after !== null) {
+        const c = cmpEntry(entry, after);
+        if (desc ? c >= 0 : c <= 0) continue;
+      }
+      pool.push(entry);
+    }
+  }
+  if (found.length < want) emitBeyond(null);
+  return toResult(found, plan.limit);
+}
+
+/** Answers a server query over committed chunks. */
+export function chunkServer(
+  source: ChunkSource,
+  serverId: number,
+  lastEventId: EventId | null,
+  limit: number,
+): QueryResult {
+  const want = limit + 1;
+  if (want <= 0) return EMPTY_RESULT;
+  const found: Event[] = [];
+  for (const meta of source.chunks) {
+    const range = meta.servers.find((r) => r.server === serverId);
+    if (range === undefined) continue;
+    if (lastEventId !== null && compareIds(range.last, lastEventId) <= 0) {
+      continue;
+    }
+    const view = source.load(meta);
+    for (let i = 0; i < view.count && found.length < want; i++) {
+      if (view.server(i) !== serverId) continue;
+      if (lastEventId !== null && compareIds(view.id(i), lastEventId) <= 0) {
+        continue;
+      }
+      found.push(view.event(i, source.registry));
+    }
+    if (found.length >= want) break;
+  }
+  return toResult(found, limit);
+}

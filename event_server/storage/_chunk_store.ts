@@ -1,0 +1,332 @@
+// The core both storages share: events are encoded into chunks as they
+// are registered (the event objects die young, which keeps the garbage
+// collector cheap; the chunks are compact bytes), chunk summaries stay in
+// memory, and a backend keeps the chunks: a Map (memory storage) or
+// SQLite rows (SQLite storage).
+
+import type {
+  Event,
+  EventId,
+  EventType,
+  QueryParams,
+  QueryResult,
+  ServerId,
+} from "../../event/types.ts";
+import {
+  ChunkBuilder,
+  type ChunkMeta,
+  ChunkView,
+  decodeMeta,
+} from "./_chunk.ts";
+import {
+  chunkServer,
+  type ChunkSource,
+  chunkTimeseries,
+} from "./_chunk_query.ts";
+import { cleanupChunks } from "./_chunk_retention.ts";
+import { checkIds, isNewer } from "./_compare.ts";
+import type { CommonOptions } from "./_options.ts";
+import { effectiveLimit, planTimeseries, queryLatest } from "./_query.ts";
+import { TypeRegistry } from "./_type_registry.ts";
+
+/** Where chunks and the rest of the state are kept. */
+export interface ChunkBackend {
+  /** Runs `fn` atomically (all of its writes or none). */
+  transaction<T>(fn: () => T): T;
+  insertType(id: number, type: EventType): void;
+  setCount(id: number, count: number): void;
+  setServer(last: EventId): void;
+  setLatest(typeId: number, data: Uint8Array): void;
+  insertChunk(meta: ChunkMeta, data: Uint8Array): void;
+  updateChunk(meta: ChunkMeta, data: Uint8Array): void;
+  deleteChunk(id: number): void;
+  readChunk(id: number): Uint8Array;
+}
+
+/** State read back from a backend at open. */
+export interface LoadedState {
+  /** `[id, type, count]`, ids dense from 0. */
+  readonly types: Iterable<readonly [number, EventType, number]>;
+  readonly servers: Iterable<EventId>;
+  /** Chunk ids and summary bytes, in id order. */
+  readonly chunks: Iterable<readonly [number, Uint8Array]>;
+  /** Type ids and single-event chunk bytes. */
+  readonly latest: Iterable<readonly [number, Uint8Array]>;
+}
+
+/** Options of the core. */
+export interface ChunkStoreOptions extends CommonOptions {
+  readonly chunkSize: number;
+}
+
+const CACHE_SIZE = 16;
+const MERGE_FANIN = 8;
+
+/** Level of a chunk for merging: chunks of one level merge together. */
+function level(count: number): number {
+  return Math.floor(Math.log2(count) / 3);
+}
+
+/** Events in chunks, over a backend. */
+export class ChunkStore {
+  #backend: ChunkBackend;
+  #options: ChunkStoreOptions;
+  #registry = new TypeRegistry();
+  #counts: number[] = [];
+  #countsDirty = new Set<number>();
+  #newTypes: number[] = [];
+  #last = new Map<ServerId, EventId>();
+  #lastDirty = new Set<ServerId>();
+  #latest: (Event | undefined)[] = [];
+  #latestDirty = new Set<number>();
+  #chunks: ChunkMeta[] = [];
+  #nextChunkId = 1;
+  #builder = new ChunkBuilder();
+  /** For rewrites (merges, retention, latest), apart from registrations. */
+  #rewriter = new ChunkBuilder();
+  #sealed: { meta: ChunkMeta; data: Uint8Array }[] = [];
+  #uncommitted = 0;
+  #cache = new Map<number, ChunkView>();
+  #source: ChunkSource;
+
+  constructor(
+    backend: ChunkBackend,
+    options: ChunkStoreOptions,
+    state?: LoadedState,
+  ) {
+    this.#backend = backend;
+    this.#options = options;
+    if (state !== undefined) this.#load(state);
+    this.#source = {
+      chunks: this.#chunks,
+      registry: this.#registry,
+      load: (meta) => this.#loadChunk(meta),
+    };
+  }
+
+  /** Events registered and not yet committed. */
+  get uncommitted(): number {
+    return this.#uncommitted;
+  }
+
+  /** Number of chunks. */
+  get chunkCount(): number {
+    return this.#chunks.length;
+  }
+
+  lastEventId(serverId: ServerId): EventId {
+    return this.#last.get(serverId) ??
+      { server: serverId, session: 0, instance: 0 };
+  }
+
+  /** Encodes events for the next commit. */
+  register(events: readonly Event[]): void {
+    checkIds(events, this.#last);
+    const registry = this.#registry;
+    const builder = this.#builder;
+    const chunkSize = this.#options.chunkSize;
+    let prev: EventId | undefined;
+    let server = NaN;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      let t = registry.find(e.type);
+      if (t < 0) {
+        t = registry.intern(e.type);
+        this.#newTypes.push(t);
+        this.#counts[t] = 0;
+      }
+      const latest = this.#latest[t];
+      if (latest === undefined || isNewer(e, latest)) {
+        this.#latest[t] = e;
+        this.#latestDirty.add(t);
+      }
+      this.#counts[t]++;
+      this.#countsDirty.add(t);
+      if (builder.count >= chunkSize) this.#seal();
+      builder.add(e, t);
+      if (e.id.server !== server) {
+        if (prev !== undefined) this.#setLast(prev);
+        server = e.id.server;
+      }
+      prev = e.id;
+    }
+    if (prev !== undefined) this.#setLast(prev);
+    this.#uncommitted += events.length;
+  }
+
+  /**
+   * Writes everything registered since the last commit in one
+   * transaction, then merges small chunks.
+   *
+   * @throws When the backend fails (the state in memory is then ahead of
+   * the backend: the owner must stop using this store).
+   */
+  commit(): void {
+    if (this.#builder.count > 0) this.#seal();
+    const sealed = this.#sealed;
+    if (
+      sealed.length === 0 && this.#latestDirty.size === 0 &&
+      this.#lastDirty.size === 0
+    ) return;
+    this.#sealed = [];
+    const b = this.#backend;
+    b.transaction(() => {
+      for (const t of this.#newTypes) b.insertType(t, this.#registry.type(t));
+      for (const { meta, data } of sealed) b.insertChunk(meta, data);
+      for (const t of this.#countsDirty) b.setCount(t, this.#counts[t]);
+      for (const server of this.#lastDirty) {
+        b.setServer(this.#last.get(server)!);
+      }
+      for (const t of this.#latestDirty) {
+        this.#rewriter.add(this.#latest[t]!, t);
+        b.setLatest(t, this.#rewriter.finish().data);
+      }
+    });
+    this.#newTypes = [];
+    this.#countsDirty.clear();
+    this.#lastDirty.clear();
+    this.#latestDirty.clear();
+    this.#uncommitted = 0;
+    for (const { meta } of sealed) this.#chunks.push(meta);
+    this.#merge();
+  }
+
+  /** Answers a query from what is committed (and latest from memory). */
+  query(params: QueryParams): QueryResult {
+    switch (params.kind) {
+      case "latest":
+        return queryLatest(params, this.#registry, (t) => this.#latest[t]);
+      case "timeseries":
+        return chunkTimeseries(
+          this.#source,
+          planTimeseries(params, this.#registry, this.#options.maxResults),
+        );
+      case "server": {
+        const last = params.lastEventId ?? null;
+        if (last !== null && last.server !== params.serverId) {
+          throw new RangeError(
+            `lastEventId belongs to server ${last.server}, ` +
+              `not ${params.serverId}`,
+          );
+        }
+        return chunkServer(
+          this.#source,
+          params.serverId,
+          last,
+          effectiveLimit(params.maxResults, this.#options.maxResults),
+        );
+      }
+      default:
+        throw new TypeError(
+          `Unknown query kind ${(params as { kind: unknown }).kind}`,
+        );
+    }
+  }
+
+  /**
+   * One retention step over committed chunks, in one transaction.
+   *
+   * @returns Whether more remain to be removed.
+   * @throws When the backend fails (the owner must stop using the store).
+   */
+  cleanup(): boolean {
+    const b = this.#backend;
+    return b.transaction(() =>
+      cleanupChunks({
+        chunks: this.#chunks,
+        registry: this.#registry,
+        counts: this.#counts,
+        rules: this.#options.retention,
+        budget: this.#options.cleanupBatch,
+        maxChunks: Math.max(1, Math.ceil(this.#options.cleanupBatch / 256)),
+        load: (meta) => this.#loadChunk(meta),
+        builder: this.#rewriter,
+        write: (meta, data) => {
+          this.#cache.delete(meta.id);
+          if (data === null) b.deleteChunk(meta.id);
+          else b.updateChunk(meta, data);
+        },
+        setCount: (t) => b.setCount(t, this.#counts[t]),
+      })
+    );
+  }
+
+  #setLast(id: EventId): void {
+    this.#last.set(id.server, id);
+    this.#lastDirty.add(id.server);
+  }
+
+  #seal(): void {
+    const { data, meta } = this.#builder.finish();
+    meta.id = this.#nextChunkId++;
+    this.#sealed.push({ meta, data });
+  }
+
+  #load(state: LoadedState): void {
+    for (const [id, type, count] of state.types) {
+      if (this.#registry.intern(type) !== id) {
+        throw new Error(`type ids are not dense at ${id}`);
+      }
+      this.#counts[id] = count;
+    }
+    for (const id of state.servers) this.#last.set(id.server, id);
+    for (const [id, meta] of state.chunks) {
+      this.#chunks.push(decodeMeta(id, meta));
+    }
+    const lastChunk = this.#chunks[this.#chunks.length - 1];
+    this.#nextChunkId = lastChunk === undefined ? 1 : lastChunk.id + 1;
+    for (const [t, data] of state.latest) {
+      this.#latest[t] = new ChunkView(data).event(0, this.#registry);
+    }
+  }
+
+  #loadChunk(meta: ChunkMeta): ChunkView {
+    const cached = this.#cache.get(meta.id);
+    if (cached !== undefined) {
+      this.#cache.delete(meta.id);
+      this.#cache.set(meta.id, cached);
+      return cached;
+    }
+    const view = new ChunkView(this.#backend.readChunk(meta.id));
+    this.#cache.set(meta.id, view);
+    if (this.#cache.size > CACHE_SIZE) {
+      this.#cache.delete(this.#cache.keys().next().value!);
+    }
+    return view;
+  }
+
+  /**
+   * Merges the newest chunks while {@linkcode MERGE_FANIN} of them share a
+   * level (a size class), so slow traffic does not leave a chunk per commit
+   * and every event is rewritten only a few times.
+   */
+  #merge(): void {
+    const chunks = this.#chunks;
+    for (;;) {
+      const n = chunks.length;
+      if (n < MERGE_FANIN) return;
+      const lvl = level(chunks[n - 1].count);
+      for (let j = n - MERGE_FANIN; j < n - 1; j++) {
+        if (level(chunks[j].count) !== lvl) return;
+      }
+      const run = chunks.slice(n - MERGE_FANIN);
+      if (run.reduce((sum, m) => sum + m.count, 0) > this.#options.chunkSize) {
+        return;
+      }
+      const builder = this.#rewriter;
+      for (const meta of run) {
+        const view = this.#loadChunk(meta);
+        for (let i = 0; i < view.count; i++) builder.addRaw(view, i);
+      }
+      const { data, meta } = builder.finish();
+      meta.id = run[0].id;
+      const b = this.#backend;
+      b.transaction(() => {
+        b.updateChunk(meta, data);
+        for (const old of run.slice(1)) b.deleteChunk(old.id);
+      });
+      for (const old of run) this.#cache.delete(old.id);
+      chunks.splice(n - MERGE_FANIN, MERGE_FANIN, meta);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+// Event types interned to small integer ids: storages keep and filter ids,
+// not arrays of strings. Lookup walks a trie of Maps, one step per segment.
+
+import { matchesQueryType } from "../../event/query_type.ts";
+import type { EventType, QueryType } from "../../event/types.ts";
+
+interface Node {
+  id: number;
+  children: Map<string, Node> | null;
+}
+
+/** A predicate over type ids; `null` stands for "every type". */
+export type TypeFilter = ((typeId: number) => boolean) | null;
+
+/** Interned event types. */
+export class TypeRegistry {
+  #root: Node = { id: -1, children: null };
+  #types: EventType[] = [];
+
+  /** Number of ids handed out (ids are `0 .. size - 1`). */
+  get size(): number {
+    return this.#types.length;
+  }
+
+  /** The type of an id. */
+  type(id: number): EventType {
+    return this.#types[id];
+  }
+
+  /** The id of a type, or -1 when it was never interned. */
+  find(type: EventType): number {
+    let node = this.#root;
+    for (let i = 0; i < type.length; i++) {
+      const next = node.children?.get(type[i]);
+      if (next === undefined) return -1;
+      node = next;
+    }
+    return node.id;
+  }
+
+  /** The id of a type, interning it (a frozen copy) when new. */
+  intern(type: EventType): number {
+    let node = this.#root;
+    for (let i = 0; i < type.length; i++) {
+      const seg = type[i];
+      if (node.children === null) node.children = new Map();
+      let next = node.children.get(seg);
+      if (next === undefined) {
+        next = { id: -1, children: null };
+        node.children.set(seg, next);
+      }
+      node = next;
+    }
+    if (node.id < 0) {
+      node.id = this.#types.length;
+      this.#types.push(Object.freeze([...type]));
+    }
+    return node.id;
+  }
+
+  /**
+   * A predicate telling whether a type id matches any of `queryTypes`
+   * (`null`: every type; `[]`: none), remembering answers per id.
+   */
+  filter(queryTypes: readonly QueryType[] | null | undefined): TypeFilter {
+    if (queryTypes === null || queryTypes === undefined) return null;
+    if (queryTypes.some((q) => q.length === 1 && q[0] === "*")) return null;
+    const known = new Uint8Array(Math.max(16, this.#types.length * 2));
+    let cache = known;
+    const types = this.#types;
+    return (id) => {
+      if (id >= cache.length) {
+        const grown = new Uint8Array(Math.max(id + 1, cache.length * 2));
+        grown.set(cache);
+        cache = grown;
+      }
+      const c = cache[id];
+      if (c !== 0) return c === 1;
+      const type = types[id];
+      const yes = queryTypes.some((q) => matchesQueryType(type, q));
+      cache[id] = yes ? 1 : 2;
+      return yes;
+    };
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * In-memory storage. Events are encoded into compact binary chunks as they
+ * are registered (as in the SQLite storage, without the database), which
+ * keeps memory use and garbage collection low with millions of events.
+ * Nothing survives the process; events count as durable as soon as they
+ * are stored, so persisted subscribers are notified at once.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStorage } from "./memory.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using storage = new MemoryStorage();
+ * await storage.register([{
+ *   id: { server: 1, session: 1, instance: 1 },
+ *   type: ["a", "b"],
+ *   timestamp: { s: 100, us: 0 },
+ *   sourceTimestamp: null,
+ *   payload: { kind: "json", data: 42 },
+ * }]);
+ * const result = storage.query({ kind: "latest", eventTypes: [["a", "*"]] });
+ * assert.equal(result.events.length, 1);
+ * assert.deepEqual(storage.lastEventId(1), { server: 1, session: 1, instance: 1 });
+ * ```
+ *
+ * @module
+ */
+
+import type {
+  Event,
+  EventId,
+  QueryParams,
+  QueryResult,
+  ServerId,
+} from "../../event/types.ts";
+import { StorageClosedError, StorageError } from "../errors.ts";
+import type { ChunkMeta } from "./_chunk.ts";
+import { type ChunkBackend, ChunkStore } from "./_chunk_store.ts";
+import { CleanupLoop } from "./_cleanup_loop.ts";
+import { checkInteger, commonOptions } from "./_options.ts";
+import type { Storage, StorageOptions } from "./storage.ts";
+
+/** Options of {@linkcode MemoryStorage}. */
+export interface MemoryStorageOptions extends StorageOptions {
+  /**
+   * Most events in one chunk.
+   * @default {4096}
+   */
+  readonly chunkSize?: number;
+}
+
+class MapBackend implements ChunkBackend {
+  #chunks = new Map<number, Uint8Array>();
+  transaction<T>(fn: () => T): T {
+    return fn();
+  }
+  insertType(): void {}
+  setCount(): void {}
+  setServer(): void {}
+  setLatest(): void {}
+  insertChunk(meta: ChunkMeta, data: Uint8Array): void {
+    this.#chunks.set(meta.id, data);
+  }
+  updateChunk(meta: ChunkMeta, data: Uint8Array): void {
+    this.#chunks.set(meta.id, data);
+  }
+  deleteChunk(id: number): void {
+    this.#chunks.delete(id);
+  }
+  readChunk(id: number): Uint8Array {
+    const data = this.#chunks.get(id);
+    if (data === undefined) throw new StorageError(`Chunk ${id} is missing`);
+    return data;
+  }
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/**
+ * Storage in memory. See the module doc.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStorage } from "./memory.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using storage = new MemoryStorage({ maxResults: 1 });
+ * for (let session = 1; session <= 2; session++) {
+ *   await storage.register([{
+ *     id: { server: 1, session, instance: 1 },
+ *     type: ["a"],
+ *     timestamp: { s: session, us: 0 },
+ *     sourceTimestamp: null,
+ *     payload: null,
+ *   }]);
+ * }
+ * const page = storage.query({ kind: "timeseries" });
+ * assert.equal(page.events[0].id.session, 2);
+ * assert.equal(page.moreFollows, true);
+ * ```
+ */
+export class MemoryStorage implements Storage {
+  #store: ChunkStore;
+  #chunkSize: number;
+  #cleanup: CleanupLoop | null = null;
+  #open = true;
+
+  /**
+   * Creates an empty storage.
+   *
+   * @param options Limits and retention.
+   * @throws {TypeError | RangeError} For invalid options.
+   */
+  constructor(options: MemoryStorageOptions = {}) {
+    const common = commonOptions(options);
+    this.#chunkSize = checkInteger("chunkSize", options.chunkSize ?? 4096, 1);
+    this.#store = new ChunkStore(new MapBackend(), {
+      ...common,
+      chunkSize: this.#chunkSize,
+    });
+    if (common.retention.length > 0) {
+      this.#cleanup = new CleanupLoop(
+        common.cleanupPeriod,
+        () => this.cleanup(),
+        common.onError,
+      );
+    }
+  }
+
+  /** Whether the storage is open. */
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
+  /** Number of chunks; for tests and stats. */
+  get chunkCount(): number {
+    return this.#store.chunkCount;
+  }
+
+  /**
+   * The highest id ever registered for `serverId`.
+   *
+   * @param serverId The server.
+   * @returns Its highest id, `{server, session: 0, instance: 0}` if none.
+   */
+  lastEventId(serverId: ServerId): EventId {
+    return this.#store.lastEventId(serverId);
+  }
+
+  /**
+   * Stores events; they are durable at once.
+   *
+   * @param events The events, ids increasing per server.
+   * @returns A resolved promise.
+   */
+  register(events: readonly Event[]): Promise<void> {
+    if (!this.#open) throw new StorageClosedError();
+    this.#store.register(events);
+    if (this.#store.uncommitted >= this.#chunkSize) this.#store.commit();
+    return RESOLVED;
+  }
+
+  /**
+   * Answers a query.
+   *
+   * @param params The query.
+   * @returns The result.
+   */
+  query(params: QueryParams): QueryResult {
+    if (!this.#open) throw new StorageClosedError();
+    this.#store.commit();
+    return this.#store.query(params);
+  }
+
+  /**
+   * Nothing to make durable in memory.
+   *
+   * @returns A resolved promise.
+   */
+  flush(): Promise<void> {
+    return this.#open ? RESOLVED : Promise.reject(new StorageClosedError());
+  }
+
+  /**
+   * Stops the retention cleanup; the storage can no longer be used.
+   *
+   * @returns Resolves at once.
+   */
+  close(): Promise<void> {
+    this.#open = false;
+    this.#cleanup?.stop();
+    return RESOLVED;
+  }
+
+  /** Same as {@linkcode MemoryStorage.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /**
+   * One retention step: removes at most `cleanupBatch` events that a rule
+   * says must go. Runs periodically by itself; exposed for tests.
+   *
+   * @returns Whether more remain to be removed.
+   */
+  cleanup(): boolean {
+    if (!this.#open) return false;
+    this.#store.commit();
+    return this.#store.cleanup();
+  }
+}

@@ -1,0 +1,364 @@
+/**
+ * SQLite storage on `node:sqlite` (built into Deno): WAL journal, group
+ * commit, events kept in chunks.
+ *
+ * Registered events wait in memory for at most `flushPeriod` ms (or until
+ * `maxPending` of them wait) and are then written in one transaction (group
+ * commit); the promise of {@linkcode SqliteStorage.register} resolves after
+ * that commit, which is when the engine notifies persisted subscribers.
+ * Queries see every registered event: a timeseries query, or a server
+ * query that is not restricted to persisted events, commits first.
+ *
+ * Events are stored in chunks (one row holds up to `chunkSize` events in a
+ * compact binary form) with a summary per chunk (time ranges, types,
+ * server id ranges) that is kept in memory, so a commit writes a few rows
+ * whatever the number of events and a query reads only the chunks that can
+ * hold what it asks for. Small chunks left by slow traffic are merged as
+ * they accumulate. The newest event per type is kept in its own table, so
+ * `latest` queries are answered from memory and survive retention.
+ *
+ * Limits: one process at a time per database file; with `synchronous:
+ * "normal"` a commit survives a crash of the process but not necessarily
+ * of the machine.
+ *
+ * @example
+ * ```ts
+ * import { SqliteStorage } from "./sqlite.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const path = `${dir}/events.db`;
+ * const storage = new SqliteStorage(path, { flushPeriod: 5 });
+ * await storage.register([{
+ *   id: { server: 1, session: 1, instance: 1 },
+ *   type: ["a"],
+ *   timestamp: { s: 100, us: 0 },
+ *   sourceTimestamp: null,
+ *   payload: { kind: "json", data: "hello" },
+ * }]);
+ * await storage.close();
+ *
+ * const reopened = new SqliteStorage(path);
+ * assert.deepEqual(reopened.lastEventId(1), { server: 1, session: 1, instance: 1 });
+ * const { events } = reopened.query({ kind: "timeseries" });
+ * assert.deepEqual(events[0].payload, { kind: "json", data: "hello" });
+ * await reopened.close();
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @module
+ */
+
+import type {
+  Event,
+  EventId,
+  QueryParams,
+  QueryResult,
+  ServerId,
+} from "../../event/types.ts";
+import { StorageClosedError, StorageError } from "../errors.ts";
+import { ChunkStore } from "./_chunk_store.ts";
+import { Checkpointer } from "./_checkpointer.ts";
+import { CleanupLoop } from "./_cleanup_loop.ts";
+import { checkInteger, type CommonOptions, commonOptions } from "./_options.ts";
+import { type Db, loadState, openDb, SqliteBackend } from "./_sqlite_db.ts";
+import type { Storage, StorageOptions } from "./storage.ts";
+
+/** Options of {@linkcode SqliteStorage}. */
+export interface SqliteStorageOptions extends StorageOptions {
+  /**
+   * Longest time in ms a registered event waits before it is committed.
+   * @default {20}
+   */
+  readonly flushPeriod?: number;
+  /**
+   * Commit at once when this many events wait.
+   * @default {100000}
+   */
+  readonly maxPending?: number;
+  /**
+   * SQLite `synchronous` setting: `"full"` syncs every commit to disk,
+   * `"normal"` (in WAL mode) survives a crash of the process but may lose
+   * the last commits when the machine loses power.
+   * @default {"full"}
+   */
+  readonly synchronous?: "normal" | "full";
+  /**
+   * Most events in one chunk (one database row).
+   * @default {4096}
+   */
+  readonly chunkSize?: number;
+  /**
+   * Milliseconds between WAL checkpoints, which a Worker runs on its own
+   * connection so they do not hold up the server; 0 leaves checkpoints to
+   * SQLite (inside commits).
+   * @default {100}
+   */
+  readonly checkpointPeriod?: number;
+}
+
+interface Pending {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Storage in an SQLite database file. See the module doc.
+ *
+ * @example
+ * ```ts
+ * import { SqliteStorage } from "./sqlite.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const storage = new SqliteStorage(`${dir}/events.db`, { flushPeriod: 10_000 });
+ * let durable = false;
+ * const done = storage.register([{
+ *   id: { server: 1, session: 1, instance: 1 },
+ *   type: ["a"],
+ *   timestamp: { s: 1, us: 0 },
+ *   sourceTimestamp: null,
+ *   payload: null,
+ * }]).then(() => durable = true);
+ * assert.equal(durable, false);
+ * await storage.flush();
+ * await done;
+ * assert.equal(durable, true);
+ * await storage.close();
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export class SqliteStorage implements Storage {
+  #path: string;
+  #options: CommonOptions;
+  #flushPeriod: number;
+  #maxPending: number;
+  #db: Db | null;
+  #store: ChunkStore;
+  #pending: Pending[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #cleanup: CleanupLoop | null = null;
+  #checkpointer: Checkpointer | null = null;
+  #closed: Promise<void> = Promise.resolve();
+
+  /**
+   * Opens (creating when needed) the database file at `path`.
+   *
+   * @param path The database file; its directory must exist.
+   * @param options Commit timing, limits and retention.
+   * @throws {StorageError} When the database cannot be opened or read.
+   * @throws {TypeError | RangeError} For invalid options.
+   */
+  constructor(path: string, options: SqliteStorageOptions = {}) {
+    this.#path = path;
+    this.#options = commonOptions(options);
+    this.#flushPeriod = checkInteger(
+      "flushPeriod",
+      options.flushPeriod ?? 20,
+      0,
+      2 ** 31 - 1,
+    );
+    this.#maxPending = checkInteger("maxPending", options.maxPending ?? 1e5, 1);
+    const chunkSize = checkInteger("chunkSize", options.chunkSize ?? 4096, 1);
+    const synchronous = options.synchronous ?? "full";
+    if (synchronous !== "full" && synchronous !== "normal") {
+      throw new RangeError(
+        `synchronous must be "full" or "normal", got ${String(synchronous)}`,
+      );
+    }
+    const checkpointPeriod = checkInteger(
+      "checkpointPeriod",
+      options.checkpointPeriod ?? 100,
+      0,
+      2 ** 31 - 1,
+    );
+    const db = openDb(path, synchronous, checkpointPeriod === 0);
+    this.#db = db;
+    try {
+      this.#store = new ChunkStore(
+        new SqliteBackend(db, path),
+        { ...this.#options, chunkSize },
+        loadState(db),
+      );
+    } catch (cause) {
+      db.db.close();
+      throw new StorageError(`Cannot read SQLite database ${path}`, { cause });
+    }
+    if (checkpointPeriod > 0) {
+      this.#checkpointer = new Checkpointer(
+        path,
+        checkpointPeriod,
+        this.#options.onError,
+      );
+    }
+    if (this.#options.retention.length > 0) {
+      this.#cleanup = new CleanupLoop(
+        this.#options.cleanupPeriod,
+        () => this.cleanup(),
+        this.#options.onError,
+      );
+    }
+  }
+
+  /** Whether the storage is open. */
+  get isOpen(): boolean {
+    return this.#db !== null;
+  }
+
+  /** Number of chunks (database rows of events); for tests and stats. */
+  get chunkCount(): number {
+    return this.#store.chunkCount;
+  }
+
+  /**
+   * The highest id ever registered for `serverId`.
+   *
+   * @param serverId The server.
+   * @returns Its highest id, `{server, session: 0, instance: 0}` if none.
+   */
+  lastEventId(serverId: ServerId): EventId {
+    return this.#store.lastEventId(serverId);
+  }
+
+  /**
+   * Stores events; resolves after the commit that wrote them.
+   *
+   * @param events The events, ids increasing per server.
+   * @returns Resolves when they are durable.
+   */
+  register(events: readonly Event[]): Promise<void> {
+    if (this.#db === null) throw new StorageClosedError();
+    this.#store.register(events);
+    const done = new Promise<void>((resolve, reject) => {
+      this.#pending.push({ resolve, reject });
+    });
+    if (this.#store.uncommitted >= this.#maxPending) {
+      this.#commitOrFail();
+    } else if (this.#timer === undefined) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#commitOrFail();
+      }, this.#flushPeriod);
+    }
+    return done;
+  }
+
+  /**
+   * Answers a query. Timeseries queries, and server queries not restricted
+   * to persisted events, commit what waits first.
+   *
+   * @param params The query.
+   * @returns The result.
+   */
+  query(params: QueryParams): QueryResult {
+    if (this.#db === null) throw new StorageClosedError();
+    const committedOnly = params.kind === "latest" ||
+      (params.kind === "server" && params.persisted === true);
+    if (!committedOnly) this.#commit();
+    return this.#store.query(params);
+  }
+
+  /**
+   * Commits everything registered so far.
+   *
+   * @returns Resolves when it is durable.
+   */
+  flush(): Promise<void> {
+    if (this.#db === null) return Promise.reject(new StorageClosedError());
+    try {
+      this.#commit();
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Commits what is pending and closes the database.
+   *
+   * @returns Resolves when closed.
+   */
+  close(): Promise<void> {
+    if (this.#db !== null) {
+      this.#commitOrFail();
+      this.#shutdown();
+    }
+    return this.#closed;
+  }
+
+  /** Same as {@linkcode SqliteStorage.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /**
+   * One retention step (at most `cleanupBatch` events removed, in one
+   * transaction). Runs periodically by itself; exposed for tests.
+   *
+   * @returns Whether more remain to be removed.
+   */
+  cleanup(): boolean {
+    if (this.#db === null) return false;
+    try {
+      return this.#store.cleanup();
+    } catch (cause) {
+      // The summaries in memory may no longer match the database.
+      this.#shutdown();
+      throw new StorageError(`Retention cleanup failed on ${this.#path}`, {
+        cause,
+      });
+    }
+  }
+
+  /** Commits; a failure is reported, not thrown. */
+  #commitOrFail(): void {
+    try {
+      this.#commit();
+    } catch (error) {
+      this.#options.onError(error);
+    }
+  }
+
+  /** Commits; on failure rejects what waited and closes the storage. */
+  #commit(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    const batch = this.#pending;
+    this.#pending = [];
+    try {
+      this.#store.commit();
+    } catch (cause) {
+      const error = new StorageError(
+        `Cannot commit events to ${this.#path}`,
+        { cause },
+      );
+      for (const p of batch) p.reject(error);
+      this.#shutdown();
+      throw error;
+    }
+    for (const p of batch) p.resolve();
+  }
+
+  #shutdown(): void {
+    const db = this.#db;
+    if (db === null) return;
+    this.#db = null;
+    this.#cleanup?.stop();
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const error = new StorageClosedError();
+    for (const p of this.#pending) p.reject(error);
+    this.#pending = [];
+    try {
+      db.db.close();
+    } catch (error) {
+      this.#options.onError(error);
+    }
+    if (this.#checkpointer !== null) {
+      this.#closed = this.#checkpointer.stop();
+      this.#checkpointer = null;
+    }
+  }
+}

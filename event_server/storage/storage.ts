@@ -1,0 +1,136 @@
+/**
+ * The storage interface of the Event Server and the options its two
+ * implementations share ({@linkcode MemoryStorage} in `memory.ts`,
+ * {@linkcode SqliteStorage} in `sqlite.ts`).
+ *
+ * A storage receives events that already carry ids and timestamps (the
+ * engine assigns them), keeps them, answers the three kinds of query of
+ * PROTOCOL.md §5, and tells when registered events are durable: the promise
+ * returned by {@linkcode Storage.register} resolves after the commit that
+ * stored them, so the engine notifies persisted subscribers only then.
+ *
+ * @module
+ */
+
+import type {
+  Event,
+  EventId,
+  QueryParams,
+  QueryResult,
+  QueryType,
+  ServerId,
+} from "../../event/types.ts";
+
+/**
+ * Where events live. Every method but `register`'s durability promise is
+ * synchronous: both implementations answer queries from memory or from an
+ * embedded database in the calling thread.
+ */
+export interface Storage extends AsyncDisposable {
+  /** Whether the storage is open (false after {@linkcode Storage.close}). */
+  readonly isOpen: boolean;
+
+  /**
+   * The highest event id ever registered for `serverId`, also when those
+   * events were since removed by retention; `{server, session: 0,
+   * instance: 0}` when none was. Session ids of a restarted server continue
+   * after it, so ids are never reused.
+   *
+   * @param serverId The server.
+   * @returns Its highest id.
+   */
+  lastEventId(serverId: ServerId): EventId;
+
+  /**
+   * Stores events. Ids of one server must increase (as the engine assigns
+   * them). The events are visible to queries at once; the returned promise
+   * resolves when they are durable (memory storage: at once) and rejects
+   * with a `StorageError` when they could not be committed or with
+   * `StorageClosedError` when the storage was closed first.
+   *
+   * @param events The events, in id order.
+   * @returns Resolves when the events are durable.
+   * @throws {RangeError} When an event's id is not greater than the last id
+   * of its server.
+   * @throws {StorageClosedError} When the storage is closed.
+   */
+  register(events: readonly Event[]): Promise<void>;
+
+  /**
+   * Answers a query with the semantics of the Python Event Server (see the
+   * module doc of `event_server/storage/_query.ts`).
+   *
+   * @param params The query.
+   * @returns The events found and whether more follow.
+   * @throws {RangeError} For a `server` query whose `lastEventId` belongs to
+   * another server (the reference refuses it too).
+   * @throws {StorageClosedError} When the storage is closed.
+   */
+  query(params: QueryParams): QueryResult;
+
+  /**
+   * Commits everything registered so far.
+   *
+   * @returns Resolves when it is durable.
+   */
+  flush(): Promise<void>;
+
+  /**
+   * Commits what is pending, stops the periodic work and closes. Safe to
+   * call more than once.
+   *
+   * @returns Resolves when closed.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * A retention limit for the events whose type matches `eventTypes`: the
+ * oldest of them (by timestamp) are removed by a periodic cleanup, a small
+ * batch at a time, when there are more than `maxEntries` of them or they
+ * are older than `maxAge` seconds. The newest event of each type stays
+ * available to `latest` queries whatever the limits.
+ */
+export interface RetentionRule {
+  /** The query types the limit applies to. */
+  readonly eventTypes: readonly QueryType[];
+  /** Keep at most this many matching events; no limit when absent. */
+  readonly maxEntries?: number | null;
+  /** Keep matching events at most this many seconds; no limit when absent. */
+  readonly maxAge?: number | null;
+}
+
+/** Options every storage understands. */
+export interface StorageOptions {
+  /**
+   * Server-side cap on the number of events one `timeseries` or `server`
+   * query returns (a client's `maxResults` only lowers it), as the Python
+   * server's `timeseries_max_results`.
+   * @default {4096}
+   */
+  readonly maxResults?: number;
+  /**
+   * Retention limits, applied independently (an event goes when any limit
+   * that matches it says so).
+   * @default {[]}
+   */
+  readonly retention?: readonly RetentionRule[];
+  /**
+   * Milliseconds between retention cleanups (a cleanup that finds more to
+   * remove continues in further small steps without waiting).
+   * @default {1000}
+   */
+  readonly cleanupPeriod?: number;
+  /**
+   * Events removed per cleanup step (and at most one chunk rewritten per
+   * 256 of them), so a cleanup never holds up registrations for long.
+   * @default {1024}
+   */
+  readonly cleanupBatch?: number;
+  /**
+   * Told about failures of background work (retention cleanup, periodic
+   * commits), which go on regardless.
+   * @default {console.error}
+   */
+  readonly onError?: (error: unknown) => void;
+}

@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import {
+  DEFAULT_CONFIG,
+  loadConfig,
+  resolveConfig,
+} from "../../event_server/config.ts";
+import { ConfigError } from "../../event_server/errors.ts";
+
+Deno.test("resolveConfig() fills in the defaults of deno task start", () => {
+  assert.deepEqual(resolveConfig({}), DEFAULT_CONFIG);
+  assert.deepEqual(DEFAULT_CONFIG.address, {
+    hostname: "127.0.0.1",
+    port: 23012,
+  });
+  assert.equal(DEFAULT_CONFIG.serverId, 1);
+  assert.equal(DEFAULT_CONFIG.storage, "sqlite");
+  assert.equal(DEFAULT_CONFIG.status, "operational");
+});
+
+Deno.test("resolveConfig() lets overrides win over the file", () => {
+  const c = resolveConfig(
+    { address: "0.0.0.0:1000", serverId: 3, storage: "memory" },
+    { address: ":2000", serverToken: "t" },
+  );
+  assert.deepEqual(c.address, { hostname: "127.0.0.1", port: 2000 });
+  assert.equal(c.serverId, 3);
+  assert.equal(c.serverToken, "t");
+  assert.equal(c.storage, "memory");
+  assert.deepEqual(
+    resolveConfig({ address: "[::1]:5" }).address,
+    { hostname: "::1", port: 5 },
+  );
+});
+
+Deno.test("resolveConfig() names the entry that is wrong", async (t) => {
+  const cases: [string, unknown, RegExp][] = [
+    ["unknown key", { serverid: 1 }, /Invalid serverid: unknown entry/],
+    ["not an object", [], /Invalid config/],
+    ["address", { address: "nowhere" }, /Invalid address: expected host:port/],
+    ["port range", { address: "a:70000" }, /Invalid address/],
+    ["serverId", { serverId: 1.5 }, /Invalid serverId/],
+    ["status", { status: "up" }, /Invalid status: expected one of/],
+    ["storage", { storage: "lmdb" }, /Invalid storage/],
+    ["synchronous", { synchronous: "off" }, /Invalid synchronous/],
+    ["token", { serverToken: 5 }, /Invalid serverToken/],
+    ["tls", { tls: { cert: "a" } }, /Invalid tls.key/],
+    ["retention", { retention: [{ eventTypes: [["*", "x"]] }] }, /retention/],
+    ["logLevel", { logLevel: "loud" }, /Invalid logLevel/],
+    ["pingDelay", { pingDelay: -1 }, /Invalid pingDelay/],
+  ];
+  for (const [name, file, message] of cases) {
+    await t.step(name, () => {
+      assert.throws(() => resolveConfig(file), (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, message);
+        return true;
+      });
+    });
+  }
+});
+
+Deno.test("loadConfig() reads a JSON file and reports a broken one", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/ok.json`,
+      JSON.stringify({
+        serverId: 9,
+        retention: [{ eventTypes: [["a"]], maxEntries: 5 }],
+      }),
+    );
+    const c = await loadConfig(`${dir}/ok.json`, { storage: "memory" });
+    assert.equal(c.serverId, 9);
+    assert.equal(c.storage, "memory");
+    assert.deepEqual(c.retention, [{
+      eventTypes: [["a"]],
+      maxEntries: 5,
+      maxAge: null,
+    }]);
+    await Deno.writeTextFile(`${dir}/bad.json`, "{ serverId: 1 }");
+    await assert.rejects(
+      () => loadConfig(`${dir}/bad.json`),
+      /is not valid JSON/,
+    );
+    await assert.rejects(
+      () => loadConfig(`${dir}/missing.json`),
+      /cannot read/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

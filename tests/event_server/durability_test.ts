@@ -1,0 +1,173 @@
+// The server as a real process: events whose persisted notification a
+// client received survive SIGKILL; SIGTERM shuts down gracefully.
+
+import assert from "node:assert/strict";
+import { connect } from "../../client.ts";
+import type { Event, Status } from "../../event/mod.ts";
+import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
+import { serveProcess } from "./_cli.ts";
+
+function addr(address: string) {
+  const [hostname, port] = address.split(":");
+  return { hostname, port: Number(port) };
+}
+
+const key = (e: Event) => `${e.id.session}/${e.id.instance}`;
+
+Deno.test("server process: every event notified as persisted survives SIGKILL", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "eventer_durability_" });
+  try {
+    const persisted = new Map<string, Event>();
+    let enough!: () => void;
+    const reached = new Promise<void>((r) => enough = r);
+    {
+      await using server = await serveProcess(["--data-dir", dir]);
+      const subscriber = await connect(addr(server.address), "durable", {
+        subscriptions: [["d", "*"]],
+        persisted: true,
+        onEvents: (_c, events) => {
+          for (const e of events) persisted.set(key(e), e);
+          if (persisted.size >= 2000) enough();
+        },
+        onError: () => {},
+      });
+      const client = await connect(addr(server.address), "writer", {
+        onError: () => {},
+      });
+      // keep registering while the server is killed
+      let writing = true;
+      const writer = (async () => {
+        for (let i = 0; writing; i++) {
+          const batch = Array.from({ length: 50 }, (_, k) => ({
+            type: ["d", String(k % 5)],
+            sourceTimestamp: { s: i, us: k },
+            payload: { kind: "json" as const, data: { i, k } },
+          }));
+          try {
+            await client.register(batch, { withResponse: true });
+          } catch {
+            return;
+          }
+        }
+      })();
+      await reached;
+      server.child.kill("SIGKILL");
+      await server.status;
+      writing = false;
+      await writer;
+      await client.close();
+      await subscriber.close();
+    }
+    assert.ok(persisted.size >= 2000);
+    // nothing of it is lost: read the database the killed server left
+    await using storage = new SqliteStorage(`${dir}/events.db`);
+    const stored = new Map<string, Event>();
+    let last = null;
+    for (;;) {
+      const page = storage.query({
+        kind: "server",
+        serverId: 1,
+        lastEventId: last,
+      });
+      for (const e of page.events) stored.set(key(e), e);
+      if (!page.moreFollows) break;
+      last = page.events[page.events.length - 1].id;
+    }
+    let missing = 0;
+    for (const [k, e] of persisted) {
+      const s = stored.get(k);
+      if (s === undefined) missing++;
+      else assert.deepEqual(s, e);
+    }
+    assert.equal(
+      missing,
+      0,
+      `${missing} of ${persisted.size} persisted events lost`,
+    );
+    // and a restarted server continues after the highest stored id
+    const highest = storage.lastEventId(1);
+    await storage.close();
+    await using again = await serveProcess(["--data-dir", dir]);
+    await using client = await connect(addr(again.address), "after");
+    const [next] = (await client.register([{
+      type: ["d", "x"],
+      sourceTimestamp: null,
+      payload: null,
+    }], {
+      withResponse: true,
+    }))!;
+    assert.ok(next.id.session > highest.session);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("server process: SIGTERM announces stopping, closes clients, commits, exits 0", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "eventer_shutdown_" });
+  try {
+    await using server = await serveProcess([
+      "--data-dir",
+      dir,
+      "--flush-period",
+      "60000",
+      "--log-level",
+      "info",
+    ]);
+    const statuses: Status[] = [];
+    const client = await connect(addr(server.address), "c", {
+      onStatus: (_c, s) => void statuses.push(s),
+    });
+    const registered = await client.register(
+      [{
+        type: ["t"],
+        sourceTimestamp: null,
+        payload: { kind: "json", data: "last words" },
+      }],
+      { withResponse: true },
+    );
+    server.child.kill("SIGTERM");
+    await client.closed;
+    const status = await server.status;
+    assert.equal(status.code, 0);
+    assert.deepEqual(statuses, ["stopping"]);
+    assert.match(server.log(), /shutting down/);
+    assert.match(server.log(), /stopped/);
+    // committed although the flush period was a minute
+    await using storage = new SqliteStorage(`${dir}/events.db`);
+    assert.deepEqual(
+      storage.query({ kind: "latest", eventTypes: [["t"]] }).events,
+      registered,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("server process: exits 4 when it cannot start", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "eventer_start_" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/events.db`,
+      "not a database, just some text here",
+    );
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL("../../event_server/cli/main.ts", import.meta.url).href,
+        "serve",
+        "--data-dir",
+        dir,
+        "--address",
+        "127.0.0.1:0",
+      ],
+      stdout: "null",
+      stderr: "piped",
+    });
+    const out = await child.output();
+    assert.equal(out.code, 4);
+    assert.match(new TextDecoder().decode(out.stderr), /SQLite database/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,159 @@
+import assert from "node:assert/strict";
+import type { Event } from "../../event/types.ts";
+import type { Storage } from "../../event_server/storage/storage.ts";
+import { ev, ids, KINDS, MEMORY, ts } from "./_storages.ts";
+
+function cleanupOf(storage: Storage): () => boolean {
+  return () => (storage as unknown as { cleanup(): boolean }).cleanup();
+}
+
+const nowS = () => Math.floor(Date.now() / 1000);
+
+for (const kind of KINDS) {
+  Deno.test(`${kind.name} storage keeps at most maxEntries matching events, oldest go first`, async () => {
+    await using opened = await kind.open({
+      retention: [{ eventTypes: [["a", "*"]], maxEntries: 5 }],
+      cleanupBatch: 3,
+      cleanupPeriod: 3_600_000,
+    });
+    const { storage } = opened;
+    const events: Event[] = [];
+    for (let s = 1; s <= 20; s++) {
+      events.push(ev([1, s, 1], ["a", String(s % 3)], 1000 + s));
+      events.push(ev([1, s, 2], ["b"], 1000 + s));
+    }
+    for (let s = 0; s < 20; s++) {
+      await storage.register(events.slice(2 * s, 2 * s + 2));
+    }
+    const latestBefore = storage.query({ kind: "latest" });
+    const cleanup = cleanupOf(storage);
+    const all = () => storage.query({ kind: "server", serverId: 1 }).events;
+    let steps = 0;
+    for (let before = all().length; cleanup(); steps++) {
+      const after = all().length;
+      assert.ok(before - after <= 3 && before - after > 0);
+      before = after;
+    }
+    assert.ok(steps >= 4, `${steps} steps`);
+    const a = storage.query({
+      kind: "timeseries",
+      eventTypes: [["a", "*"]],
+      order: "ascending",
+    });
+    assert.deepEqual(ids(a.events), [
+      "1/16/1",
+      "1/17/1",
+      "1/18/1",
+      "1/19/1",
+      "1/20/1",
+    ]);
+    const b = storage.query({ kind: "timeseries", eventTypes: [["b"]] });
+    assert.equal(b.events.length, 20);
+    assert.deepEqual(storage.query({ kind: "latest" }), latestBefore);
+    assert.equal(cleanup(), false);
+    assert.deepEqual(storage.lastEventId(1), {
+      server: 1,
+      session: 20,
+      instance: 2,
+    });
+  });
+
+  Deno.test(`${kind.name} storage removes events older than maxAge`, async () => {
+    await using opened = await kind.open({
+      retention: [{ eventTypes: [["old", "*"]], maxAge: 3600 }],
+      cleanupPeriod: 3_600_000,
+    });
+    const { storage } = opened;
+    const now = nowS();
+    await storage.register([
+      ev([1, 1, 1], ["old", "x"], now - 7200),
+      ev([1, 1, 2], ["keep"], now - 7200),
+    ]);
+    await storage.register([ev([1, 2, 1], ["old", "x"], now - 10)]);
+    await storage.register([ev([1, 3, 1], ["old"], now - 3700)]);
+    while (cleanupOf(storage)());
+    const left = storage.query({ kind: "timeseries", order: "ascending" });
+    assert.deepEqual(ids(left.events), ["1/1/2", "1/2/1"]);
+    const latest = storage.query({ kind: "latest", eventTypes: [["old"]] });
+    assert.deepEqual(ids(latest.events), ["1/3/1"]);
+  });
+
+  if (kind.name === "sqlite") {
+    Deno.test("sqlite storage keeps retention counts and ids across a restart", async () => {
+      await using first = await kind.open({
+        retention: [{ eventTypes: [["*"]], maxEntries: 2 }],
+        cleanupPeriod: 3_600_000,
+      });
+      for (let s = 1; s <= 4; s++) {
+        await first.storage.register([ev([1, s, 1], ["t"], ts(100 + s))]);
+      }
+      while (cleanupOf(first.storage)());
+      await using second = await first.reopen!({
+        retention: [{ eventTypes: [["*"]], maxEntries: 2 }],
+        cleanupPeriod: 3_600_000,
+      });
+      assert.equal(cleanupOf(second.storage)(), false);
+      const left = second.storage.query({ kind: "server", serverId: 1 });
+      assert.deepEqual(ids(left.events), ["1/3/1", "1/4/1"]);
+      assert.deepEqual(second.storage.lastEventId(1), {
+        server: 1,
+        session: 4,
+        instance: 1,
+      });
+      // removing everything still never gives an id back
+      await using third = await second.reopen!({
+        retention: [{ eventTypes: [["*"]], maxEntries: 0 }],
+        cleanupPeriod: 3_600_000,
+      });
+      while (cleanupOf(third.storage)());
+      assert.equal(
+        third.storage.query({ kind: "server", serverId: 1 }).events.length,
+        0,
+      );
+      await using fourth = await third.reopen!();
+      assert.deepEqual(fourth.storage.lastEventId(1), {
+        server: 1,
+        session: 4,
+        instance: 1,
+      });
+    });
+  }
+}
+
+Deno.test("memory storage applies retention periodically by itself", async () => {
+  await using opened = await MEMORY.open({
+    retention: [{ eventTypes: [["*"]], maxEntries: 1 }],
+    cleanupPeriod: 1,
+  });
+  await opened.storage.register([
+    ev([1, 1, 1], ["a"], 1),
+    ev([1, 1, 2], ["a"], 1),
+  ]);
+  // bounded wait for the background cleanup
+  for (let i = 0; i < 400; i++) {
+    if (opened.storage.query({ kind: "timeseries" }).events.length === 1) break;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.deepEqual(
+    ids(opened.storage.query({ kind: "timeseries" }).events),
+    ["1/1/2"],
+  );
+});
+
+Deno.test("storages reject invalid retention rules", async () => {
+  for (const kind of KINDS) {
+    await assert.rejects(
+      () => kind.open({ retention: [{ eventTypes: [["*", "a"]] }] }),
+      RangeError,
+    );
+    await assert.rejects(
+      () => kind.open({ retention: [{ eventTypes: [["a"]], maxEntries: -1 }] }),
+      RangeError,
+    );
+    await assert.rejects(
+      // deno-lint-ignore no-explicit-any
+      () => kind.open({ retention: [{ eventTypes: "a" as any }] }),
+      TypeError,
+    );
+  }
+});

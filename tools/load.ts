@@ -1,0 +1,355 @@
+// Load test of the Event Server: N clients register M events each in
+// batches; subscribers check that every event arrives exactly once and in
+// order; prints events/s and register latency percentiles.
+//
+//   deno task load                       # memory storage, server subprocess
+//   deno task load --storage sqlite
+//   deno task load --clients 4 --events 250000 --batch 100 --subscribers 1
+//   deno task load --address 127.0.0.1:23012   # a server already running
+//
+// The server runs as a subprocess (`cli/main.ts serve`) so that it has its
+// own event loop and core; clients and subscribers share this process.
+
+import { connect } from "../client.ts";
+import type { Event, RegisterEvent } from "../event/mod.ts";
+
+interface Options {
+  clients: number;
+  events: number;
+  batch: number;
+  subscribers: number;
+  window: number;
+  response: "every" | "sample";
+  storage: "memory" | "sqlite";
+  payload: "json" | "binary" | "none";
+  sync: "full" | "normal";
+  address: string | null;
+  json: boolean;
+}
+
+function parse(args: string[]): Options {
+  const o: Options = {
+    clients: 4,
+    events: 250_000,
+    batch: 100,
+    subscribers: 1,
+    window: 8,
+    response: "sample",
+    storage: "memory",
+    payload: "json",
+    sync: "full",
+    address: null,
+    json: false,
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const v = () => {
+      const next = args[++i];
+      if (next === undefined) throw new Error(`${a} needs a value`);
+      return next;
+    };
+    switch (a) {
+      case "--clients":
+        o.clients = Number(v());
+        break;
+      case "--events":
+        o.events = Number(v());
+        break;
+      case "--batch":
+        o.batch = Number(v());
+        break;
+      case "--subscribers":
+        o.subscribers = Number(v());
+        break;
+      case "--window":
+        o.window = Number(v());
+        break;
+      case "--response":
+        o.response = v() as Options["response"];
+        if (o.response !== "every" && o.response !== "sample") {
+          throw new Error("--response must be every or sample");
+        }
+        break;
+      case "--storage":
+        o.storage = v() as Options["storage"];
+        break;
+      case "--payload":
+        o.payload = v() as Options["payload"];
+        break;
+      case "--sync":
+        o.sync = v() as Options["sync"];
+        break;
+      case "--address":
+        o.address = v();
+        break;
+      case "--json":
+        o.json = true;
+        break;
+      case "--help":
+      case "-h":
+        console.log(
+          "deno task load [--clients N] [--events M per client] [--batch B]\n" +
+            "  [--subscribers S] [--window W requests in flight per client]\n" +
+            "  [--response every|sample: every batch waits for the server's\n" +
+            "   answer, or every 10th (the others are sent without one)]\n" +
+            "  [--storage memory|sqlite] [--sync full|normal]\n" +
+            "  [--payload json|binary|none] [--address HOST:PORT] [--json]",
+        );
+        Deno.exit(0);
+        break;
+      default:
+        throw new Error(`Unknown option ${a}`);
+    }
+  }
+  for (const k of ["clients", "events", "batch", "window"] as const) {
+    if (!Number.isSafeInteger(o[k]) || o[k] < 1) {
+      throw new Error(`--${k} must be a positive integer`);
+    }
+  }
+  if (!Number.isSafeInteger(o.subscribers) || o.subscribers < 0) {
+    throw new Error("--subscribers must be an integer >= 0");
+  }
+  return o;
+}
+
+/** CPU seconds (user + system) a process used so far; NaN off Linux. */
+function cpuSeconds(pid: number | "self"): number {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of stat, in clock ticks
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+async function startServer(o: Options): Promise<
+  {
+    addr: { hostname: string; port: number };
+    pid: number;
+    stop(): Promise<void>;
+  }
+> {
+  const dir = await Deno.makeTempDir({ prefix: "eventer_load_" });
+  const cli = new URL("../event_server/cli/main.ts", import.meta.url);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      cli.href,
+      "serve",
+      "--address",
+      "127.0.0.1:0",
+      "--data-dir",
+      dir,
+      "--sync",
+      o.sync,
+      "--log-level",
+      "info",
+      ...(o.storage === "memory" ? ["--memory"] : []),
+    ],
+    stdout: "null",
+    stderr: "piped",
+    stdin: "null",
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  let port = 0;
+  while (port === 0) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`Server did not start:\n${text}`);
+    text += value;
+    const m = /listening on 127\.0\.0\.1:(\d+)/.exec(text);
+    if (m !== null) port = Number(m[1]);
+  }
+  const drained = (async () => {
+    while (!(await reader.read()).done) { /* keep the pipe flowing */ }
+  })();
+  return {
+    addr: { hostname: "127.0.0.1", port },
+    pid: child.pid,
+    async stop() {
+      child.kill("SIGTERM");
+      await child.status;
+      await drained;
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+function makeBatch(o: Options, client: number, from: number): RegisterEvent[] {
+  const out: RegisterEvent[] = new Array(o.batch);
+  const type = ["load", String(client)];
+  for (let k = 0; k < o.batch; k++) {
+    const seq = from + k;
+    out[k] = {
+      type,
+      sourceTimestamp: { s: seq, us: client },
+      payload: o.payload === "none"
+        ? null
+        : o.payload === "json"
+        ? { kind: "json", data: { value: seq * 0.5, quality: "good" } }
+        : { kind: "binary", type: "raw", data: new Uint8Array(16) },
+    };
+  }
+  return out;
+}
+
+async function run(o: Options): Promise<void> {
+  const server = o.address === null ? await startServer(o) : null;
+  const addr = server?.addr ?? (() => {
+    const [hostname, port] = o.address!.split(":");
+    return { hostname, port: Number(port) };
+  })();
+  const batches = Math.ceil(o.events / o.batch);
+  const sent = batches * o.batch * o.clients;
+  let problems = 0;
+  const report = (msg: string) => {
+    if (problems++ < 10) console.error(msg);
+  };
+
+  // Subscribers check order (the client's sequence is the source
+  // timestamp's seconds) and count.
+  let allReceived!: () => void;
+  const received = new Promise<void>((r) => allReceived = r);
+  let subscribersDone = 0;
+  const subs = [];
+  const counts = new Array<number>(o.subscribers).fill(0);
+  for (let s = 0; s < o.subscribers; s++) {
+    const next = new Array<number>(o.clients).fill(0);
+    let lastSession = 0;
+    subs.push(
+      await connect(addr, `load-sub-${s}`, {
+        subscriptions: [["load", "*"]],
+        onEvents: (_c, events: Event[]) => {
+          for (const e of events) {
+            const c = Number(e.type[1]);
+            const seq = Number(e.sourceTimestamp!.s);
+            if (seq !== next[c]) {
+              report(
+                `subscriber ${s}: client ${c} expected ${next[c]}, got ${seq}`,
+              );
+            }
+            next[c] = seq + 1;
+            if (e.id.session < lastSession) {
+              report(
+                `subscriber ${s}: session ${e.id.session} after ${lastSession}`,
+              );
+            }
+            lastSession = e.id.session;
+          }
+          counts[s] += events.length;
+          if (counts[s] === sent && ++subscribersDone === o.subscribers) {
+            allReceived();
+          }
+        },
+      }),
+    );
+  }
+  if (o.subscribers === 0) allReceived();
+
+  const clients = await Promise.all(
+    Array.from({ length: o.clients }, (_, c) => connect(addr, `load-${c}`)),
+  );
+  const latencies: number[] = [];
+  const cpu0 = [cpuSeconds(server?.pid ?? -1), cpuSeconds("self")];
+  const t0 = performance.now();
+  await Promise.all(clients.map(async (client, c) => {
+    let nextBatch = 0;
+    const worker = async () => {
+      while (nextBatch < batches) {
+        const b = nextBatch++;
+        const events = makeBatch(o, c, b * o.batch);
+        if (o.response === "sample" && b % 10 !== 9 && b !== batches - 1) {
+          await client.register(events);
+          continue;
+        }
+        const start = performance.now();
+        const result = await client.register(events, { withResponse: true });
+        latencies.push(performance.now() - start);
+        if (result === null || result.length !== events.length) {
+          report(`client ${c}: registration failed`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: o.window }, worker));
+  }));
+  const tRegistered = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const outcome = await Promise.race([
+    received.then(() => "ok" as const),
+    new Promise<"timeout">((r) =>
+      timer = setTimeout(() => r("timeout"), 30_000)
+    ),
+  ]);
+  clearTimeout(timer);
+  if (outcome === "timeout") {
+    report(`subscribers got ${counts.join(", ")} of ${sent} events in 30 s`);
+  }
+  const tReceived = performance.now();
+  const cpu1 = [cpuSeconds(server?.pid ?? -1), cpuSeconds("self")];
+
+  for (const c of [...clients, ...subs]) await c.close();
+  await server?.stop();
+
+  latencies.sort((a, b) => a - b);
+  const seconds = (tReceived - t0) / 1000;
+  const result = {
+    storage: o.address === null ? o.storage : "external",
+    sync: o.storage === "sqlite" ? o.sync : undefined,
+    clients: o.clients,
+    eventsPerClient: batches * o.batch,
+    batch: o.batch,
+    window: o.window,
+    response: o.response,
+    subscribers: o.subscribers,
+    payload: o.payload,
+    events: sent,
+    seconds: Number(seconds.toFixed(3)),
+    eventsPerSecond: Math.round(sent / seconds),
+    registerSeconds: Number(((tRegistered - t0) / 1000).toFixed(3)),
+    latencyMs: {
+      p50: Number(percentile(latencies, 0.5).toFixed(2)),
+      p99: Number(percentile(latencies, 0.99).toFixed(2)),
+      max: Number(latencies[latencies.length - 1].toFixed(2)),
+    },
+    cpuSeconds: {
+      server: Number((cpu1[0] - cpu0[0]).toFixed(2)),
+      load: Number((cpu1[1] - cpu0[1]).toFixed(2)),
+    },
+    problems,
+  };
+  if (o.json) {
+    console.log(JSON.stringify(result));
+  } else {
+    console.log(
+      `${result.storage}${result.sync ? ` (sync ${result.sync})` : ""}: ` +
+        `${sent} events (${o.clients} clients x ${result.eventsPerClient}, ` +
+        `batches of ${o.batch}, ${o.window} in flight per client, ` +
+        `${
+          o.response === "every" ? "every" : "every 10th"
+        } batch with response, ` +
+        `${o.subscribers} subscriber(s), ${o.payload} payload)\n` +
+        `  ${result.eventsPerSecond} events/s (all delivered after ` +
+        `${result.seconds} s; registered after ${result.registerSeconds} s)\n` +
+        `  register latency p50 ${result.latencyMs.p50} ms, p99 ` +
+        `${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms\n` +
+        `  CPU: server ${result.cpuSeconds.server} s, clients and ` +
+        `subscribers ${result.cpuSeconds.load} s (of ${result.seconds} s)\n` +
+        `  ${
+          problems === 0
+            ? "every event delivered exactly once and in order"
+            : `${problems} PROBLEMS`
+        }`,
+    );
+  }
+  if (problems > 0) Deno.exit(1);
+}
+
+await run(parse(Deno.args));
