@@ -254,9 +254,10 @@ function positiveLimit(name: string, v: number, infinite = false): number {
 
 function resolveLimits(options: ServerOptions): Limits {
   const initTimeout = options.initTimeout ?? 10;
-  if (!(initTimeout > 0) || !Number.isFinite(initTimeout)) {
+  // Timers take at most 2^31 - 1 ms; a longer one would fire at once.
+  if (!(initTimeout > 0 && initTimeout <= 2147483)) {
     throw new RangeError(
-      `Invalid initTimeout: expected seconds > 0, got ${initTimeout}`,
+      `Invalid initTimeout: expected seconds in (0, 2147483], got ${initTimeout}`,
     );
   }
   return {

@@ -5,35 +5,7 @@
 
 import { Packr, Unpackr } from "npm:msgpackr@1.11";
 import * as msgpackr from "npm:msgpackr@1.11";
-import { Repository, type SbsValue } from "../codec/mod.ts";
-
-const schema = await Deno.readTextFile(
-  new URL("../../shared/spec/eventer.sbs", import.meta.url),
-);
-const repo = new Repository(schema);
-const TYPE = "HatEventer.MsgEventsNotify";
-
-function makeEvents(n: number): SbsValue {
-  const events = [];
-  for (let i = 0; i < n; i++) {
-    const s = 1732540000 + i;
-    events.push({
-      id: { server: 1, session: 1000 + (i >> 4), instance: 1 + i },
-      type: ["gateway", `device${i % 10}`, "data", "temperature"],
-      timestamp: { s, us: (i * 7919) % 1000000 },
-      sourceTimestamp: ["value", { s: s - 1, us: (i * 104729) % 1000000 }],
-      payload: ["value", [
-        "json",
-        JSON.stringify({
-          value: 21.5 + i % 10,
-          quality: "good",
-          ts: s + 0.123,
-        }),
-      ]],
-    });
-  }
-  return events;
-}
+import { makeEvents, repo, TYPE } from "./_notify_events.ts";
 
 const packr = new Packr();
 const unpackr = new Unpackr();

@@ -6,43 +6,11 @@
 
 import { Packr, Unpackr } from "npm:msgpackr@1.11";
 import * as msgpackr from "npm:msgpackr@1.11";
-import {
-  type LazyArray,
-  type LazyRecord,
-  Repository,
-  type SbsValue,
-  WasmDecoder,
-} from "../codec/mod.ts";
+import { type LazyArray, type LazyRecord, WasmDecoder } from "../codec/mod.ts";
+import { makeEvents, repo, TYPE } from "./_notify_events.ts";
 
-const schema = await Deno.readTextFile(
-  new URL("../../shared/spec/eventer.sbs", import.meta.url),
-);
-const repo = new Repository(schema);
 const wasm = new WasmDecoder(repo);
 const interpreter = new WasmDecoder(repo, { specialize: false });
-const TYPE = "HatEventer.MsgEventsNotify";
-
-function makeEvents(n: number): SbsValue {
-  const events = [];
-  for (let i = 0; i < n; i++) {
-    const s = 1732540000 + i;
-    events.push({
-      id: { server: 1, session: 1000 + (i >> 4), instance: 1 + i },
-      type: ["gateway", `device${i % 10}`, "data", "temperature"],
-      timestamp: { s, us: (i * 7919) % 1000000 },
-      sourceTimestamp: ["value", { s: s - 1, us: (i * 104729) % 1000000 }],
-      payload: ["value", [
-        "json",
-        JSON.stringify({
-          value: 21.5 + i % 10,
-          quality: "good",
-          ts: s + 0.123,
-        }),
-      ]],
-    });
-  }
-  return events;
-}
 
 const value = makeEvents(100);
 const sbs = repo.encode(TYPE, value);

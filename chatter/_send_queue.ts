@@ -4,6 +4,7 @@
 // frames go to a second one, then the two swap.
 
 import { Writer } from "../codec/writer.ts";
+import { Fifo } from "./_fifo.ts";
 
 /** A buffer grown beyond this is dropped after its write, not kept. */
 const KEEP_BUFFER_SIZE = 1024 * 1024;
@@ -31,7 +32,7 @@ export class SendQueue {
   #count = 0;
   #flushBytes = 0;
   #flushing: Promise<void> | undefined;
-  #waiters: Waiter[] = [];
+  #waiters = new Fifo<Waiter>();
   #drainers: Waiter[] = [];
   #error: Error | undefined;
 
@@ -107,7 +108,7 @@ export class SendQueue {
   close(error: Error): void {
     if (this.#error !== undefined) return;
     this.#error = error;
-    for (const w of this.#waiters.splice(0)) w.reject(error);
+    for (const w of this.#waiters.takeAll()) w.reject(error);
     for (const w of this.#drainers.splice(0)) w.reject(error);
     this.#fill.reset();
     this.#fillFrames = 0;

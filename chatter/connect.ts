@@ -48,6 +48,8 @@ async function open(
   const { hostname, port } = addr;
   const tcp = await Deno.connect({ hostname, port, signal: cancel });
   attempt.conn = tcp;
+  // Here too for TLS: the TlsConn made from it has no setNoDelay.
+  tcp.setNoDelay(true);
   const tls = options.tls;
   if (tls === undefined) return tcp;
   try {

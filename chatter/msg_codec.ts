@@ -136,8 +136,8 @@ const TYPE_CACHE_SIZE = 32;
 
 /**
  * Decodes frame bodies into its own fields, reused for every message, so
- * decoding allocates only the payload copy (and the type name the first
- * time it is seen). Throws `SbsDecodeError` for a body that is not a
+ * decoding allocates only the payload (a copy, or a view when asked) and
+ * the type name the first time it is seen. Throws `SbsDecodeError` for a body that is not a
  * `HatChatter.Msg`; trailing bytes are ignored, as in the reference.
  *
  * @example
@@ -165,7 +165,10 @@ export class MsgDecoder {
   last = false;
   /** `data.type` of the last decoded message. */
   type = "";
-  /** `data.data` of the last decoded message, in a buffer of its own. */
+  /**
+   * `data.data` of the last decoded message: in a buffer of its own, or a
+   * view of the decoded bytes when `decode` was asked for one.
+   */
   data: Uint8Array = new Uint8Array(0);
   #reader = new Reader(new Uint8Array(0));
   #typeBytes: Uint8Array[] = [];
@@ -178,8 +181,15 @@ export class MsgDecoder {
    * @param body Bytes holding the frame body.
    * @param start Where the body starts.
    * @param end Where the body ends.
+   * @param view Make {@linkcode MsgDecoder.data} a view of `body` instead
+   *   of a copy; only for bytes that are never written again.
    */
-  decode(body: Uint8Array, start = 0, end: number = body.length): void {
+  decode(
+    body: Uint8Array,
+    start = 0,
+    end: number = body.length,
+    view = false,
+  ): void {
     const r = this.#reader;
     r.reset(body, start, end);
     this.id = this.#id(r, "HatChatter.Msg.id");
@@ -188,7 +198,9 @@ export class MsgDecoder {
     this.token = r.boolean("HatChatter.Msg.token");
     this.last = r.boolean("HatChatter.Msg.last");
     this.type = this.#type(r);
-    this.data = r.bytesCopy("HatChatter.Msg.data.data");
+    this.data = view
+      ? r.bytesView("HatChatter.Msg.data.data")
+      : r.bytesCopy("HatChatter.Msg.data.data");
   }
 
   #id(r: Reader, path: string): number {

@@ -33,7 +33,16 @@ export interface MsgData {
   readonly data: Uint8Array;
 }
 
-/** A received message, seen from the receiving side. */
+/**
+ * A received message, seen from the receiving side.
+ *
+ * Its `data` is usually a view of a larger receive buffer (64 KiB) shared
+ * with other messages received at about the same time: no bytes are copied
+ * per message. The bytes are never overwritten, so the view stays valid for
+ * as long as it is kept, but keeping it keeps that whole buffer alive: use
+ * `data.slice()` for small parts held for long, and `byteOffset` with
+ * `data.buffer`.
+ */
 export interface Msg extends MsgData {
   /** Its conversation, from the receiver's side. */
   readonly conv: Conversation;

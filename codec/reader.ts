@@ -7,6 +7,7 @@
  * @module
  */
 
+import { asciiChars } from "./_ascii.ts";
 import { SbsDecodeError } from "./errors.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -20,8 +21,6 @@ const MAX_JS_STRING = 256;
 const CACHE_SIZE = 4096;
 const MAX_CACHED = 24;
 const cache: string[] = new Array(CACHE_SIZE).fill("");
-
-const fcc = String.fromCharCode;
 
 /**
  * The ASCII string of `bytes[start, end)`, or a shorter string (possibly
@@ -43,31 +42,12 @@ function asciiString(bytes: Uint8Array, start: number, end: number): string {
       while (i < n && hit.charCodeAt(i) === bytes[start + i]) i++;
       if (i === n) return hit;
     }
-    const s = chunked(bytes, start, end);
+    const s = asciiChars(bytes, start, end);
     cache[slot] = s;
     return s;
   }
   for (let i = start; i < end; i++) if (bytes[i] >= 0x80) return "";
-  return chunked(bytes, start, end);
-}
-
-function chunked(b: Uint8Array, start: number, end: number): string {
-  let s = "";
-  let i = start;
-  for (; i + 8 <= end; i += 8) {
-    s += fcc(
-      b[i],
-      b[i + 1],
-      b[i + 2],
-      b[i + 3],
-      b[i + 4],
-      b[i + 5],
-      b[i + 6],
-      b[i + 7],
-    );
-  }
-  for (; i < end; i++) s += fcc(b[i]);
-  return s;
+  return asciiChars(bytes, start, end);
 }
 
 /** Longest Integer encoding accepted, in bytes (7 bits each). */

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { asciiChars } from "./_ascii.ts";
 import { Reader } from "./reader.ts";
 import { recordDecoder } from "./_codegen.ts";
 import type { TapeNode } from "./_program.ts";
@@ -56,26 +57,6 @@ const CACHE_SIZE = 4096;
 const MAX_CACHED = 32;
 const cache: string[] = new Array(CACHE_SIZE).fill("");
 
-const fcc = String.fromCharCode;
-
-function ascii(b: Uint8Array, i: number, end: number): string {
-  let s = "";
-  for (; i + 8 <= end; i += 8) {
-    s += fcc(
-      b[i],
-      b[i + 1],
-      b[i + 2],
-      b[i + 3],
-      b[i + 4],
-      b[i + 5],
-      b[i + 6],
-      b[i + 7],
-    );
-  }
-  for (; i < end; i++) s += fcc(b[i]);
-  return s;
-}
-
 /**
  * The String at `start` in `bytes` with tape slots `len` (the length, or
  * its complement when the String is not all ASCII) and `hash` (of a short
@@ -90,7 +71,7 @@ export function tapeString(
   if (len < 0) return utf8.decode(bytes.subarray(start, start + ~len));
   if (len > MAX_CACHED) {
     return len <= 256
-      ? ascii(bytes, start, start + len)
+      ? asciiChars(bytes, start, start + len)
       : utf8.decode(bytes.subarray(start, start + len));
   }
   const slot = hash & (CACHE_SIZE - 1);
@@ -100,7 +81,7 @@ export function tapeString(
     while (i < len && hit.charCodeAt(i) === bytes[start + i]) i++;
     if (i === len) return hit;
   }
-  const s = ascii(bytes, start, start + len);
+  const s = asciiChars(bytes, start, start + len);
   cache[slot] = s;
   return s;
 }

@@ -53,47 +53,110 @@ export type LogLevel = "error" | "warn" | "info" | "debug";
 
 /** The configuration as written in the JSON file (every entry optional). */
 export interface ConfigFile {
-  /** `host:port` to listen on. */
+  /**
+   * `host:port` to listen on.
+   * @default {"127.0.0.1:23012"}
+   */
   readonly address?: string;
-  /** This server's id (events get ids of this server). */
+  /**
+   * This server's id (events get ids of this server).
+   * @default {1}
+   */
   readonly serverId?: number;
-  /** Token clients must give (a client giving another one is refused). */
+  /**
+   * Token clients must give (a client giving another one is refused).
+   * @default {null}
+   */
   readonly serverToken?: string | null;
-  /** Status announced to clients. */
+  /**
+   * Status announced to clients.
+   * @default {"operational"}
+   */
   readonly status?: Status;
-  /** Where events are kept. */
+  /**
+   * Where events are kept.
+   * @default {"sqlite"}
+   */
   readonly storage?: "sqlite" | "memory";
-  /** Directory of the SQLite database (`events.db`). */
+  /**
+   * Directory of the SQLite database (`events.db`).
+   * @default {"./data"}
+   */
   readonly dataDir?: string;
-  /** Longest time in ms before registered events are committed. */
+  /**
+   * Longest time in ms before registered events are committed.
+   * @default {20}
+   */
   readonly flushPeriod?: number;
-  /** SQLite `synchronous`: "full" or "normal". */
+  /**
+   * SQLite `synchronous`: "full" or "normal".
+   * @default {"full"}
+   */
   readonly synchronous?: "full" | "normal";
-  /** Most events one query returns. */
+  /**
+   * Most events one query returns.
+   * @default {4096}
+   */
   readonly maxResults?: number;
-  /** Retention limits. */
+  /**
+   * Retention limits.
+   * @default {[]}
+   */
   readonly retention?: readonly RetentionRule[];
-  /** Milliseconds between retention cleanups. */
+  /**
+   * Milliseconds between retention cleanups.
+   * @default {1000}
+   */
   readonly cleanupPeriod?: number;
-  /** TLS certificate and key files (PEM). */
+  /**
+   * TLS certificate and key files (PEM).
+   * @default {null}
+   */
   readonly tls?: { readonly cert: string; readonly key: string } | null;
-  /** Largest message in bytes a client may send. */
+  /**
+   * Largest message in bytes a client may send.
+   * @default {67108864}
+   */
   readonly maxMessageSize?: number;
-  /** Most connections at once; more are closed as soon as accepted. */
+  /**
+   * Most connections at once; more are closed as soon as accepted.
+   * @default {4096}
+   */
   readonly maxConnections?: number;
-  /** Seconds a new connection may take to send its init request. */
+  /**
+   * Seconds a new connection may take to send its init request.
+   * @default {10}
+   */
   readonly initTimeout?: number;
-  /** Most events in one register request. */
+  /**
+   * Most events in one register request.
+   * @default {100000}
+   */
   readonly maxRegisterEvents?: number;
-  /** Bytes waiting for one client above which it is dropped as slow. */
+  /**
+   * Bytes waiting for one client above which it is dropped as slow.
+   * @default {4194304}
+   */
   readonly sendQueueBytes?: number;
-  /** Seconds of silence before a ping (0: no pings). */
+  /**
+   * Seconds of silence before a ping (0: no pings; at most 2147483).
+   * @default {20}
+   */
   readonly pingDelay?: number;
-  /** Seconds to wait for any answer to a ping. */
+  /**
+   * Seconds to wait for any answer to a ping (at most 2147483).
+   * @default {20}
+   */
   readonly pingTimeout?: number;
-  /** Seconds a graceful shutdown may take. */
+  /**
+   * Seconds a graceful shutdown may take (at most 2147483).
+   * @default {5}
+   */
   readonly shutdownTimeout?: number;
-  /** Log level. */
+  /**
+   * Log level.
+   * @default {"info"}
+   */
   readonly logLevel?: LogLevel;
 }
 
@@ -205,21 +268,25 @@ function integer(key: string, v: unknown, min: number, max: number): number {
   return v;
 }
 
+// Timers take at most 2^31 - 1 ms; a longer delay fires at once (so a
+// pingDelay of 1e9 s would ping every millisecond).
+const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 function seconds(key: string, v: unknown): number {
-  if (typeof v !== "number" || !(v >= 0) || !Number.isFinite(v)) {
+  if (typeof v !== "number" || !(v >= 0 && v <= MAX_TIMER_SECONDS)) {
     throw new ConfigError(
       key,
-      `expected seconds >= 0, got ${JSON.stringify(v)}`,
+      `expected seconds in 0..${MAX_TIMER_SECONDS}, got ${JSON.stringify(v)}`,
     );
   }
   return v;
 }
 
 function positiveSeconds(key: string, v: unknown): number {
-  if (typeof v !== "number" || !(v > 0) || !Number.isFinite(v)) {
+  if (typeof v !== "number" || !(v > 0 && v <= MAX_TIMER_SECONDS)) {
     throw new ConfigError(
       key,
-      `expected seconds > 0, got ${JSON.stringify(v)}`,
+      `expected seconds in (0, ${MAX_TIMER_SECONDS}], got ${JSON.stringify(v)}`,
     );
   }
   return v;

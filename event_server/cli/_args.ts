@@ -39,7 +39,8 @@ export const HELP_FLAG: Flag = {
 /**
  * Parses arguments against a flag table.
  *
- * @throws {CliError} (usage) For an unknown flag or a missing value.
+ * @throws {CliError} (usage) For an unknown flag, a missing value or a
+ * single-valued flag given twice.
  */
 export function parseArgs(
   args: readonly string[],
@@ -92,7 +93,15 @@ export function parseArgs(
     }
     let value = inline;
     if (value === undefined) {
-      if (i + 1 >= args.length) {
+      // `-f -a HOST` would read -a as the format and HOST as a positional;
+      // a value that is an option of this command goes with --name=VALUE.
+      const next = args[i + 1];
+      if (
+        i + 1 >= args.length || next === "--" ||
+        (next.startsWith("--") &&
+          byName.has(next.slice(2).split("=")[0])) ||
+        (next.length === 2 && next[0] === "-" && byShort.has(next[1]))
+      ) {
         throw new CliError(
           `Option --${flag.name} needs a value (${flag.value ?? "VALUE"})`,
           EXIT.usage,
@@ -104,6 +113,9 @@ export function parseArgs(
       const list = (values[flag.name] as string[] | undefined) ?? [];
       list.push(value);
       values[flag.name] = list;
+    } else if (values[flag.name] !== undefined) {
+      // the first value would be dropped without a word
+      throw new CliError(`Option --${flag.name} given twice`, EXIT.usage);
     } else {
       values[flag.name] = value;
     }

@@ -77,7 +77,10 @@ export function eventTable(events: readonly Event[]): string[] {
     payloadText(e, 60),
   ]);
   const all = [HEADER, ...rows];
-  const widths = HEADER.map((_, c) => Math.max(...all.map((r) => r[c].length)));
+  // Not Math.max(...lengths): spreading ~120,000 rows overflows the stack.
+  const widths = HEADER.map((_, c) =>
+    all.reduce((w, r) => Math.max(w, r[c].length), 0)
+  );
   return all.map((r) =>
     r.map((cell, c) => c === r.length - 1 ? cell : cell.padEnd(widths[c]))
       .join("  ")

@@ -8,12 +8,11 @@ import {
   now,
   type QueryType,
   type Timestamp,
-  timestampFromDate,
-  timestampFromFloat,
   validateQueryType,
 } from "../../event/mod.ts";
 import { parseAddressText } from "../config.ts";
 import { CliError, EXIT } from "./_errors.ts";
+import { parseTimestampText, TimestampTextError } from "./_timestamp_text.ts";
 
 function usage(message: string): CliError {
   return new CliError(message, EXIT.usage);
@@ -86,26 +85,17 @@ export function parseQueryType(text: string): QueryType {
  */
 export function parseTimestamp(text: string, what: string): Timestamp {
   if (text === "now") return now();
-  const trimmed = text.trim();
-  if (
-    trimmed !== "" && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(trimmed)
-  ) {
-    try {
-      return timestampFromFloat(Number(trimmed));
-    } catch (cause) {
-      throw new CliError(`Invalid ${what} ${text}: out of range`, EXIT.usage, {
-        cause,
-      });
-    }
+  try {
+    return parseTimestampText(text);
+  } catch (cause) {
+    if (!(cause instanceof TimestampTextError)) throw cause;
+    const why = cause.kind === "range"
+      ? cause.message
+      : `${cause.message}: expected "now", seconds since 1970 or an ISO 8601 date`;
+    throw new CliError(`Invalid ${what} ${text}: ${why}`, EXIT.usage, {
+      cause,
+    });
   }
-  const date = new Date(text);
-  if (/^\d{4}-\d\d/.test(trimmed) && !Number.isNaN(date.getTime())) {
-    return timestampFromDate(date);
-  }
-  throw usage(
-    `Invalid ${what} ${text}: expected "now", seconds since 1970 or an ` +
-      `ISO 8601 date`,
-  );
 }
 
 /**
@@ -130,11 +120,13 @@ export function parseEventId(text: string, what: string): EventId {
 /**
  * JSON text as a value.
  *
- * @throws {CliError} (usage) When it does not parse, saying where.
+ * @throws {CliError} (usage) When it does not parse, saying where, or holds
+ * a number beyond a 64-bit float.
  */
 export function parseJson(text: string, what: string): JsonValue {
+  let value: JsonValue;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (cause) {
     throw new CliError(
       `Invalid JSON in ${what}: ${(cause as Error).message}`,
@@ -142,6 +134,26 @@ export function parseJson(text: string, what: string): JsonValue {
       { cause },
     );
   }
+  // JSON.parse reads 1e400 as Infinity, which would be sent as null.
+  if (!allFinite(value)) {
+    throw usage(
+      `Invalid JSON in ${what}: a number is too large for a 64-bit float`,
+    );
+  }
+  return value;
+}
+
+// Iterative: JSON.parse accepts nesting deeper than the call stack.
+function allFinite(value: JsonValue): boolean {
+  const stack = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === "number" && !Number.isFinite(v)) return false;
+    if (typeof v === "object" && v !== null) {
+      for (const x of Object.values(v)) stack.push(x);
+    }
+  }
+  return true;
 }
 
 /**

@@ -192,9 +192,18 @@ function paramsOf(
       lastEventId,
     };
   }
+  const serverId = int(parsed, "server-id") ?? 1;
+  // The server refuses it by closing the connection, as the reference does.
+  if (lastEventId !== null && lastEventId.server !== serverId) {
+    throw new CliError(
+      `Invalid --last-event-id ${last}: its server ${lastEventId.server} ` +
+        `is not --server-id ${serverId}`,
+      EXIT.usage,
+    );
+  }
   return {
     kind: "server",
-    serverId: int(parsed, "server-id") ?? 1,
+    serverId,
     persisted: bool(parsed, "persisted") ?? false,
     maxResults,
     lastEventId,
@@ -273,8 +282,10 @@ export async function query(args: string[], io: Io): Promise<number> {
     }
     pages++;
     total += result.events.length;
-    if (fmt === "table") table.push(...result.events);
-    else await printEvents(io, fmt, result.events);
+    if (fmt === "table") {
+      // not push(...events): a page of ~120,000 events overflows the stack
+      for (const e of result.events) table.push(e);
+    } else await printEvents(io, fmt, result.events);
     const last = result.events[result.events.length - 1];
     if (!result.moreFollows || last === undefined) break;
     if (!all) {

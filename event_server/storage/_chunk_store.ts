@@ -170,6 +170,7 @@ export class ChunkStore {
     ) return;
     this.#sealed = [];
     const b = this.#backend;
+    const compact: [number, Uint8Array][] = [];
     b.transaction(() => {
       for (const t of this.#newTypes) b.insertType(t, this.#registry.type(t));
       for (const { meta, data } of sealed) b.insertChunk(meta, data);
@@ -179,9 +180,18 @@ export class ChunkStore {
       }
       for (const t of this.#latestDirty) {
         this.#rewriter.add(this.#latest[t]!, t);
-        b.setLatest(t, this.#rewriter.finish().data);
+        const data = this.#rewriter.finish().data;
+        b.setLatest(t, data);
+        compact.push([t, data]);
       }
     });
+    // A registered event's payload bytes may be a view of a large receive
+    // buffer (chatter hands out views of 64 KiB slabs): a latest event kept
+    // for long (a type that rarely changes) keeps the event read back from
+    // its own small encoding instead.
+    for (const [t, data] of compact) {
+      this.#latest[t] = new ChunkView(data).event(0, this.#registry);
+    }
     this.#newTypes = [];
     this.#countsDirty.clear();
     this.#lastDirty.clear();

@@ -67,6 +67,40 @@ Deno.test("answered pings keep the connection open and never reach the applicati
   );
 });
 
+Deno.test("after an answered ping the next comes pingDelay after the answer, not after pingTimeout", async () => {
+  // pingTimeout is 250 times pingDelay: the old cadence (next ping when the
+  // timeout would have expired) cannot fit three pings before the guard,
+  // at half the timeout, fires.
+  const options = { pingDelay: 0.02, pingTimeout: 5 };
+  await using raw = new RawListener();
+  await using conn = await connect(raw.addr, options);
+  await using peer = await raw.accept();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const guard = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), options.pingTimeout * 500);
+  });
+  try {
+    for (let i = 1; i <= 3; i++) {
+      const ping = await Promise.race([peer.readMsg(), guard]);
+      assert.notEqual(ping, "late", `ping ${i} came only after the timeout`);
+      const m = ping as Exclude<typeof ping, "late" | null>;
+      assert.ok(m !== null, "the connection ended");
+      assert.equal(m.data.type, "HatChatter.Ping");
+      await peer.write(frame({
+        id: i,
+        first: m.first,
+        owner: false,
+        token: true,
+        last: true,
+        data: { type: "HatChatter.Pong", data: new Uint8Array() },
+      }));
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  assert.ok(conn.isOpen);
+});
+
 Deno.test("two connections with keep-alive on both sides stay up through pings and pongs", async () => {
   // Quiet gaps (150 ms) are longer than pingDelay + pingTimeout (70 ms):
   // only the pongs keep the connections open through them.

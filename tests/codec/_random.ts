@@ -1,28 +1,10 @@
 // Seeded random schemas and values for the property tests.
 
 import type { ResolvedType, SbsValue } from "../../codec/mod.ts";
+import { Prng as Rng } from "../_prng.ts";
 
-/** A small seeded PRNG (mulberry32). */
-export class Rng {
-  #s: number;
-  constructor(seed: number) {
-    this.#s = seed >>> 0;
-  }
-  /** Uniform in [0, 1). */
-  next(): number {
-    let t = (this.#s = (this.#s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  /** Integer in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.int(xs.length)];
-  }
-}
+// The shared seeded PRNG, under the name these tests know it by.
+export { Rng };
 
 const SPACES = [" ", "  ", "\t", ",", " , ", "\n", "\r\n", " # c\n"];
 

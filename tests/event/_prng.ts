@@ -1,29 +1,8 @@
-// A small seeded PRNG (mulberry32) so that property tests are reproducible.
+// Random event and query types for the property tests.
 
-export class Prng {
-  #state: number;
+import { Prng } from "../_prng.ts";
 
-  constructor(seed: number) {
-    this.#state = seed >>> 0;
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    let t = (this.#state = (this.#state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  /** An integer in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
-  }
-}
+export { Prng };
 
 /** A random event type of up to `maxDepth` segments over `alphabet`. */
 export function randomEventType(

@@ -418,6 +418,8 @@ function mutate(rng: Prng, v: SbsValue): SbsValue {
 
 Deno.test("mutated vectors either convert or throw EventSbsError, never anything else", () => {
   const rng = new Prng(41);
+  let converted = 0;
+  let rejected = 0;
   for (let round = 0; round < 200; round++) {
     for (const vec of vectors) {
       const name = vec.module_type.slice("HatEventer.".length);
@@ -429,11 +431,16 @@ Deno.test("mutated vectors either convert or throw EventSbsError, never anything
       const bad = mutate(rng, fromJsonForm(vec.value));
       try {
         from(bad);
+        converted++;
       } catch (err) {
         if (!(err instanceof EventSbsError)) {
           throw new Error(`${name} ${String(err)}`, { cause: err });
         }
+        rejected++;
       }
     }
   }
+  // both outcomes occur, so the mutations do reach the conversions
+  assert.ok(rejected > 100, `only ${rejected} rejected`);
+  assert.ok(converted > 100, `only ${converted} converted`);
 });

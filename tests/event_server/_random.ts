@@ -1,17 +1,12 @@
 // Seeded random events and queries for differential tests.
 
 import type { Event, QueryParams, Timestamp } from "../../event/types.ts";
+import { Prng } from "../_prng.ts";
 
-/** A small deterministic PRNG (mulberry32). */
+/** The shared seeded PRNG (`tests/_prng.ts`) as a function. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed);
+  return () => prng.next();
 }
 
 const SEGMENTS = ["a", "b", "c"];

@@ -164,6 +164,19 @@ Deno.test("cli: bad input exits 1 with a clear message", async () => {
       /Invalid --order up/,
     ],
     [["query", "server", "-n", "x", "-a", address], /Invalid --max-results/],
+    [
+      // the server would close the connection on it
+      ["query", "server", "--last-event-id", "2/1/1", "-a", address],
+      /its server 2 is not --server-id 1/,
+    ],
+    [
+      ["register", "a", "--payload", "[1e400]", "-a", address],
+      /too large for a 64-bit float/,
+    ],
+    [
+      ["query", "timeseries", "--to", "2026-02-30", "-a", address],
+      /Invalid --to 2026-02-30: not a date of the calendar/,
+    ],
     [["query", "nope"], /Unknown query kind nope/],
     [["subscribe", "--type", "*/a", "-a", address], /may only be the last/],
     [["register", "a", "--bogus"], /Unknown option --bogus/],

@@ -47,6 +47,10 @@ Deno.test("resolveConfig() names the entry that is wrong", async (t) => {
     ["retention", { retention: [{ eventTypes: [["*", "x"]] }] }, /retention/],
     ["logLevel", { logLevel: "loud" }, /Invalid logLevel/],
     ["pingDelay", { pingDelay: -1 }, /Invalid pingDelay/],
+    // beyond 2^31 - 1 ms a timer fires at once: pings every millisecond
+    ["pingDelay too long", { pingDelay: 1e9 }, /in 0\.\.2147483,/],
+    ["shutdownTimeout", { shutdownTimeout: 1e300 }, /Invalid shutdownTimeout/],
+    ["pingTimeout", { pingTimeout: Infinity }, /Invalid pingTimeout/],
   ];
   for (const [name, file, message] of cases) {
     await t.step(name, () => {

@@ -3,71 +3,7 @@ import { resolveConfig } from "../../event_server/config.ts";
 import { createLogger } from "../../event_server/log.ts";
 import { startEventServer } from "../../event_server/main.ts";
 import { cli } from "./_cli.ts";
-
-const hasOpenssl = await new Deno.Command("openssl", { args: ["version"] })
-  .output().then((o) => o.success, () => false);
-
-async function openssl(dir: string, ...args: string[]): Promise<void> {
-  const out = await new Deno.Command("openssl", { args, cwd: dir }).output();
-  if (!out.success) {
-    throw new Error(`openssl failed: ${new TextDecoder().decode(out.stderr)}`);
-  }
-}
-
-/** Writes ca.pem, server.pem and server.key (for 127.0.0.1) into `dir`. */
-async function makePki(dir: string): Promise<void> {
-  await openssl(
-    dir,
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=test ca",
-  );
-  await openssl(
-    dir,
-    "req",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "server.key",
-    "-out",
-    "server.csr",
-    "-subj",
-    "/CN=localhost",
-  );
-  await Deno.writeTextFile(
-    `${dir}/ext.cnf`,
-    "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
-  );
-  await openssl(
-    dir,
-    "x509",
-    "-req",
-    "-in",
-    "server.csr",
-    "-CA",
-    "ca.pem",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-out",
-    "server.pem",
-    "-days",
-    "2",
-    "-extfile",
-    "ext.cnf",
-  );
-}
+import { hasOpenssl, makePki } from "../_tls.ts";
 
 Deno.test({
   name:
