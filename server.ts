@@ -66,8 +66,10 @@ import type {
   ConnectionInfo,
 } from "./eventer/connection_info.ts";
 import { encodeFanout } from "./eventer/_fanout.ts";
+import { ServerLimitError, SlowConsumerError } from "./eventer/errors.ts";
 
 export type { ConnectionId, ConnectionInfo };
+export { ServerLimitError, SlowConsumerError };
 export type { ListenTlsOptions } from "./chatter/mod.ts";
 
 const STATUSES: readonly Status[] = [
@@ -151,10 +153,59 @@ export interface ServerOptions extends ConnectionOptions {
    */
   requestQueueSize?: number;
   /**
+   * Most connections (accepted sockets, initialized or not) held at once;
+   * a connection beyond it is closed as soon as it is accepted (reported as
+   * a {@linkcode ServerLimitError}).
+   * @default {4096}
+   */
+  maxConnections?: number;
+  /**
+   * Seconds a new connection may take to send its `MsgInitReq`; a silent
+   * or half-sent connection is closed after it (reported as a
+   * {@linkcode ServerLimitError}).
+   * @default {10}
+   */
+  initTimeout?: number;
+  /**
+   * Most events in one register request. A request over it is not passed
+   * to `onRegister`: it gets a `failure` response, or, when the client
+   * asked for no response, its connection is closed (reported as a
+   * {@linkcode ServerLimitError}).
+   * @default {100000}
+   */
+  maxRegisterEvents?: number;
+  /**
+   * Most events in one query result of a timeseries or server query: a
+   * longer result from `onQuery` is cut to it and sent with `moreFollows:
+   * true` (the client pages on with `lastEventId`). `onQuery` still gets
+   * the client's params unchanged, so a storage that can should stop at
+   * the cap itself. Latest queries are not capped (one event per type at
+   * most). `Infinity` turns the cap off.
+   * @default {10000}
+   */
+  maxQueryResults?: number;
+  /**
+   * Largest frame body accepted from a client, in bytes (the chatter
+   * option, with a lower default on the server). A peer announcing more
+   * is cut off before anything of that size is allocated.
+   * @default {16777216}
+   */
+  maxMessageSize?: number;
+  /**
+   * Bytes waiting to be sent to one client above which it counts as slow
+   * (the chatter option). Notifications never wait: one that would exceed
+   * it disconnects that client (reported as a
+   * {@linkcode SlowConsumerError}); responses wait, which pauses only that
+   * client's requests.
+   * @default {4194304}
+   */
+  sendQueueBytes?: number;
+  /**
    * Receives the errors the server handles by itself (a callback that
-   * threw, a malformed or unexpected message), with the connection's info
-   * when known.
-   * @default {console.error}
+   * threw, a malformed or unexpected message, a
+   * {@linkcode SlowConsumerError} or {@linkcode ServerLimitError}), with
+   * the connection's info when known.
+   * @default {console.warn for SlowConsumerError and ServerLimitError, console.error otherwise}
    */
   onError?: (error: unknown, info: ConnectionInfo | null) => void;
 }
@@ -180,6 +231,66 @@ let internals: {
   started(server: Server, srv: ChatterServer): void;
   report(server: Server, err: unknown, conn: Connection | undefined): void;
 };
+
+/** The validated limits of a server. */
+interface Limits {
+  maxConnections: number;
+  initTimeout: number;
+  maxRegisterEvents: number;
+  maxQueryResults: number;
+  maxMessageSize: number;
+}
+
+function positiveLimit(name: string, v: number, infinite = false): number {
+  if (
+    !(Number.isSafeInteger(v) && v >= 1) && !(infinite && v === Infinity)
+  ) {
+    throw new RangeError(
+      `Invalid ${name}: expected a positive integer, got ${v}`,
+    );
+  }
+  return v;
+}
+
+function resolveLimits(options: ServerOptions): Limits {
+  const initTimeout = options.initTimeout ?? 10;
+  // Timers take at most 2^31 - 1 ms; a longer one would fire at once.
+  if (!(initTimeout > 0 && initTimeout <= 2147483)) {
+    throw new RangeError(
+      `Invalid initTimeout: expected seconds in (0, 2147483], got ${initTimeout}`,
+    );
+  }
+  return {
+    maxConnections: positiveLimit(
+      "maxConnections",
+      options.maxConnections ?? 4096,
+      true,
+    ),
+    initTimeout,
+    maxRegisterEvents: positiveLimit(
+      "maxRegisterEvents",
+      options.maxRegisterEvents ?? 100_000,
+      true,
+    ),
+    maxQueryResults: positiveLimit(
+      "maxQueryResults",
+      options.maxQueryResults ?? 10_000,
+      true,
+    ),
+    maxMessageSize: positiveLimit(
+      "maxMessageSize",
+      options.maxMessageSize ?? 16 * 1024 * 1024,
+    ),
+  };
+}
+
+function defaultReport(err: unknown): void {
+  if (err instanceof SlowConsumerError || err instanceof ServerLimitError) {
+    console.warn("hat eventer server:", err.message);
+  } else {
+    reportError("server", err);
+  }
+}
 
 function checkStatus(status: unknown): Status {
   if (!STATUSES.includes(status as Status)) {
@@ -230,11 +341,16 @@ export async function listen(
       `Invalid requestQueueSize: expected a positive integer, got ${requestQueueSize}`,
     );
   }
+  const limits = resolveLimits(options);
   const server = new Server(status, options, closeTimeout, requestQueueSize);
   const srv = await chatterListen(
     (conn) => internals.accept(server, conn),
     addr,
-    { ...options, onError: (err, conn) => internals.report(server, err, conn) },
+    {
+      ...options,
+      maxMessageSize: limits.maxMessageSize,
+      onError: (err, conn) => internals.report(server, err, conn),
+    },
   );
   internals.started(server, srv);
   return server;
@@ -276,6 +392,7 @@ export class Server implements AsyncDisposable {
   #byConn = new Map<Connection, Conn>();
   #runs = new Set<Promise<void>>();
   #closing = false;
+  #maxConnections: number;
   #closed: Promise<void>;
   #resolveClosed!: () => void;
 
@@ -295,11 +412,15 @@ export class Server implements AsyncDisposable {
   ) {
     this.#status = status;
     this.#closed = new Promise((resolve) => this.#resolveClosed = resolve);
-    const onError = options.onError ??
-      ((err: unknown) => reportError("server", err));
+    const onError = options.onError ?? defaultReport;
+    const limits = resolveLimits(options);
+    this.#maxConnections = limits.maxConnections;
     this.#hooks = {
       closeTimeout,
       requestQueueSize,
+      initTimeout: limits.initTimeout,
+      maxRegisterEvents: limits.maxRegisterEvents,
+      maxQueryResults: limits.maxQueryResults,
       status: () => this.#status,
       added: (conn) => this.#added(conn),
       removed: (conn) => this.#removed(conn),
@@ -347,6 +468,33 @@ export class Server implements AsyncDisposable {
    */
   connInfos(): ConnectionInfo[] {
     return [...this.#conns.values()];
+  }
+
+  /**
+   * Bytes waiting to be sent to a connection (for monitoring slow
+   * consumers): at most about the connection's `sendQueueBytes` plus one
+   * message.
+   *
+   * @param id The connection's id ({@linkcode ConnectionInfo.id}).
+   * @returns The bytes, or `undefined` for no such open connection.
+   *
+   * @example
+   * ```ts
+   * import { connect, listen } from "@hat/eventer";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = await listen({ hostname: "127.0.0.1", port: 0 });
+   * await using _client = await connect(server.addrs[0], "c");
+   * const [info] = server.connInfos();
+   * assert.equal(typeof server.bufferedAmount(info.id), "number");
+   * assert.equal(server.bufferedAmount(info.id + 1000), undefined);
+   * ```
+   */
+  bufferedAmount(id: ConnectionId): number | undefined {
+    for (const c of this.#byConn.values()) {
+      if (c.id === id) return c.conn.bufferedAmount;
+    }
+    return undefined;
   }
 
   /**
@@ -430,6 +578,16 @@ export class Server implements AsyncDisposable {
 
   #accept(conn: Connection): Promise<void> {
     if (this.#closing) return conn.close();
+    if (this.#byConn.size >= this.#maxConnections) {
+      this.#hooks.report(
+        new ServerLimitError(
+          "maxConnections",
+          `refusing a connection from ${conn.remoteAddr.hostname}:${conn.remoteAddr.port}: ${this.#byConn.size} connections, maxConnections ${this.#maxConnections}`,
+        ),
+        null,
+      );
+      return conn.close();
+    }
     const c = new ServerConnection(conn, this.#nextId++, this.#hooks);
     this.#byConn.set(conn, c);
     const run = c.run();

@@ -4,7 +4,11 @@
  * @module
  */
 
-import { ConnectionError, ProtocolError } from "./errors.ts";
+import {
+  ConnectionError,
+  ProtocolError,
+  SendQueueFullError,
+} from "./errors.ts";
 import { FrameParser } from "./frame.ts";
 import { MsgDecoder, type WireMsg, writeMsgFrame } from "./msg_codec.ts";
 import type {
@@ -93,6 +97,7 @@ export class Connection {
   #pingTimeout: number;
   #receiveQueueSize: number;
   #maxMessageSize: number;
+  #sendQueueBytes: number;
   #localAddr: Address;
   #remoteAddr: Address;
 
@@ -140,6 +145,7 @@ export class Connection {
     this.#pingTimeout = o.pingTimeout;
     this.#receiveQueueSize = o.receiveQueueSize;
     this.#maxMessageSize = o.maxMessageSize;
+    this.#sendQueueBytes = o.sendQueueBytes;
     this.#parser = new FrameParser({ maxMessageSize: o.maxMessageSize });
     this.#send = new SendQueue(conn, {
       maxMessages: o.sendQueueSize,
@@ -204,6 +210,68 @@ export class Connection {
   async send(data: MsgData, options: SendOptions = {}): Promise<Conversation> {
     if (this.#reason !== undefined) throw this.#closedError();
     if (!this.#send.tryReserve()) await this.#send.reserve();
+    try {
+      return this.#enqueue(
+        data,
+        options.conv,
+        options.last ?? true,
+        options.token ?? true,
+      );
+    } catch (e) {
+      this.#send.release();
+      throw e;
+    }
+  }
+
+  /**
+   * Queues a message for writing without ever waiting: throws
+   * {@linkcode SendQueueFullError} when the bytes already queued plus this
+   * message would exceed `sendQueueBytes` (a single larger message is still
+   * accepted into an empty queue). Only the byte bound applies, not
+   * `sendQueueSize`. For a server that must not wait on a slow peer.
+   *
+   * @param data Payload type name and bytes.
+   * @param options Conversation and flags.
+   * @returns The conversation the message belongs to.
+   * @throws {SendQueueFullError} When the peer is too far behind.
+   * @throws {ConnectionError} When the connection is closed.
+   *
+   * @example
+   * ```ts
+   * import { connect, listen, SendQueueFullError } from "./mod.ts";
+   * import assert from "node:assert/strict";
+   *
+   * // A peer that never receives (and so soon stops reading the socket):
+   * // the queue fills up and trySend fails at once instead of waiting.
+   * await using server = await listen(() => {}, {
+   *   hostname: "127.0.0.1",
+   *   port: 0,
+   * }, { receiveQueueSize: 1 });
+   * await using conn = await connect(server.addrs[0], {
+   *   sendQueueBytes: 1024 * 1024,
+   * });
+   * const data = new Uint8Array(256 * 1024);
+   * let error: unknown;
+   * for (let i = 0; i < 1000 && error === undefined; i++) {
+   *   try {
+   *     conn.trySend({ type: "X", data });
+   *   } catch (e) {
+   *     error = e;
+   *   }
+   *   await new Promise((r) => setTimeout(r, 0));
+   * }
+   * assert.ok(error instanceof SendQueueFullError);
+   * assert.ok(conn.bufferedAmount <= 1024 * 1024 + 256 * 1024 + 64);
+   * ```
+   */
+  trySend(data: MsgData, options: SendOptions = {}): Conversation {
+    if (this.#reason !== undefined) throw this.#closedError();
+    const queued = this.#send.bytes;
+    const size = queued + (data?.data?.length ?? 0);
+    if (queued > 0 && size > this.#sendQueueBytes) {
+      throw new SendQueueFullError(size, this.#sendQueueBytes);
+    }
+    this.#send.forceReserve();
     try {
       return this.#enqueue(
         data,

@@ -60,3 +60,44 @@ export class ProtocolError extends ConnectionError {
     this.name = "ProtocolError";
   }
 }
+
+/**
+ * A non-waiting send ({@linkcode Connection.trySend}) found more bytes
+ * queued for the peer than the connection's `sendQueueBytes` allows: the
+ * peer is not reading fast enough. The connection stays open; what to do
+ * with a slow peer is the caller's choice.
+ *
+ * @example
+ * ```ts
+ * import { SendQueueFullError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const err = new SendQueueFullError(5_000_000, 4_194_304);
+ * assert.equal(err.name, "SendQueueFullError");
+ * assert.equal(err.queuedBytes, 5_000_000);
+ * assert.match(err.message, /5000000 bytes/);
+ * ```
+ */
+export class SendQueueFullError extends Error {
+  /** Bytes that were queued (including the refused message). */
+  readonly queuedBytes: number;
+  /** The `sendQueueBytes` bound. */
+  readonly limit: number;
+
+  /**
+   * Creates the error.
+   *
+   * @param queuedBytes Bytes that the queue would have held.
+   * @param limit The bound.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(queuedBytes: number, limit: number, options?: ErrorOptions) {
+    super(
+      `send queue full: ${queuedBytes} bytes would wait for the peer, over sendQueueBytes ${limit}`,
+      options,
+    );
+    this.name = "SendQueueFullError";
+    this.queuedBytes = queuedBytes;
+    this.limit = limit;
+  }
+}

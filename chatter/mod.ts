@@ -46,7 +46,11 @@ export type {
   MsgData,
   SendOptions,
 } from "./types.ts";
-export { ConnectionError, ProtocolError } from "./errors.ts";
+export {
+  ConnectionError,
+  ProtocolError,
+  SendQueueFullError,
+} from "./errors.ts";
 export { Connection } from "./connection.ts";
 export {
   connect,

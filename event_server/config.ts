@@ -18,6 +18,10 @@
  *   "cleanupPeriod": 1000,
  *   "tls": { "cert": "cert.pem", "key": "key.pem" },
  *   "maxMessageSize": 67108864,
+ *   "maxConnections": 4096,
+ *   "initTimeout": 10,
+ *   "maxRegisterEvents": 100000,
+ *   "sendQueueBytes": 4194304,
  *   "pingDelay": 20,
  *   "pingTimeout": 20,
  *   "shutdownTimeout": 5,
@@ -115,6 +119,26 @@ export interface ConfigFile {
    */
   readonly maxMessageSize?: number;
   /**
+   * Most connections at once; more are closed as soon as accepted.
+   * @default {4096}
+   */
+  readonly maxConnections?: number;
+  /**
+   * Seconds a new connection may take to send its init request.
+   * @default {10}
+   */
+  readonly initTimeout?: number;
+  /**
+   * Most events in one register request.
+   * @default {100000}
+   */
+  readonly maxRegisterEvents?: number;
+  /**
+   * Bytes waiting for one client above which it is dropped as slow.
+   * @default {4194304}
+   */
+  readonly sendQueueBytes?: number;
+  /**
    * Seconds of silence before a ping (0: no pings; at most 2147483).
    * @default {20}
    */
@@ -164,6 +188,14 @@ export interface ServerConfig {
   readonly tls: { readonly cert: string; readonly key: string } | null;
   /** Largest message in bytes a client may send. */
   readonly maxMessageSize: number;
+  /** Most connections at once; more are closed as soon as accepted. */
+  readonly maxConnections: number;
+  /** Seconds a new connection may take to send its init request. */
+  readonly initTimeout: number;
+  /** Most events in one register request. */
+  readonly maxRegisterEvents: number;
+  /** Bytes waiting for one client above which it is dropped as slow. */
+  readonly sendQueueBytes: number;
   /** Seconds of silence before a ping (0: none). */
   readonly pingDelay: number;
   /** Seconds to wait for an answer to a ping. */
@@ -198,6 +230,10 @@ export const DEFAULT_CONFIG: ServerConfig = Object.freeze({
   cleanupPeriod: 1000,
   tls: null,
   maxMessageSize: 64 * 1024 * 1024,
+  maxConnections: 4096,
+  initTimeout: 10,
+  maxRegisterEvents: 100_000,
+  sendQueueBytes: 4 * 1024 * 1024,
   pingDelay: 20,
   pingTimeout: 20,
   shutdownTimeout: 5,
@@ -241,6 +277,16 @@ function seconds(key: string, v: unknown): number {
     throw new ConfigError(
       key,
       `expected seconds in 0..${MAX_TIMER_SECONDS}, got ${JSON.stringify(v)}`,
+    );
+  }
+  return v;
+}
+
+function positiveSeconds(key: string, v: unknown): number {
+  if (typeof v !== "number" || !(v > 0 && v <= MAX_TIMER_SECONDS)) {
+    throw new ConfigError(
+      key,
+      `expected seconds in (0, ${MAX_TIMER_SECONDS}], got ${JSON.stringify(v)}`,
     );
   }
   return v;
@@ -380,6 +426,25 @@ export function resolveConfig(
       get("maxMessageSize"),
       1024,
       2 ** 32,
+    ),
+    maxConnections: integer(
+      "maxConnections",
+      get("maxConnections"),
+      1,
+      2 ** 31 - 1,
+    ),
+    initTimeout: positiveSeconds("initTimeout", get("initTimeout")),
+    maxRegisterEvents: integer(
+      "maxRegisterEvents",
+      get("maxRegisterEvents"),
+      1,
+      2 ** 31 - 1,
+    ),
+    sendQueueBytes: integer(
+      "sendQueueBytes",
+      get("sendQueueBytes"),
+      1024,
+      2 ** 40,
     ),
     pingDelay: seconds("pingDelay", get("pingDelay")),
     pingTimeout: seconds("pingTimeout", get("pingTimeout")),

@@ -11,6 +11,7 @@ import {
   type Conversation,
   type Msg,
   ProtocolError,
+  SendQueueFullError,
 } from "../chatter/mod.ts";
 import {
   type Event,
@@ -39,11 +40,16 @@ import {
   MSG_STATUS_NOTIFY,
 } from "./_messages.ts";
 import type { ConnectionInfo } from "./connection_info.ts";
+import { ServerLimitError, SlowConsumerError } from "./errors.ts";
 
 /** What a connection needs of its server. */
 export interface ServerHooks {
   readonly closeTimeout: number;
   readonly requestQueueSize: number;
+  /** Seconds between accept and `MsgInitReq`. */
+  readonly initTimeout: number;
+  readonly maxRegisterEvents: number;
+  readonly maxQueryResults: number;
   status(): Status;
   /** The server accepted the client; false when the server is closing. */
   added(conn: ServerConnection): boolean;
@@ -127,10 +133,12 @@ export class ServerConnection {
    * connection closed.
    */
   notifyStatus(data: Uint8Array): Promise<void> {
-    return this.conn.send(
-      { type: MSG_STATUS_NOTIFY, data },
-      { last: true },
-    ).then(ignoreClosed, this.#sendFailed);
+    try {
+      this.conn.trySend({ type: MSG_STATUS_NOTIFY, data }, { last: true });
+    } catch (err) {
+      this.#notifyFailed(err);
+    }
+    return Promise.resolve();
   }
 
   /**
@@ -138,12 +146,60 @@ export class ServerConnection {
    * when the client acked or the connection closed.
    */
   notifyEvents(data: Uint8Array, withAck: boolean): Promise<void> {
-    const sent = this.conn.send(
-      { type: MSG_EVENTS_NOTIFY, data },
-      { last: !withAck },
+    // Never waits for room: a subscriber too far behind is disconnected.
+    let conv: Conversation;
+    try {
+      conv = this.conn.trySend(
+        { type: MSG_EVENTS_NOTIFY, data },
+        { last: !withAck },
+      );
+    } catch (err) {
+      this.#notifyFailed(err);
+      return Promise.resolve();
+    }
+    if (!withAck) return Promise.resolve();
+    return Promise.resolve(this.#waitAck(conv));
+  }
+
+  #notifyFailed(err: unknown): void {
+    if (err instanceof SendQueueFullError) {
+      this.#hooks.report(
+        new SlowConsumerError(
+          this.info?.clientName ?? "",
+          this.id,
+          err.queuedBytes,
+          err.limit,
+          { cause: err },
+        ),
+        this.info,
+      );
+      this.#done = true;
+      this.conn.close();
+      return;
+    }
+    this.#sendFailed(err);
+  }
+
+  /**
+   * Sends a response without waiting when there is room; otherwise (the
+   * client does not read its responses) waits, which pauses this
+   * connection's requests only.
+   */
+  #respond(
+    type: string,
+    data: Uint8Array,
+    conv: Conversation,
+  ): void | Promise<void> {
+    try {
+      this.conn.trySend({ type, data }, { conv, last: true });
+      return;
+    } catch (err) {
+      if (!(err instanceof SendQueueFullError)) return this.#sendFailed(err);
+    }
+    return this.conn.send({ type, data }, { conv, last: true }).then(
+      ignoreClosed,
+      this.#sendFailed,
     );
-    if (!withAck) return sent.then(ignoreClosed, this.#sendFailed);
-    return sent.then((conv) => this.#waitAck(conv), this.#sendFailed);
   }
 
   #sendFailed = (err: unknown): void => {
@@ -172,7 +228,24 @@ export class ServerConnection {
   }
 
   async #init(): Promise<boolean> {
-    const req = await this.conn.receive();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = this.#hooks.initTimeout;
+    const req = await Promise.race([
+      this.conn.receive(),
+      new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), timeout * 1000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    if (req === null) {
+      this.#hooks.report(
+        new ServerLimitError(
+          "initTimeout",
+          `closing connection ${this.id}: no ${MSG_INIT_REQ} within ${timeout} s`,
+        ),
+        null,
+      );
+      return false;
+    }
     if (req.type !== MSG_INIT_REQ || req.conv.owner) {
       this.#hooks.report(
         new ProtocolError(
@@ -294,6 +367,21 @@ export class ServerConnection {
 
   #register(msg: Msg): Promise<void> | undefined {
     const events = decodeRegisterReq(msg.data, true);
+    const max = this.#hooks.maxRegisterEvents;
+    if (events.length > max) {
+      const err = new ServerLimitError(
+        "maxRegisterEvents",
+        `client ${
+          JSON.stringify(this.info!.clientName)
+        } (connection ${this.id}) registered ${events.length} events in one request, over maxRegisterEvents ${max}: ${
+          msg.last ? "closing the connection" : "failure"
+        }`,
+      );
+      this.#hooks.report(err, this.info);
+      // Without a response the client could not learn of the failure.
+      if (msg.last) throw new ConnectionError(err.message, { cause: err });
+      return this.#registered(msg, null);
+    }
     const cb = this.#hooks.onRegister;
     if (cb === undefined) return this.#registered(msg, null);
     let r;
@@ -308,12 +396,15 @@ export class ServerConnection {
       (result) => this.#registered(msg, result),
       (err) => {
         this.#hooks.report(err, this.info);
-        this.#registered(msg, null);
+        return this.#registered(msg, null);
       },
     );
   }
 
-  #registered(msg: Msg, events: readonly Event[] | null | void): undefined {
+  #registered(
+    msg: Msg,
+    events: readonly Event[] | null | void,
+  ): Promise<void> | undefined {
     if (msg.last || this.#done) return;
     let data: Uint8Array;
     try {
@@ -322,27 +413,33 @@ export class ServerConnection {
       this.#hooks.report(err, this.info);
       data = encodeRegisterRes(null);
     }
-    this.conn.send({ type: MSG_REGISTER_RES, data }, {
-      conv: msg.conv,
-      last: true,
-    }).catch(this.#sendFailed);
+    return this.#respond(MSG_REGISTER_RES, data, msg.conv) ?? undefined;
   }
 
   #query(msg: Msg): Promise<void> | undefined {
     const params = decodeQueryReq(msg.data);
+    const cap = params.kind === "latest"
+      ? Infinity
+      : this.#hooks.maxQueryResults;
     const cb = this.#hooks.onQuery;
-    if (cb === undefined) return this.#queried(msg, EMPTY_RESULT);
+    if (cb === undefined) return this.#queried(msg, EMPTY_RESULT, cap);
     const r = cb(this.info!, params);
-    if (!isPromiseLike(r)) return this.#queried(msg, r);
-    return Promise.resolve(r).then((result) => this.#queried(msg, result));
+    if (!isPromiseLike(r)) return this.#queried(msg, r, cap);
+    return Promise.resolve(r).then((result) => this.#queried(msg, result, cap));
   }
 
-  #queried(msg: Msg, result: QueryResult): undefined {
+  #queried(
+    msg: Msg,
+    result: QueryResult,
+    cap: number,
+  ): Promise<void> | undefined {
     if (this.#done) return;
+    // The cap applies to what goes on the wire; the client pages on with
+    // lastEventId.
+    if (result?.events?.length > cap) {
+      result = { events: result.events.slice(0, cap), moreFollows: true };
+    }
     const data = encodeQueryRes(result);
-    this.conn.send({ type: MSG_QUERY_RES, data }, {
-      conv: msg.conv,
-      last: true,
-    }).catch(this.#sendFailed);
+    return this.#respond(MSG_QUERY_RES, data, msg.conv) ?? undefined;
   }
 }

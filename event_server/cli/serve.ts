@@ -120,6 +120,32 @@ const FLAGS: readonly Flag[] = [
     help: `largest message a client may send (default ${d.maxMessageSize})`,
   },
   {
+    name: "max-connections",
+    kind: "string",
+    value: "N",
+    help: `most connections at once (default ${d.maxConnections})`,
+  },
+  {
+    name: "init-timeout",
+    kind: "string",
+    value: "SECONDS",
+    help: `time a client has to send its init (default ${d.initTimeout})`,
+  },
+  {
+    name: "max-register-events",
+    kind: "string",
+    value: "N",
+    help:
+      `most events in one register request (default ${d.maxRegisterEvents})`,
+  },
+  {
+    name: "send-queue-bytes",
+    kind: "string",
+    value: "BYTES",
+    help:
+      `bytes waiting for a client before it is dropped as slow (default ${d.sendQueueBytes})`,
+  },
+  {
     name: "shutdown-timeout",
     kind: "string",
     value: "SECONDS",
@@ -173,6 +199,10 @@ async function configOf(parsed: Parsed): Promise<ServerConfig> {
     maxResults: number(parsed, "max-results"),
     tls: cert === undefined ? undefined : { cert, key: key! },
     maxMessageSize: number(parsed, "max-message-size"),
+    maxConnections: number(parsed, "max-connections"),
+    initTimeout: number(parsed, "init-timeout"),
+    maxRegisterEvents: number(parsed, "max-register-events"),
+    sendQueueBytes: number(parsed, "send-queue-bytes"),
     shutdownTimeout: number(parsed, "shutdown-timeout"),
     logLevel: str(parsed, "log-level") as ConfigFile["logLevel"],
   };
