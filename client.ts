@@ -149,9 +149,8 @@ export interface ClientOptions extends ConnectionOptions {
   onStatus?: StatusCallback;
   /**
    * Events callback; without it, batches wait for {@linkcode Client.events}.
-   * Binary payload bytes are views of the connection's receive buffers
-   * (64 KiB, never rewritten): `slice()` those kept for long, so that they
-   * do not keep the whole buffer alive.
+   * The events are the application's to keep: binary payload bytes are
+   * copies, not views of the connection's receive buffers.
    * @default {undefined}
    */
   onEvents?: EventsCallback;

@@ -132,7 +132,9 @@ export interface ServerOptions extends ConnectionOptions {
    */
   onDisconnected?: ConnectionCallback;
   /**
-   * Register callback; without it, every registration fails.
+   * Register callback; without it, every registration fails. Binary payload
+   * bytes of the register events are views of the connection's 64 KiB
+   * receive buffers (never rewritten): `slice()` those kept for long.
    * @default {undefined}
    */
   onRegister?: RegisterCallback;

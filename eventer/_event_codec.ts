@@ -359,12 +359,19 @@ export function readEventType(r: Reader, path: string): string[] {
   return type;
 }
 
-function readPayload(r: Reader, t: string, path: string): EventPayload {
+function readPayload(
+  r: Reader,
+  t: string,
+  path: string,
+  copy: boolean,
+): EventPayload {
   const at = r.pos;
   const c = r.integer(path);
   if (c === 0) {
     const type = r.string(path);
-    const data = r.bytesView(path);
+    // Events handed to applications own their bytes: a view would keep a
+    // whole 64 KiB receive buffer alive for as long as the event is kept.
+    const data = copy ? r.bytesCopy(path) : r.bytesView(path);
     return { kind: "binary", type, data };
   }
   if (c === 1) {
@@ -385,11 +392,11 @@ function readPayload(r: Reader, t: string, path: string): EventPayload {
   return r.fail("choice", path, `invalid EventPayload index ${c}`, at);
 }
 
-function readOptPayload(r: Reader, t: string, path: string) {
+function readOptPayload(r: Reader, t: string, path: string, copy: boolean) {
   const at = r.pos;
   const c = r.integer(path);
   if (c === 0) return null;
-  if (c === 1) return readPayload(r, t, `${path}.value`);
+  if (c === 1) return readPayload(r, t, `${path}.value`, copy);
   return r.fail("choice", path, `invalid Optional index ${c}`, at);
 }
 
@@ -400,7 +407,7 @@ export function readEvent(r: Reader): Event {
   const type = readEventType(r, "HatEventer.Event.type");
   const timestamp = readTimestamp(r, t, "timestamp");
   const sourceTimestamp = readOptTimestamp(r, t, "sourceTimestamp");
-  const payload = readOptPayload(r, t, "payload");
+  const payload = readOptPayload(r, t, "payload", true);
   return { id, type, timestamp, sourceTimestamp, payload };
 }
 
@@ -409,7 +416,7 @@ export function readRegisterEvent(r: Reader): RegisterEvent {
   const t = "HatEventer.RegisterEvent";
   const type = readEventType(r, "HatEventer.RegisterEvent.type");
   const sourceTimestamp = readOptTimestamp(r, t, "sourceTimestamp");
-  const payload = readOptPayload(r, t, "payload");
+  const payload = readOptPayload(r, t, "payload", false);
   return { type, sourceTimestamp, payload };
 }
 
@@ -443,7 +450,7 @@ export function readRegisterEvents(
     const type = readEventType(r, "HatEventer.RegisterEvent.type");
     offsets[2 * i + 1] = r.pos;
     const sourceTimestamp = readOptTimestamp(r, t, "sourceTimestamp");
-    const payload = readOptPayload(r, t, "payload");
+    const payload = readOptPayload(r, t, "payload", false);
     events[i] = { type, sourceTimestamp, payload };
   }
   offsets[2 * n] = r.pos;
