@@ -17,6 +17,7 @@ import {
   type ChunkMeta,
   ChunkView,
   decodeMeta,
+  shareTypes,
 } from "./_chunk.ts";
 import {
   chunkServer,
@@ -348,7 +349,13 @@ export class ChunkStore {
         const view = this.#loadChunk(meta);
         for (let i = 0; i < view.count; i++) builder.addRaw(view, i);
       }
-      const { data, meta } = builder.finish();
+      const built = builder.finish();
+      const data = built.data;
+      const before = chunks[n - MERGE_FANIN - 1];
+      const meta: ChunkMeta = before === undefined ? built.meta : {
+        ...built.meta,
+        types: shareTypes(built.meta.types, before.types),
+      };
       meta.id = run[0].id;
       const b = this.#backend;
       b.transaction(() => {
