@@ -51,9 +51,29 @@ export interface ChunkMeta {
   /** Null when no event of the chunk has a source timestamp. */
   readonly srcMin: Timestamp | null;
   readonly srcMax: Timestamp | null;
-  /** Distinct type ids, ascending. */
+  /**
+   * Distinct type ids, ascending; read-only, and shared between chunks
+   * with equal type sets (see {@linkcode shareTypes}).
+   */
   readonly types: Uint32Array;
   readonly servers: readonly ServerRange[];
+}
+
+/**
+ * `types`, or `prev` when both hold the same ids: consecutive chunks of
+ * steady traffic hold the same types, and sharing one array keeps the
+ * memory of chunk summaries small (an array of hundreds of type ids per
+ * chunk would otherwise dominate it and grow with the stored history).
+ */
+export function shareTypes(
+  types: Uint32Array,
+  prev: Uint32Array | null,
+): Uint32Array {
+  if (prev === null || prev.length !== types.length) return types;
+  for (let i = 0; i < types.length; i++) {
+    if (prev[i] !== types[i]) return types;
+  }
+  return prev;
 }
 
 /** Reads the events of chunk bytes. */
@@ -187,6 +207,7 @@ export class ChunkBuilder {
   #srcMin: Timestamp | null = null;
   #srcMax: Timestamp | null = null;
   #types = new Set<number>();
+  #lastTypes: Uint32Array | null = null;
   #servers = new Map<number, { first: EventId; last: EventId }>();
 
   /** Number of events added since the last {@linkcode finish}. */
@@ -270,6 +291,11 @@ export class ChunkBuilder {
   /** The chunk bytes and summary of what was added; starts anew. */
   finish(): { data: Uint8Array; meta: ChunkMeta } {
     const count = this.#count;
+    const types = shareTypes(
+      Uint32Array.from(this.#types).sort(),
+      this.#lastTypes,
+    );
+    this.#lastTypes = types;
     const data = new Uint8Array(HEADER + count * RECORD + this.#plen);
     new DataView(data.buffer).setUint32(0, count, true);
     data.set(this.#records.subarray(0, count * RECORD), HEADER);
@@ -281,7 +307,7 @@ export class ChunkBuilder {
       tsMax: this.#tsMax!,
       srcMin: this.#srcMin,
       srcMax: this.#srcMax,
-      types: Uint32Array.from(this.#types).sort(),
+      types,
       servers: [...this.#servers].map(([server, r]) => ({ server, ...r })),
     };
     this.#count = 0;
@@ -388,8 +414,15 @@ export function encodeMeta(meta: ChunkMeta): Uint8Array {
   return out;
 }
 
-/** A chunk summary of its bytes. */
-export function decodeMeta(id: number, bytes: Uint8Array): ChunkMeta {
+/**
+ * A chunk summary of its bytes; its type ids are `prevTypes` when equal
+ * (see {@linkcode shareTypes}).
+ */
+export function decodeMeta(
+  id: number,
+  bytes: Uint8Array,
+  prevTypes: Uint32Array | null = null,
+): ChunkMeta {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const count = v.getUint32(0, true);
   const tsMin = readTs(v, 4)!;
@@ -397,11 +430,12 @@ export function decodeMeta(id: number, bytes: Uint8Array): ChunkMeta {
   const srcMin = readTs(v, 36);
   const srcMax = readTs(v, 52);
   let at = 68;
-  const types = new Uint32Array(v.getUint32(at, true));
+  const read = new Uint32Array(v.getUint32(at, true));
   at += 4;
-  for (let i = 0; i < types.length; i++, at += 4) {
-    types[i] = v.getUint32(at, true);
+  for (let i = 0; i < read.length; i++, at += 4) {
+    read[i] = v.getUint32(at, true);
   }
+  const types = shareTypes(read, prevTypes);
   const servers: ServerRange[] = [];
   const n = v.getUint32(at, true);
   at += 4;

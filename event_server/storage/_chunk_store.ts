@@ -17,6 +17,7 @@ import {
   type ChunkMeta,
   ChunkView,
   decodeMeta,
+  shareTypes,
 } from "./_chunk.ts";
 import {
   chunkServer,
@@ -84,6 +85,8 @@ export class ChunkStore {
   #builder = new ChunkBuilder();
   /** For rewrites (merges, retention, latest), apart from registrations. */
   #rewriter = new ChunkBuilder();
+  /** For the single-event chunks of the latest table. */
+  #latestBuilder = new ChunkBuilder();
   #sealed: { meta: ChunkMeta; data: Uint8Array }[] = [];
   #uncommitted = 0;
   #cache = new Map<number, ChunkView>();
@@ -112,6 +115,21 @@ export class ChunkStore {
   /** Number of chunks. */
   get chunkCount(): number {
     return this.#chunks.length;
+  }
+
+  /**
+   * Type ids held in memory by chunk summaries, each shared array counted
+   * once; for tests and stats.
+   */
+  get summaryTypeIds(): number {
+    const seen = new Set<Uint32Array>();
+    let n = 0;
+    for (const meta of this.#chunks) {
+      if (seen.has(meta.types)) continue;
+      seen.add(meta.types);
+      n += meta.types.length;
+    }
+    return n;
   }
 
   lastEventId(serverId: ServerId): EventId {
@@ -179,8 +197,8 @@ export class ChunkStore {
         b.setServer(this.#last.get(server)!);
       }
       for (const t of this.#latestDirty) {
-        this.#rewriter.add(this.#latest[t]!, t);
-        const data = this.#rewriter.finish().data;
+        this.#latestBuilder.add(this.#latest[t]!, t);
+        const data = this.#latestBuilder.finish().data;
         b.setLatest(t, data);
         compact.push([t, data]);
       }
@@ -280,8 +298,11 @@ export class ChunkStore {
       this.#counts[id] = count;
     }
     for (const id of state.servers) this.#last.set(id.server, id);
-    for (const [id, meta] of state.chunks) {
-      this.#chunks.push(decodeMeta(id, meta));
+    let prev: Uint32Array | null = null;
+    for (const [id, bytes] of state.chunks) {
+      const meta = decodeMeta(id, bytes, prev);
+      prev = meta.types;
+      this.#chunks.push(meta);
     }
     const lastChunk = this.#chunks[this.#chunks.length - 1];
     this.#nextChunkId = lastChunk === undefined ? 1 : lastChunk.id + 1;
@@ -328,7 +349,13 @@ export class ChunkStore {
         const view = this.#loadChunk(meta);
         for (let i = 0; i < view.count; i++) builder.addRaw(view, i);
       }
-      const { data, meta } = builder.finish();
+      const built = builder.finish();
+      const data = built.data;
+      const before = chunks[n - MERGE_FANIN - 1];
+      const meta: ChunkMeta = before === undefined ? built.meta : {
+        ...built.meta,
+        types: shareTypes(built.meta.types, before.types),
+      };
       meta.id = run[0].id;
       const b = this.#backend;
       b.transaction(() => {

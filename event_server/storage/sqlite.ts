@@ -211,6 +211,14 @@ export class SqliteStorage implements Storage {
   }
 
   /**
+   * Type ids kept in memory by the chunk summaries (chunks with the same
+   * types share them); for tests and stats.
+   */
+  get summaryTypeIds(): number {
+    return this.#store.summaryTypeIds;
+  }
+
+  /**
    * The highest id ever registered for `serverId`.
    *
    * @param serverId The server.
