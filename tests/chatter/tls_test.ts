@@ -1,96 +1,18 @@
 import assert from "node:assert/strict";
 import { connect, ConnectionError } from "../../chatter/mod.ts";
 import { RawPeer, startServer } from "./_peer.ts";
+import { hasOpenssl, makePki, type TestPki } from "../_tls.ts";
 
-const hasOpenssl = await new Deno.Command("openssl", { args: ["version"] })
-  .output().then((o) => o.success, () => false);
-
-interface TestPki {
-  ca: string;
-  cert: string;
-  key: string;
-}
-
-async function openssl(dir: string, ...args: string[]): Promise<void> {
-  const out = await new Deno.Command("openssl", { args, cwd: dir }).output();
-  if (!out.success) {
-    throw new Error(
-      `openssl ${args[0]} failed: ${new TextDecoder().decode(out.stderr)}`,
-    );
-  }
-}
-
-/** A throwaway CA and a server certificate for localhost / 127.0.0.1. */
-async function makePki(): Promise<TestPki> {
+async function testPki(): Promise<TestPki> {
   const dir = await Deno.makeTempDir();
   try {
-    await Deno.writeTextFile(
-      `${dir}/ext.cnf`,
-      "subjectAltName=DNS:localhost,IP:127.0.0.1\n" +
-        "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
-    );
-    await openssl(
-      dir,
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      "ca.key",
-      "-out",
-      "ca.pem",
-      "-days",
-      "2",
-      "-subj",
-      "/CN=chatter test CA",
-    );
-    await openssl(
-      dir,
-      "req",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      "server.key",
-      "-out",
-      "server.csr",
-      "-subj",
-      "/CN=localhost",
-    );
-    await openssl(
-      dir,
-      "x509",
-      "-req",
-      "-in",
-      "server.csr",
-      "-CA",
-      "ca.pem",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-out",
-      "server.pem",
-      "-days",
-      "2",
-      "-extfile",
-      "ext.cnf",
-    );
-    return {
-      ca: await Deno.readTextFile(`${dir}/ca.pem`),
-      cert: await Deno.readTextFile(`${dir}/server.pem`),
-      key: await Deno.readTextFile(`${dir}/server.key`),
-    };
+    return await makePki(dir);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 }
 
-const pki = hasOpenssl ? await makePki() : undefined;
+const pki = hasOpenssl ? await testPki() : undefined;
 
 Deno.test({
   name: "messages round-trip over TLS with a certificate of a private CA",
