@@ -3,41 +3,14 @@
 // clients). `deno run -A bench/many_clients_rss.ts [clients]`
 
 import { type Client, connect } from "../client.ts";
+import { startRssServer } from "./_rss_child.ts";
 
 const n = Number(Deno.args[0] ?? 1000);
-const child = new Deno.Command(Deno.execPath(), {
-  args: [
-    "run",
-    "-A",
-    "--v8-flags=--expose-gc",
-    new URL("./_rss_server.ts", import.meta.url).pathname,
-  ],
-  stdin: "piped",
-  stdout: "piped",
-}).spawn();
-const writer = child.stdin.getWriter();
-const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-let buffered = "";
-async function readLine(): Promise<string> {
-  for (;;) {
-    const nl = buffered.indexOf("\n");
-    if (nl >= 0) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      return line;
-    }
-    const { value, done } = await lines.read();
-    if (done) throw new Error("server exited");
-    buffered += value;
-  }
-}
-async function rss() {
-  await writer.write(new TextEncoder().encode("rss\n"));
-  return JSON.parse(await readLine());
-}
+const server = await startRssServer(["--v8-flags=--expose-gc"]);
+const rss = () => server.rss();
 const mib = (b: number) => (b / 1048576).toFixed(1);
 
-const { port } = JSON.parse(await readLine());
+const port = server.port;
 const addr = { hostname: "127.0.0.1", port };
 const idle = await rss();
 let got = 0;
@@ -75,5 +48,4 @@ console.log(
   } MiB, external ${mib(held.external)} MiB)`,
 );
 await Promise.all(clients.map((c) => c.close()));
-await writer.close();
-await child.status;
+await server.close();

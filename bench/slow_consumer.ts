@@ -8,43 +8,19 @@
 import { connect } from "../client.ts";
 import type { RegisterEvent } from "../event/mod.ts";
 import { initFrame, writeAll } from "../tests/hardening/_peers.ts";
+import { startRssServer } from "./_rss_child.ts";
 
 const total = Number(Deno.args[0] ?? 300_000);
 const rounds = Number(Deno.args[1] ?? 2);
 const BATCH = 10;
 
-const child = new Deno.Command(Deno.execPath(), {
-  args: [
-    "run",
-    "-A",
-    new URL("./_rss_server.ts", import.meta.url).pathname,
-  ],
-  stdin: "piped",
-  stdout: "piped",
-}).spawn();
-const writer = child.stdin.getWriter();
-const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-let buffered = "";
-async function readLine(): Promise<string> {
-  for (;;) {
-    const nl = buffered.indexOf("\n");
-    if (nl >= 0) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      return line;
-    }
-    const { value, done } = await reader.read();
-    if (done) throw new Error("server exited");
-    buffered += value;
-  }
-}
+const server = await startRssServer();
 async function rss(): Promise<number> {
-  await writer.write(new TextEncoder().encode("rss\n"));
-  return JSON.parse(await readLine()).rssBeforeGc;
+  return (await server.rss()).rssBeforeGc;
 }
 const mib = (b: number) => (b / 1048576).toFixed(1);
 
-const { port } = JSON.parse(await readLine());
+const port = server.port;
 const addr = { hostname: "127.0.0.1", port };
 let received = 0;
 const good = await connect(addr, "good", {
@@ -110,5 +86,4 @@ console.log(
 );
 await good.close();
 await producer.close();
-await writer.close();
-await child.status;
+await server.close();
