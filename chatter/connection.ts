@@ -210,17 +210,7 @@ export class Connection {
   async send(data: MsgData, options: SendOptions = {}): Promise<Conversation> {
     if (this.#reason !== undefined) throw this.#closedError();
     if (!this.#send.tryReserve()) await this.#send.reserve();
-    try {
-      return this.#enqueue(
-        data,
-        options.conv,
-        options.last ?? true,
-        options.token ?? true,
-      );
-    } catch (e) {
-      this.#send.release();
-      throw e;
-    }
+    return this.#enqueueReserved(data, options);
   }
 
   /**
@@ -272,6 +262,11 @@ export class Connection {
       throw new SendQueueFullError(size, this.#sendQueueBytes);
     }
     this.#send.forceReserve();
+    return this.#enqueueReserved(data, options);
+  }
+
+  /** Enqueues into a reserved slot, giving the slot back on failure. */
+  #enqueueReserved(data: MsgData, options: SendOptions): Conversation {
     try {
       return this.#enqueue(
         data,
