@@ -17,6 +17,7 @@ import {
 } from "./_sbs_read.ts";
 import type { SbsValue } from "./_sbs_value.ts";
 import { EventPayloadError } from "./errors.ts";
+import { jsonPayloadText } from "./payload_json.ts";
 import { validateTimestamp } from "./timestamp.ts";
 import type {
   Event,
@@ -147,32 +148,7 @@ export function writePayload(
   if (p.kind === "binary") {
     return ["binary", { type: p.type, data: p.data }];
   }
-  if (p.kind !== "json") {
-    throw new TypeError(
-      `Invalid event payload: kind must be "binary" or "json", got ${
-        JSON.stringify((p as { kind?: unknown }).kind) ?? "nothing"
-      }`,
-    );
-  }
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(p.data);
-  } catch (err) {
-    throw new EventPayloadError(
-      t,
-      path,
-      `cannot write the JSON payload: ${(err as Error).message}`,
-      { cause: err },
-    );
-  }
-  if (text === undefined) {
-    throw new EventPayloadError(
-      t,
-      path,
-      `cannot write ${typeof p.data} as a JSON payload`,
-    );
-  }
-  return ["json", text];
+  return ["json", jsonPayloadText(p, t, path)];
 }
 
 export function readPayload(

@@ -15,6 +15,7 @@
 // values are readonly), so the bytes are those of its parts.
 
 import type { Reader, Writer } from "../codec/mod.ts";
+import { jsonPayloadText } from "../event/payload_json.ts";
 import {
   type Event,
   type EventId,
@@ -168,31 +169,7 @@ function writePayload(w: Writer, p: EventPayload, path: string): void {
     w.bytes(p.data);
     return;
   }
-  if (p.kind !== "json") {
-    throw new TypeError(
-      `Invalid event payload: kind must be "binary" or "json", got ${
-        JSON.stringify((p as { kind?: unknown }).kind) ?? "nothing"
-      }`,
-    );
-  }
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(p.data);
-  } catch (err) {
-    throw new EventPayloadError(
-      "HatEventer.EventPayload",
-      path,
-      `cannot write the JSON payload: ${(err as Error).message}`,
-      { cause: err },
-    );
-  }
-  if (text === undefined) {
-    throw new EventPayloadError(
-      "HatEventer.EventPayload",
-      path,
-      `cannot write ${typeof p.data} as a JSON payload`,
-    );
-  }
+  const text = jsonPayloadText(p, "HatEventer.EventPayload", path);
   w.byte(0x81);
   if (!w.string(text)) {
     encodeFail(path, "JSON text holds a lone surrogate");
