@@ -12,17 +12,16 @@ import {
   listen,
   type ServerOptions,
 } from "../../server.ts";
-import type {
-  Event,
-  EventPayload,
-  JsonValue,
-  QueryParams,
-  QueryResult,
-  RegisterEvent,
-  Status,
-  Timestamp,
-} from "../../event/mod.ts";
-import { fromHex, readVectors } from "../_vectors.ts";
+import type { Event, RegisterEvent, Status } from "../../event/mod.ts";
+import { readVectors } from "../_vectors.ts";
+import {
+  event,
+  type Json,
+  params,
+  registerEvent,
+  result,
+  timestamp,
+} from "../_reference_log.ts";
 import { deferred, LOOPBACK } from "./_helpers.ts";
 import {
   assertSameFrame,
@@ -34,68 +33,6 @@ import {
 interface Meta {
   server_stdout_lines: string[];
   client_stdout: string;
-}
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
-
-function payload(p: Json): EventPayload | null {
-  if (p === null) return null;
-  if ("json" in p) return { kind: "json", data: p.json as JsonValue };
-  return { kind: "binary", type: p.binary.type, data: fromHex(p.binary.data) };
-}
-
-function ts(t: Json): Timestamp | null {
-  return t === null ? null : { s: t.s, us: t.us };
-}
-
-function registerEvent(e: Json): RegisterEvent {
-  return {
-    type: e.type,
-    sourceTimestamp: ts(e.source_timestamp),
-    payload: payload(e.payload),
-  };
-}
-
-function event(e: Json): Event {
-  return {
-    id: e.id,
-    type: e.type,
-    timestamp: ts(e.timestamp)!,
-    sourceTimestamp: ts(e.source_timestamp),
-    payload: payload(e.payload),
-  };
-}
-
-function params(p: Json): QueryParams {
-  if (p.latest) return { kind: "latest", eventTypes: p.latest.event_types };
-  if (p.timeseries) {
-    const t = p.timeseries;
-    return {
-      kind: "timeseries",
-      eventTypes: t.event_types,
-      tFrom: ts(t.t_from),
-      tTo: ts(t.t_to),
-      sourceTFrom: ts(t.source_t_from),
-      sourceTTo: ts(t.source_t_to),
-      order: t.order,
-      orderBy: t.order_by,
-      maxResults: t.max_results,
-      lastEventId: t.last_event_id,
-    };
-  }
-  const s = p.server;
-  return {
-    kind: "server",
-    serverId: s.server_id,
-    persisted: s.persisted,
-    maxResults: s.max_results,
-    lastEventId: s.last_event_id,
-  };
-}
-
-function result(r: Json): QueryResult {
-  return { events: r.events.map(event), moreFollows: r.more_follows };
 }
 
 async function meta(name: string): Promise<Meta> {
@@ -339,7 +276,7 @@ function refServer(log: Json[], withAck: boolean, serverToken?: string) {
       assert.deepEqual(registerEvents, line.register_events.map(registerEvent));
       const events: Event[] = registerEvents.map((e, i) => ({
         id: line.events[i].id,
-        timestamp: ts(line.events[i].timestamp)!,
+        timestamp: timestamp(line.events[i].timestamp)!,
         ...e,
       }));
       const server = serverRef.current!;
