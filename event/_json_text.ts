@@ -106,6 +106,7 @@ export function isJsonText(
 
 function scan(b: Uint8Array, i: number, end: number): boolean {
   let depth = 0;
+  let top = IN_ARRAY;
   let c = 0;
   i = skipWhitespace(b, i, end);
   value: for (;;) {
@@ -122,7 +123,7 @@ function scan(b: Uint8Array, i: number, end: number): boolean {
         }
         if (c !== 0x22) return false;
         if (depth === stack.length) grow();
-        stack[depth++] = IN_OBJECT;
+        stack[depth++] = top = IN_OBJECT;
         i = scanKey(b, i + 1, end);
         if (i < 0) return false;
         continue value;
@@ -133,7 +134,7 @@ function scan(b: Uint8Array, i: number, end: number): boolean {
           break;
         }
         if (depth === stack.length) grow();
-        stack[depth++] = IN_ARRAY;
+        stack[depth++] = top = IN_ARRAY;
         continue value;
       case 0x22: // "
         i = scanString(b, i + 1, end);
@@ -185,22 +186,27 @@ function scan(b: Uint8Array, i: number, end: number): boolean {
     }
     // A value ended: close containers until a comma asks for the next value.
     for (;;) {
-      i = skipWhitespace(b, i, end);
-      if (depth === 0) return i === end;
+      if (depth === 0) return skipWhitespace(b, i, end) === end;
       if (i >= end) return false;
       c = b[i];
+      if (c <= 0x20) {
+        i = skipWhitespace(b, i, end);
+        if (i >= end) return false;
+        c = b[i];
+      }
       if (c === 0x2c) { // ,
         i = skipWhitespace(b, i + 1, end);
-        if (stack[depth - 1] === IN_OBJECT) {
+        if (top === IN_OBJECT) {
           if (i >= end || b[i] !== 0x22) return false;
           i = scanKey(b, i + 1, end);
           if (i < 0) return false;
         }
         continue value;
       }
-      if (c !== (stack[depth - 1] === IN_OBJECT ? 0x7d : 0x5d)) return false;
+      if (c !== (top === IN_OBJECT ? 0x7d : 0x5d)) return false;
       depth--;
       i++;
+      if (depth > 0) top = stack[depth - 1];
     }
   }
 }
@@ -214,7 +220,9 @@ function grow(): void {
 function skipWhitespace(b: Uint8Array, i: number, end: number): number {
   while (i < end) {
     const c = b[i];
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
+    if (c > 0x20 || (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09)) {
+      return i;
+    }
     i++;
   }
   return i;

@@ -302,6 +302,10 @@ Deno.test("isJsonText() accepts deep nesting as V8's JSON.parse does", () => {
   const million = encoder.encode("[".repeat(1e6) + "]".repeat(1e6));
   assert.equal(oracle(million), true);
   assert.equal(isJsonText(million, 0, million.length), true);
+  // The stack that grew for it is dropped; later calls start afresh.
+  const after = encoder.encode('[{"a":[1]},{"b":{}}]');
+  assert.equal(isJsonText(after, 0, after.length), true);
+  assert.equal(isJsonText(after, 0, after.length - 1), false);
 });
 
 Deno.test("isJsonText() honours start and end inside a larger buffer", () => {
