@@ -66,7 +66,9 @@ let stack = new Uint8Array(256);
  * as `\ud800` are accepted; non-ASCII bytes are allowed only inside strings.
  * Nesting depth is unlimited, as in V8's iterative `JSON.parse` (which
  * accepts ten million nested arrays): the validator keeps one byte per open
- * container in a reusable stack and never recurses.
+ * container in a reusable stack and never recurses. The one known
+ * difference: a valid text too long for a JavaScript string (V8: about 2^29
+ * UTF-16 units) is accepted here, where decoding it would throw.
  *
  * @param bytes The buffer holding the text.
  * @param start Index of the first byte of the text.

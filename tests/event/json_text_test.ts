@@ -565,3 +565,27 @@ Deno.test("isJsonText() agrees with JSON.parse on random token sequences", () =>
   console.log(`token sequences: ${valid} valid of 30000`);
   assert.ok(valid > 300, `only ${valid} valid`);
 });
+
+Deno.test("validated texts joined as [t1,t2,...] parse in one call to the values of each", () => {
+  const rng = new Prng(7);
+  const parts: Uint8Array[] = [];
+  while (parts.length < 200) {
+    const bytes = mutate(rng, encoder.encode(ws(rng) + randomValue(rng, 0)));
+    if (isJsonText(bytes, 0, bytes.length)) parts.push(bytes);
+  }
+  let size = 1;
+  for (const p of parts) size += p.length + 1;
+  const joined = new Uint8Array(size);
+  joined[0] = 0x5b; // [
+  let at = 1;
+  for (const p of parts) {
+    joined.set(p, at);
+    at += p.length;
+    joined[at++] = 0x2c; // ,
+  }
+  joined[at - 1] = 0x5d; // ] over the last comma
+  assert.deepEqual(
+    JSON.parse(decoder.decode(joined)),
+    parts.map((p) => JSON.parse(decoder.decode(p))),
+  );
+});
