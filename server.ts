@@ -139,6 +139,17 @@ export interface ServerOptions extends ConnectionOptions {
    */
   onRegister?: RegisterCallback;
   /**
+   * JSON payloads of register events reach `onRegister` as
+   * {@linkcode JsonTextPayload}s: checked as JSON.parse would check them,
+   * but kept as the received text, parsed only if `data` is read, and sent
+   * on (notifications, responses) as the same bytes. A server that only
+   * stores and forwards payloads then never parses or serializes them;
+   * text such as `1e400` stays as it was. Like binary payloads, the text
+   * is a view of a receive buffer.
+   * @default {false}
+   */
+  jsonText?: boolean;
+  /**
    * Query callback; without it, every query gets an empty result.
    * @default {undefined}
    */
@@ -422,6 +433,7 @@ export class Server implements AsyncDisposable {
       requestQueueSize,
       initTimeout: limits.initTimeout,
       maxRegisterEvents: limits.maxRegisterEvents,
+      jsonText: options.jsonText === true,
       maxQueryResults: limits.maxQueryResults,
       status: () => this.#status,
       added: (conn) => this.#added(conn),

@@ -6,6 +6,7 @@
  */
 
 import { EventPayloadError } from "./errors.ts";
+import { JsonTextPayload } from "./json_text_payload.ts";
 import type { EventPayload } from "./types.ts";
 
 /**
@@ -14,7 +15,8 @@ import type { EventPayload } from "./types.ts";
  * @param p The payload (a binary payload is the caller's to handle first).
  * @param t SBS type name, for errors.
  * @param path Path of the payload, for errors.
- * @returns `JSON.stringify` of the payload's data.
+ * @returns `JSON.stringify` of the payload's data (a
+ * {@linkcode JsonTextPayload}'s own text).
  * @throws {TypeError} When `kind` is neither "binary" nor "json".
  * @throws {EventPayloadError} When the data has no JSON text (a function,
  * `undefined`, a cycle, a bigint).
@@ -40,6 +42,7 @@ export function jsonPayloadText(
       }`,
     );
   }
+  if (p instanceof JsonTextPayload) return p.text;
   let text: string | undefined;
   try {
     text = JSON.stringify(p.data);

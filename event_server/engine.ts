@@ -174,6 +174,8 @@ export class Engine implements AsyncDisposable {
     engine.#server = await listen(addr, {
       ...rest,
       status: options.status ?? "operational",
+      // Payloads are stored and forwarded, never looked at: kept as text.
+      jsonText: true,
       ...engine.#callbacks(),
     });
     engine.#engineEvent("STARTED");
@@ -278,7 +280,8 @@ export class Engine implements AsyncDisposable {
       // A storage that failed (and closed itself) fails registrations.
       onRegister: (_info, events) =>
         this.#running && this.#storage.isOpen ? this.#register(events) : null,
-      onQuery: (_info, params) => this.#storage.query(params),
+      onQuery: (_info, params) =>
+        this.#storage.query(params, { jsonText: true }),
       onError: (error, info) =>
         this.#onError(
           error,

@@ -15,6 +15,8 @@
 // values are readonly), so the bytes are those of its parts.
 
 import type { Reader, Writer } from "../codec/mod.ts";
+import { JsonTextPayload } from "../event/json_text_payload.ts";
+import { JsonBatch } from "./_json_batch.ts";
 import { jsonPayloadText } from "../event/payload_json.ts";
 import {
   type Event,
@@ -167,6 +169,15 @@ function writePayload(w: Writer, p: EventPayload, path: string): void {
       encodeFail(`${path}.data`, `expected Bytes, got ${describe(p.data)}`);
     }
     w.bytes(p.data);
+    return;
+  }
+  if (p instanceof JsonTextPayload) {
+    // Its text as it came: no JSON.stringify, no UTF-8 encoding.
+    w.byte(0x81);
+    const n = p.byteLength;
+    w.uint(n);
+    w.ensure(n);
+    w.pos += p.copyTo(w.buf, w.pos);
     return;
   }
   const text = jsonPayloadText(p, "HatEventer.EventPayload", path);
@@ -336,11 +347,19 @@ export function readEventType(r: Reader, path: string): string[] {
   return type;
 }
 
+/**
+ * How payloads are read: binary data copied (events handed to
+ * applications), binary data as views of the input, or views and JSON kept
+ * as checked text ({@linkcode JsonTextPayload}).
+ */
+export const PAYLOAD = { COPY: 0, VIEW: 1, TEXT: 2 } as const;
+type PayloadMode = typeof PAYLOAD[keyof typeof PAYLOAD];
+
 function readPayload(
   r: Reader,
   t: string,
   path: string,
-  copy: boolean,
+  mode: PayloadMode,
 ): EventPayload {
   const at = r.pos;
   const c = r.integer(path);
@@ -348,10 +367,11 @@ function readPayload(
     const type = r.string(path);
     // Events handed to applications own their bytes: a view would keep a
     // whole 64 KiB receive buffer alive for as long as the event is kept.
-    const data = copy ? r.bytesCopy(path) : r.bytesView(path);
+    const data = mode === PAYLOAD.COPY ? r.bytesCopy(path) : r.bytesView(path);
     return { kind: "binary", type, data };
   }
   if (c === 1) {
+    if (mode === PAYLOAD.TEXT) return readJsonText(r, t, path);
     const text = r.string(path);
     let data: JsonValue;
     try {
@@ -369,11 +389,29 @@ function readPayload(
   return r.fail("choice", path, `invalid EventPayload index ${c}`, at);
 }
 
-function readOptPayload(r: Reader, t: string, path: string, copy: boolean) {
+function readJsonText(r: Reader, t: string, path: string): JsonTextPayload {
+  const n = r.length(path);
+  const start = r.pos;
+  r.pos = start + n;
+  try {
+    return new JsonTextPayload(r.bytes, start, start + n);
+  } catch (err) {
+    throw new EventPayloadError(t, `${path}.json`, (err as Error).message, {
+      cause: err,
+    });
+  }
+}
+
+function readOptPayload(
+  r: Reader,
+  t: string,
+  path: string,
+  mode: PayloadMode,
+) {
   const at = r.pos;
   const c = r.integer(path);
   if (c === 0) return null;
-  if (c === 1) return readPayload(r, t, `${path}.value`, copy);
+  if (c === 1) return readPayload(r, t, `${path}.value`, mode);
   return r.fail("choice", path, `invalid Optional index ${c}`, at);
 }
 
@@ -384,40 +422,84 @@ export function readEvent(r: Reader): Event {
   const type = readEventType(r, "HatEventer.Event.type");
   const timestamp = readTimestamp(r, t, "timestamp");
   const sourceTimestamp = readOptTimestamp(r, t, "sourceTimestamp");
-  const payload = readOptPayload(r, t, "payload", true);
+  const payload = readOptPayload(r, t, "payload", PAYLOAD.COPY);
   return { id, type, timestamp, sourceTimestamp, payload };
 }
 
-/** Reads a HatEventer.RegisterEvent. */
-export function readRegisterEvent(r: Reader): RegisterEvent {
+/** Reads a HatEventer.RegisterEvent (payloads as views, or JSON text). */
+export function readRegisterEvent(
+  r: Reader,
+  mode: PayloadMode = PAYLOAD.VIEW,
+): RegisterEvent {
   const t = "HatEventer.RegisterEvent";
   const type = readEventType(r, "HatEventer.RegisterEvent.type");
   const sourceTimestamp = readOptTimestamp(r, t, "sourceTimestamp");
-  const payload = readOptPayload(r, t, "payload", false);
+  const payload = readOptPayload(r, t, "payload", mode);
   return { type, sourceTimestamp, payload };
 }
 
-/** Reads a HatEventer Array(Event). */
+const batch = new JsonBatch();
+
+/**
+ * Reads a HatEventer Array(Event); their JSON payloads are parsed together
+ * (see `_json_batch.ts`).
+ */
 export function readEvents(r: Reader, path: string): Event[] {
   const n = r.length(path, 8);
   const events: Event[] = new Array(n);
-  for (let i = 0; i < n; i++) events[i] = readEvent(r);
+  const t = "HatEventer.Event";
+  batch.begin(r.bytes);
+  // Which events have JSON payloads, in order.
+  const json: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = readEventId(r);
+    const type = readEventType(r, "HatEventer.Event.type");
+    const timestamp = readTimestamp(r, t, "timestamp");
+    const sourceTimestamp = readOptTimestamp(r, t, "sourceTimestamp");
+    let payload: EventPayload | null = null;
+    const at = r.pos;
+    const c = r.integer("payload");
+    if (c === 1) {
+      const at2 = r.pos;
+      const k = r.integer("payload.value");
+      if (k === 1) {
+        batch.add(r, "payload.value");
+        json.push(i);
+      } else {
+        r.pos = at2;
+        payload = readPayload(r, t, "payload.value", PAYLOAD.COPY);
+      }
+    } else if (c !== 0) {
+      r.fail("choice", "payload", `invalid Optional index ${c}`, at);
+    }
+    events[i] = { id, type, timestamp, sourceTimestamp, payload };
+  }
+  if (json.length > 0) {
+    const values = batch.parse(t, "payload.value");
+    for (let j = 0; j < json.length; j++) {
+      const e = events[json[j]] as { payload: EventPayload | null };
+      e.payload = { kind: "json", data: values[j] };
+    }
+  }
   return events;
 }
 
 /**
  * Reads a HatEventer Array(RegisterEvent); with `keepRaw` the request is
- * remembered for {@linkcode writeEvents} (so `r.bytes` must never change).
+ * remembered for {@linkcode writeEvents} (so `r.bytes` must never change);
+ * with `jsonText` JSON payloads are {@linkcode JsonTextPayload}s.
  */
 export function readRegisterEvents(
   r: Reader,
   path: string,
   keepRaw: boolean,
+  jsonText = false,
 ): RegisterEvent[] {
   const n = r.length(path, 3);
   const events: RegisterEvent[] = new Array(n);
+  const mode = jsonText ? PAYLOAD.TEXT : PAYLOAD.VIEW;
   if (!keepRaw || r.end - r.pos > MAX_RAW_BYTES) {
-    for (let i = 0; i < n; i++) events[i] = readRegisterEvent(r);
+    for (let i = 0; i < n; i++) events[i] = readRegisterEvent(r, mode);
     return events;
   }
   const t = "HatEventer.RegisterEvent";
@@ -427,7 +509,7 @@ export function readRegisterEvents(
     const type = readEventType(r, "HatEventer.RegisterEvent.type");
     offsets[2 * i + 1] = r.pos;
     const sourceTimestamp = readOptTimestamp(r, t, "sourceTimestamp");
-    const payload = readOptPayload(r, t, "payload", false);
+    const payload = readOptPayload(r, t, "payload", mode);
     events[i] = { type, sourceTimestamp, payload };
   }
   offsets[2 * n] = r.pos;

@@ -28,6 +28,14 @@ function checkEvent(e: Event, i: number): void {
   }
 }
 
+function sameType(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  const n = a.length;
+  if (b.length !== n) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
  * Selects the connections of `index` that get each event (same
  * `persisted`, matching subscription, no server id or the event's) and
@@ -43,10 +51,16 @@ export function encodeFanout(
   }
   const n = events.length;
   const selected = new Map<ServerConnection, number[]>();
+  // Events of one batch mostly share their type: match it once per run.
+  let prevType: readonly string[] | null = null;
+  let conns: ServerConnection[] = [];
   for (let i = 0; i < n; i++) {
     const e = events[i];
     checkEvent(e, i);
-    const conns = index.match(e.type);
+    if (prevType === null || !sameType(prevType, e.type)) {
+      conns = index.match(e.type);
+      prevType = e.type;
+    }
     for (let j = 0; j < conns.length; j++) {
       const conn = conns[j];
       const info = conn.info!;

@@ -257,15 +257,17 @@ export function encodeRegisterReq(
 
 /**
  * Decodes `HatEventer.MsgRegisterReq`; with `keepRaw` the events remember
- * their bytes (see `readRegisterEvent`), so `data` must never change.
+ * their bytes (see `readRegisterEvent`), so `data` must never change; with
+ * `jsonText` JSON payloads are kept as text (`JsonTextPayload`).
  */
 export function decodeRegisterReq(
   data: Uint8Array,
   keepRaw: boolean,
+  jsonText = false,
 ): RegisterEvent[] {
   const t = "HatEventer.MsgRegisterReq";
   const r = new Reader(data);
-  const events = readRegisterEvents(r, t, keepRaw);
+  const events = readRegisterEvents(r, t, keepRaw, jsonText);
   end(r, t);
   return events;
 }

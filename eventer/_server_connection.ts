@@ -49,6 +49,8 @@ export interface ServerHooks {
   /** Seconds between accept and `MsgInitReq`. */
   readonly initTimeout: number;
   readonly maxRegisterEvents: number;
+  /** JSON payloads of register events as JsonTextPayload. */
+  readonly jsonText: boolean;
   readonly maxQueryResults: number;
   status(): Status;
   /** The server accepted the client; false when the server is closing. */
@@ -366,7 +368,7 @@ export class ServerConnection {
   }
 
   #register(msg: Msg): Promise<void> | undefined {
-    const events = decodeRegisterReq(msg.data, true);
+    const events = decodeRegisterReq(msg.data, true, this.#hooks.jsonText);
     const max = this.#hooks.maxRegisterEvents;
     if (events.length > max) {
       const err = new ServerLimitError(

@@ -22,6 +22,7 @@ import type {
   EventPayload,
   Timestamp,
 } from "../../event/types.ts";
+import { JsonTextPayload } from "../../event/json_text_payload.ts";
 import { compareTs, secondsHi, secondsLo, secondsOf } from "./_compare.ts";
 import type { TypeRegistry } from "./_type_registry.ts";
 
@@ -178,10 +179,8 @@ export class ChunkView {
           data: this.bytes.slice(off + 4 + typeLen, off + len),
         };
       } else {
-        payload = {
-          kind: "json",
-          data: JSON.parse(decoder.decode(this.bytes.subarray(off, off + len))),
-        };
+        // Kept as text: a query answer sends it on as it was stored.
+        payload = new JsonTextPayload(this.bytes, off, off + len);
       }
     }
     return {
@@ -253,6 +252,11 @@ export class ChunkBuilder {
         this.#pv.setUint32(start, n, true);
         this.#payload.set(p.data, start + 4 + n);
         this.#plen = start + 4 + n + p.data.length;
+      } else if (p instanceof JsonTextPayload) {
+        // The text as received: not parsed, not serialized again.
+        flags |= JSON_PAYLOAD;
+        this.#reserve(p.byteLength);
+        this.#plen += p.copyTo(this.#payload, start);
       } else {
         flags |= JSON_PAYLOAD;
         const text = JSON.stringify(p.data) ?? "null";

@@ -12,6 +12,7 @@ import type {
   QueryResult,
   ServerId,
 } from "../../event/types.ts";
+import { JsonTextPayload } from "../../event/json_text_payload.ts";
 import {
   ChunkBuilder,
   type ChunkMeta,
@@ -219,8 +220,16 @@ export class ChunkStore {
     this.#merge();
   }
 
-  /** Answers a query from what is committed (and latest from memory). */
-  query(params: QueryParams): QueryResult {
+  /**
+   * Answers a query from what is committed (and latest from memory); JSON
+   * payloads as stored text with `jsonText`, else as plain objects.
+   */
+  query(params: QueryParams, jsonText = false): QueryResult {
+    const result = this.#query(params);
+    return jsonText ? result : plainPayloads(result);
+  }
+
+  #query(params: QueryParams): QueryResult {
     switch (params.kind) {
       case "latest":
         return queryLatest(params, this.#registry, (t) => this.#latest[t]);
@@ -366,4 +375,17 @@ export class ChunkStore {
       chunks.splice(n - MERGE_FANIN, MERGE_FANIN, meta);
     }
   }
+}
+
+/** The result with every JsonTextPayload replaced by `{ kind, data }`. */
+function plainPayloads(result: QueryResult): QueryResult {
+  const events = result.events;
+  let out: Event[] | null = null;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (!(e.payload instanceof JsonTextPayload)) continue;
+    out ??= events.slice();
+    out[i] = { ...e, payload: { kind: "json", data: e.payload.data } };
+  }
+  return out === null ? result : { ...result, events: out };
 }

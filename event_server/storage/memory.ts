@@ -38,7 +38,11 @@ import type { ChunkMeta } from "./_chunk.ts";
 import { type ChunkBackend, ChunkStore } from "./_chunk_store.ts";
 import { CleanupLoop } from "./_cleanup_loop.ts";
 import { checkInteger, commonOptions } from "./_options.ts";
-import type { Storage, StorageOptions } from "./storage.ts";
+import type {
+  Storage,
+  StorageOptions,
+  StorageQueryOptions,
+} from "./storage.ts";
 
 /** Options of {@linkcode MemoryStorage}. */
 export interface MemoryStorageOptions extends StorageOptions {
@@ -172,12 +176,13 @@ export class MemoryStorage implements Storage {
    * Answers a query.
    *
    * @param params The query.
+   * @param options How to give the events.
    * @returns The result.
    */
-  query(params: QueryParams): QueryResult {
+  query(params: QueryParams, options?: StorageQueryOptions): QueryResult {
     if (!this.#open) throw new StorageClosedError();
     this.#store.commit();
-    return this.#store.query(params);
+    return this.#store.query(params, options?.jsonText === true);
   }
 
   /**

@@ -62,7 +62,11 @@ import { Checkpointer } from "./_checkpointer.ts";
 import { CleanupLoop } from "./_cleanup_loop.ts";
 import { checkInteger, type CommonOptions, commonOptions } from "./_options.ts";
 import { type Db, loadState, openDb, SqliteBackend } from "./_sqlite_db.ts";
-import type { Storage, StorageOptions } from "./storage.ts";
+import type {
+  Storage,
+  StorageOptions,
+  StorageQueryOptions,
+} from "./storage.ts";
 
 /** Options of {@linkcode SqliteStorage}. */
 export interface SqliteStorageOptions extends StorageOptions {
@@ -256,14 +260,15 @@ export class SqliteStorage implements Storage {
    * to persisted events, commit what waits first.
    *
    * @param params The query.
+   * @param options How to give the events.
    * @returns The result.
    */
-  query(params: QueryParams): QueryResult {
+  query(params: QueryParams, options?: StorageQueryOptions): QueryResult {
     if (this.#db === null) throw new StorageClosedError();
     const committedOnly = params.kind === "latest" ||
       (params.kind === "server" && params.persisted === true);
     if (!committedOnly) this.#commit();
-    return this.#store.query(params);
+    return this.#store.query(params, options?.jsonText === true);
   }
 
   /**

@@ -26,6 +26,17 @@ import type {
  * synchronous: both implementations answer queries from memory or from an
  * embedded database in the calling thread.
  */
+/** Options of {@linkcode Storage.query}. */
+export interface StorageQueryOptions {
+  /**
+   * JSON payloads as `JsonTextPayload`s holding the stored text (parsed
+   * only if read; sent on by the eventer server as the same bytes), rather
+   * than plain `{ kind: "json", data }` objects.
+   * @default {false}
+   */
+  readonly jsonText?: boolean;
+}
+
 export interface Storage extends AsyncDisposable {
   /** Whether the storage is open (false after {@linkcode Storage.close}). */
   readonly isOpen: boolean;
@@ -61,12 +72,13 @@ export interface Storage extends AsyncDisposable {
    * module doc of `event_server/storage/_query.ts`).
    *
    * @param params The query.
+   * @param options How to give the events.
    * @returns The events found and whether more follow.
    * @throws {RangeError} For a `server` query whose `lastEventId` belongs to
    * another server (the reference refuses it too).
    * @throws {StorageClosedError} When the storage is closed.
    */
-  query(params: QueryParams): QueryResult;
+  query(params: QueryParams, options?: StorageQueryOptions): QueryResult;
 
   /**
    * Commits everything registered so far.
