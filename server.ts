@@ -41,20 +41,11 @@
 import {
   type Address,
   type Connection,
-  type ConnectionOptions,
   listen as chatterListen,
-  type ListenTlsOptions,
   type Server as ChatterServer,
 } from "./chatter/mod.ts";
-import {
-  type Event,
-  type QueryParams,
-  type QueryResult,
-  type RegisterEvent,
-  type Status,
-  SubscriptionIndex,
-} from "./event/mod.ts";
-import { reportError, safeReport } from "./eventer/_common.ts";
+import { type Event, type Status, SubscriptionIndex } from "./event/mod.ts";
+import { safeReport } from "./eventer/_common.ts";
 import { encodeStatus } from "./eventer/_messages.ts";
 import {
   ServerConnection,
@@ -67,176 +58,26 @@ import type {
 } from "./eventer/connection_info.ts";
 import { encodeFanout } from "./eventer/_fanout.ts";
 import { ServerLimitError, SlowConsumerError } from "./eventer/errors.ts";
+import {
+  checkStatus,
+  defaultReport,
+  resolveLimits,
+} from "./eventer/_server_limits.ts";
+import type {
+  NotifyOptions,
+  ServerOptions,
+} from "./eventer/_server_options.ts";
 
 export type { ConnectionId, ConnectionInfo };
 export { ServerLimitError, SlowConsumerError };
 export type { ListenTlsOptions } from "./chatter/mod.ts";
-
-const STATUSES: readonly Status[] = [
-  "standby",
-  "starting",
-  "operational",
-  "stopping",
-];
-
-/** Called when a client connects or disconnects (Python `ConnectionCb`). */
-export type ConnectionCallback = (
-  info: ConnectionInfo,
-) => void | Promise<void>;
-
-/**
- * Called with each register request (Python `RegisterCb`): gives the
- * registered events, or `null` (or nothing) for a failure. If it throws,
- * the error is reported and the client gets `failure` (when it asked for a
- * response).
- */
-export type RegisterCallback = (
-  info: ConnectionInfo,
-  events: RegisterEvent[],
-) => readonly Event[] | null | void | Promise<readonly Event[] | null | void>;
-
-/**
- * Called with each query (Python `QueryCb`). If it throws, the error is
- * reported and that client's connection closes (the protocol has no error
- * answer to a query).
- */
-export type QueryCallback = (
-  info: ConnectionInfo,
-  params: QueryParams,
-) => QueryResult | Promise<QueryResult>;
-
-/**
- * Options of {@linkcode listen}; the chatter connection options apply to
- * every connection.
- */
-export interface ServerOptions extends ConnectionOptions {
-  /**
-   * Accept TLS with this certificate; plain TCP when absent.
-   * @default {undefined}
-   */
-  tls?: ListenTlsOptions;
-  /**
-   * Initial status.
-   * @default {"standby"}
-   */
-  status?: Status;
-  /**
-   * Called when a client sent its init request; if it throws, the client
-   * is refused with the error's message.
-   * @default {undefined}
-   */
-  onConnected?: ConnectionCallback;
-  /**
-   * Called when an accepted client's connection closed.
-   * @default {undefined}
-   */
-  onDisconnected?: ConnectionCallback;
-  /**
-   * Register callback; without it, every registration fails. Binary payload
-   * bytes of the register events are views of the connection's 64 KiB
-   * receive buffers (never rewritten): `slice()` those kept for long.
-   * @default {undefined}
-   */
-  onRegister?: RegisterCallback;
-  /**
-   * JSON payloads of register events reach `onRegister` as
-   * {@linkcode JsonTextPayload}s: checked as JSON.parse would check them,
-   * but kept as the received text, parsed only if `data` is read, and sent
-   * on (notifications, responses) as the same bytes. A server that only
-   * stores and forwards payloads then never parses or serializes them;
-   * text such as `1e400` stays as it was. Like binary payloads, the text
-   * is a view of a receive buffer.
-   * @default {false}
-   */
-  jsonText?: boolean;
-  /**
-   * Query callback; without it, every query gets an empty result.
-   * @default {undefined}
-   */
-  onQuery?: QueryCallback;
-  /**
-   * Seconds to wait for a refused client to close before closing.
-   * @default {0.5}
-   */
-  closeTimeout?: number;
-  /**
-   * Register and query requests of one connection waiting for their turn
-   * before the server stops reading that connection.
-   * @default {1024}
-   */
-  requestQueueSize?: number;
-  /**
-   * Most connections (accepted sockets, initialized or not) held at once;
-   * a connection beyond it is closed as soon as it is accepted (reported as
-   * a {@linkcode ServerLimitError}).
-   * @default {4096}
-   */
-  maxConnections?: number;
-  /**
-   * Seconds a new connection may take to send its `MsgInitReq`; a silent
-   * or half-sent connection is closed after it (reported as a
-   * {@linkcode ServerLimitError}).
-   * @default {10}
-   */
-  initTimeout?: number;
-  /**
-   * Most events in one register request. A request over it is not passed
-   * to `onRegister`: it gets a `failure` response, or, when the client
-   * asked for no response, its connection is closed (reported as a
-   * {@linkcode ServerLimitError}).
-   * @default {100000}
-   */
-  maxRegisterEvents?: number;
-  /**
-   * Most events in one query result of a timeseries or server query: a
-   * longer result from `onQuery` is cut to it and sent with `moreFollows:
-   * true` (the client pages on with `lastEventId`). `onQuery` still gets
-   * the client's params unchanged, so a storage that can should stop at
-   * the cap itself. Latest queries are not capped (one event per type at
-   * most). `Infinity` turns the cap off.
-   * @default {10000}
-   */
-  maxQueryResults?: number;
-  /**
-   * Largest frame body accepted from a client, in bytes (the chatter
-   * option, with a lower default on the server). A peer announcing more
-   * is cut off before anything of that size is allocated.
-   * @default {16777216}
-   */
-  maxMessageSize?: number;
-  /**
-   * Bytes waiting to be sent to one client above which it counts as slow
-   * (the chatter option). Notifications never wait: one that would exceed
-   * it disconnects that client (reported as a
-   * {@linkcode SlowConsumerError}); responses wait, which pauses only that
-   * client's requests.
-   * @default {4194304}
-   */
-  sendQueueBytes?: number;
-  /**
-   * Receives the errors the server handles by itself (a callback that
-   * threw, a malformed or unexpected message, a
-   * {@linkcode SlowConsumerError} or {@linkcode ServerLimitError}), with
-   * the connection's info when known.
-   * @default {console.warn for SlowConsumerError and ServerLimitError, console.error otherwise}
-   */
-  onError?: (error: unknown, info: ConnectionInfo | null) => void;
-}
-
-/** Options of {@linkcode Server.notifyEvents}. */
-export interface NotifyOptions {
-  /**
-   * Whether these events are persisted: only clients that asked for
-   * persisted (or, when false, for new) events are notified.
-   * @default {false}
-   */
-  persisted?: boolean;
-  /**
-   * Whether to ask each client for an ack and wait for all of them.
-   * @default {false}
-   */
-  withAck?: boolean;
-}
+export type {
+  ConnectionCallback,
+  NotifyOptions,
+  QueryCallback,
+  RegisterCallback,
+  ServerOptions,
+} from "./eventer/_server_options.ts";
 
 // Access to the server's private parts for listen(), set by a static block.
 let internals: {
@@ -244,77 +85,6 @@ let internals: {
   started(server: Server, srv: ChatterServer): void;
   report(server: Server, err: unknown, conn: Connection | undefined): void;
 };
-
-/** The validated limits of a server. */
-interface Limits {
-  maxConnections: number;
-  initTimeout: number;
-  maxRegisterEvents: number;
-  maxQueryResults: number;
-  maxMessageSize: number;
-}
-
-function positiveLimit(name: string, v: number, infinite = false): number {
-  if (
-    !(Number.isSafeInteger(v) && v >= 1) && !(infinite && v === Infinity)
-  ) {
-    throw new RangeError(
-      `Invalid ${name}: expected a positive integer, got ${v}`,
-    );
-  }
-  return v;
-}
-
-function resolveLimits(options: ServerOptions): Limits {
-  const initTimeout = options.initTimeout ?? 10;
-  // Timers take at most 2^31 - 1 ms; a longer one would fire at once.
-  if (!(initTimeout > 0 && initTimeout <= 2147483)) {
-    throw new RangeError(
-      `Invalid initTimeout: expected seconds in (0, 2147483], got ${initTimeout}`,
-    );
-  }
-  return {
-    maxConnections: positiveLimit(
-      "maxConnections",
-      options.maxConnections ?? 4096,
-      true,
-    ),
-    initTimeout,
-    maxRegisterEvents: positiveLimit(
-      "maxRegisterEvents",
-      options.maxRegisterEvents ?? 100_000,
-      true,
-    ),
-    maxQueryResults: positiveLimit(
-      "maxQueryResults",
-      options.maxQueryResults ?? 10_000,
-      true,
-    ),
-    maxMessageSize: positiveLimit(
-      "maxMessageSize",
-      options.maxMessageSize ?? 16 * 1024 * 1024,
-    ),
-  };
-}
-
-function defaultReport(err: unknown): void {
-  if (err instanceof SlowConsumerError || err instanceof ServerLimitError) {
-    console.warn("hat eventer server:", err.message);
-  } else {
-    reportError("server", err);
-  }
-}
-
-function checkStatus(status: unknown): Status {
-  if (!STATUSES.includes(status as Status)) {
-    throw new TypeError(
-      `Invalid status: expected one of ${STATUSES.join(", ")}, got ${
-        JSON.stringify(status) ?? String(status)
-      }`,
-    );
-  }
-  return status as Status;
-}
 
 /**
  * Starts an eventer server listening on `addr` (port 0 picks a free port;

@@ -19,9 +19,11 @@ import type {
   MsgData,
   SendOptions,
 } from "./types.ts";
-import { Fifo } from "./_fifo.ts";
 import { SendQueue } from "./_send_queue.ts";
 import { resolveOptions } from "./_options.ts";
+import { KeepAlive } from "./_keepalive.ts";
+import { ReceiveQueue } from "./_receive_queue.ts";
+import { setNoDelay, toAddress } from "./_socket.ts";
 
 const PING = "HatChatter.Ping";
 const PONG = "HatChatter.Pong";
@@ -33,34 +35,6 @@ const EMPTY = new Uint8Array(0);
  */
 const SLAB_SIZE = 64 * 1024;
 const MIN_READ_SIZE = 16 * 1024;
-
-interface Waiter<T> {
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-function toAddress(addr: Deno.Addr): Address {
-  return "hostname" in addr
-    ? { hostname: addr.hostname, port: addr.port }
-    : { hostname: "", port: 0 };
-}
-
-/**
- * Turns Nagle's algorithm off on a TCP socket: a message written right after
- * another (a notification, then a response) must not wait for the peer's
- * delayed ACK (~40 ms). Deno's `TlsConn` has no such method; `connect` sets
- * it on the TCP socket before starting TLS, accepted TLS sockets keep the
- * system default.
- */
-function setNoDelay(conn: Deno.Conn): void {
-  const tcp = conn as Partial<Deno.TcpConn>;
-  if (typeof tcp.setNoDelay !== "function") return;
-  try {
-    tcp.setNoDelay(true);
-  } catch {
-    // A socket already closed by the peer: reading it will tell.
-  }
-}
 
 /**
  * One chatter connection: sends and receives `HatChatter.Msg` frames,
@@ -93,8 +67,6 @@ function setNoDelay(conn: Deno.Conn): void {
  */
 export class Connection {
   #conn: Deno.Conn;
-  #pingDelay: number;
-  #pingTimeout: number;
   #receiveQueueSize: number;
   #maxMessageSize: number;
   #sendQueueBytes: number;
@@ -107,10 +79,7 @@ export class Connection {
 
   #parser: FrameParser;
   #decoder = new MsgDecoder();
-  #queue: Msg[] = [];
-  #head = 0;
-  #receivers = new Fifo<Waiter<Msg>>();
-  #resumeReading: (() => void) | undefined;
+  #received = new ReceiveQueue();
   #readDone: Promise<void>;
 
   #send: SendQueue;
@@ -123,15 +92,7 @@ export class Connection {
     data: { type: "", data: EMPTY },
   };
 
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  // Date.now(), not performance.now(): it is read on every socket read and
-  // Deno's performance.now() is an op call (3% of the batch-size-1 profile).
-  // Only waits are computed from it (clamped, so a clock step cannot stall
-  // keep-alive); whether a ping was answered is told by the read count.
-  #lastRead = 0;
-  #reads = 0;
-  #pingSentAt: number | undefined;
-  #readsAtPing = 0;
+  #keepAlive: KeepAlive;
 
   /**
    * Wraps an open stream connection and starts reading it.
@@ -141,8 +102,6 @@ export class Connection {
    */
   constructor(conn: Deno.Conn, options: ConnectionOptions = {}) {
     const o = resolveOptions(options);
-    this.#pingDelay = o.pingDelay;
-    this.#pingTimeout = o.pingTimeout;
     this.#receiveQueueSize = o.receiveQueueSize;
     this.#maxMessageSize = o.maxMessageSize;
     this.#sendQueueBytes = o.sendQueueBytes;
@@ -157,10 +116,15 @@ export class Connection {
     setNoDelay(conn);
     this.#localAddr = toAddress(conn.localAddr);
     this.#remoteAddr = toAddress(conn.remoteAddr);
-    this.#lastRead = Date.now();
-    if (this.#pingDelay > 0) {
-      this.#timer = setTimeout(this.#onTimer, this.#pingDelay);
-    }
+    this.#keepAlive = new KeepAlive(o.pingDelay, o.pingTimeout, {
+      closed: () => this.#reason !== undefined,
+      paused: () => this.#received.paused,
+      ping: () => {
+        this.#send.forceReserve();
+        this.#enqueue({ type: PING, data: EMPTY }, undefined, false, true);
+      },
+      terminate: (reason) => this.#terminate(reason),
+    });
     this.#readDone = this.#readLoop();
     this.#closed = this.#readDone.then(() => this.#send.done());
   }
@@ -324,11 +288,7 @@ export class Connection {
    * @returns The next message.
    */
   receive(): Promise<Msg> {
-    if (this.#head < this.#queue.length) return Promise.resolve(this.#shift());
-    if (this.#reason !== undefined) return Promise.reject(this.#reason);
-    return new Promise((resolve, reject) => {
-      this.#receivers.push({ resolve, reject });
-    });
+    return this.#received.receive(this.#reason);
   }
 
   /**
@@ -375,24 +335,6 @@ export class Connection {
     return new ConnectionError("connection closed", { cause: this.#reason });
   }
 
-  #shift(): Msg {
-    const msg = this.#queue[this.#head];
-    this.#head += 1;
-    if (this.#head === this.#queue.length) {
-      this.#queue.length = 0;
-      this.#head = 0;
-    } else if (this.#head >= 1024 && this.#head * 2 >= this.#queue.length) {
-      this.#queue.splice(0, this.#head);
-      this.#head = 0;
-    }
-    if (this.#resumeReading !== undefined) {
-      const resume = this.#resumeReading;
-      this.#resumeReading = undefined;
-      resume();
-    }
-    return msg;
-  }
-
   async #readLoop(): Promise<void> {
     let slab = new Uint8Array(SLAB_SIZE);
     let used = 0;
@@ -413,8 +355,7 @@ export class Connection {
           );
           return;
         }
-        this.#lastRead = Date.now();
-        this.#reads += 1;
+        this.#keepAlive.read();
         const pushed = chunk.subarray(0, n);
         used += n;
         parser.push(pushed);
@@ -434,14 +375,11 @@ export class Connection {
             if (!this.#send.tryReserve()) await this.#send.reserve();
             this.#enqueue({ type: PONG, data: EMPTY }, ping, true, true);
           }
-          if (this.#queue.length - this.#head >= this.#receiveQueueSize) {
-            await new Promise<void>((resolve) => {
-              this.#resumeReading = resolve;
-            });
+          if (this.#received.length >= this.#receiveQueueSize) {
+            await this.#received.pause();
             // Not reading was our choice: the peer's silence was not its
             // (counted as a read, so a ping out meanwhile is not timed out).
-            this.#lastRead = Date.now();
-            this.#reads += 1;
+            this.#keepAlive.read();
           }
           if (this.#reason !== undefined) return;
         }
@@ -471,7 +409,7 @@ export class Connection {
         { cause: e },
       );
     }
-    if (this.#pingSentAt !== undefined) this.#answered();
+    this.#keepAlive.received();
     const conv = { owner: !d.owner, firstId: d.first };
     const type = d.type;
     if (type === PING) return conv;
@@ -484,71 +422,21 @@ export class Connection {
       last: d.last,
       token: d.token,
     };
-    const receiver = this.#receivers.shift();
-    if (receiver !== undefined) {
-      receiver.resolve(msg);
-    } else {
-      this.#queue.push(msg);
-    }
+    this.#received.push(msg);
     return undefined;
   }
-
-  /**
-   * Something arrived while a ping was out: the next ping is due
-   * `pingDelay` after it, as in the reference (not when the timeout would
-   * have been).
-   */
-  #answered(): void {
-    this.#pingSentAt = undefined;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = setTimeout(this.#onTimer, this.#pingDelay);
-  }
-
-  #onTimer = (): void => {
-    this.#timer = undefined;
-    if (this.#reason !== undefined) return;
-    const now = Date.now();
-    const idle = Math.min(Math.max(0, now - this.#lastRead), this.#pingDelay);
-    let wait = this.#pingDelay;
-    if (this.#resumeReading !== undefined) {
-      // Not reading (backpressure): nothing to expect from the peer.
-      this.#pingSentAt = undefined;
-    } else if (this.#pingSentAt !== undefined) {
-      if (this.#reads === this.#readsAtPing) {
-        this.#terminate(
-          new ConnectionError(
-            `no answer to ping within ${this.#pingTimeout / 1000} s`,
-          ),
-        );
-        return;
-      }
-      this.#pingSentAt = undefined;
-      wait = this.#pingDelay - idle;
-    } else if (idle < this.#pingDelay) {
-      wait = this.#pingDelay - idle;
-    } else {
-      this.#send.forceReserve();
-      this.#enqueue({ type: PING, data: EMPTY }, undefined, false, true);
-      this.#pingSentAt = now;
-      this.#readsAtPing = this.#reads;
-      wait = this.#pingTimeout;
-    }
-    this.#timer = setTimeout(this.#onTimer, wait);
-  };
 
   #terminate(reason: ConnectionError): void {
     if (this.#reason !== undefined) return;
     this.#reason = reason;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#keepAlive.stop();
     try {
       this.#conn.close();
     } catch {
       // Already closed by Deno (e.g. after a failed handshake).
     }
-    for (const r of this.#receivers.takeAll()) r.reject(reason);
+    this.#received.rejectAll(reason);
     this.#send.close(this.#closedError());
-    this.#resumeReading?.();
-    this.#resumeReading = undefined;
+    this.#received.resume();
   }
 }

@@ -161,6 +161,8 @@ export function now(): Timestamp {
  * @param a One timestamp.
  * @param b The other.
  * @returns `-1`, `0` or `1` as `a` is before, equal to or after `b`.
+ * @throws {TypeError} When a timestamp is not comparable (`s` or `us` NaN
+ * or not a number), as `validateTimestamp` would.
  *
  * @example
  * ```ts
@@ -176,7 +178,23 @@ export function compareTimestamps(a: Timestamp, b: Timestamp): -1 | 0 | 1 {
   // Relational operators compare number and bigint exactly.
   if (a.s < b.s) return -1;
   if (a.s > b.s) return 1;
-  return a.us < b.us ? -1 : a.us > b.us ? 1 : 0;
+  if (a.us < b.us) return -1;
+  if (a.us > b.us) return 1;
+  // Unordered values (NaN, non-numbers) fail every comparison above and
+  // would pass as equal; only the tie path pays for telling them apart.
+  if (a.s <= b.s && a.us === b.us) return 0;
+  return invalidComparison(a, b);
+}
+
+/** Throws the error `validateTimestamp` gives for whichever side is bad. */
+function invalidComparison(a: Timestamp, b: Timestamp): never {
+  validateTimestamp(a);
+  validateTimestamp(b);
+  throw new TypeError(
+    `Invalid timestamp: cannot compare ${describe(a.s)}/${
+      describe(a.us)
+    } with ${describe(b.s)}/${describe(b.us)}`,
+  );
 }
 
 /** Rounds half to even, as Python's `round`. */

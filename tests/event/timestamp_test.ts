@@ -128,6 +128,28 @@ Deno.test("compareTimestamps() agrees across number and bigint seconds", () => {
   }
 });
 
+Deno.test("compareTimestamps() throws on NaN or missing fields instead of calling them equal", () => {
+  const bad: [Timestamp, Timestamp, RegExp][] = [
+    [{ s: NaN, us: 0 }, { s: 0, us: 0 }, /s must be an integer, got NaN/],
+    [{ s: 0, us: 0 }, { s: NaN, us: 0 }, /s must be an integer, got NaN/],
+    [{ s: NaN, us: 0 }, { s: NaN, us: 0 }, /s must be an integer, got NaN/],
+    [{ s: 5, us: NaN }, { s: 5, us: 0 }, /us must be an integer/],
+    [{ s: 5n, us: 3 }, { s: 5, us: NaN }, /us must be an integer/],
+    [
+      { s: undefined, us: 0 } as unknown as Timestamp,
+      { s: 5, us: 0 },
+      /s must be an integer number or bigint/,
+    ],
+  ];
+  for (const [a, b, message] of bad) {
+    assert.throws(() => compareTimestamps(a, b), TypeError);
+    assert.throws(() => compareTimestamps(a, b), message);
+  }
+  // equal valid timestamps still compare equal, whatever the form of s
+  assert.equal(compareTimestamps({ s: 5n, us: 3 }, { s: 5, us: 3 }), 0);
+  assert.equal(compareTimestamps(MAX_TIMESTAMP, MAX_TIMESTAMP), 0);
+});
+
 Deno.test("timestampToBytes() round-trips and its byte order is the timestamp order", () => {
   const rng = new Prng(11);
   const samples: Timestamp[] = [MIN_TIMESTAMP, MAX_TIMESTAMP];
