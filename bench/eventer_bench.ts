@@ -5,7 +5,11 @@
 // "server hot path": one MsgRegisterReq of 100 events decoded, the events
 // built as `{ id, timestamp, ...registerEvent }` and encoded as one
 // MsgEventsNotify: spliced (the register event's bytes reused), encoded
-// again, and the generic reference path (Repository + SBS conversions).
+// again, and the generic reference path (Repository + SBS conversions);
+// for JSON also spliced with the payloads kept as text (`jsonText`, as the
+// Event Server does). "client decode": one MsgEventsNotify of 100 events
+// decoded by the client's direct path (JSON payloads of the message parsed
+// with one JSON.parse) and by the reference path (one JSON.parse each).
 // "end to end": a real server on loopback that registers and notifies, one
 // client registering without response, one subscriber receiving every
 // event; each iteration sends 10,000 events and waits until the subscriber
@@ -17,10 +21,12 @@ import { Repository } from "../codec/mod.ts";
 import {
   type Event,
   EVENTER_SBS,
+  eventsFromSbs,
   eventsToSbs,
   registerEventsFromSbs,
 } from "../event/mod.ts";
 import {
+  decodeEvents,
   decodeRegisterReq,
   encodeEvents,
   encodeRegisterReq,
@@ -42,8 +48,8 @@ const KINDS = [
 for (const [kind, make] of KINDS) {
   const request = encodeRegisterReq(make(100));
   const group = `server hot path, 100 ${kind} events`;
-  const echo = (keepRaw: boolean) => () => {
-    const events: Event[] = decodeRegisterReq(request, keepRaw).map((
+  const echo = (keepRaw: boolean, jsonText = false) => () => {
+    const events: Event[] = decodeRegisterReq(request, keepRaw, jsonText).map((
       e,
       i,
     ) => ({
@@ -54,6 +60,9 @@ for (const [kind, make] of KINDS) {
     encodeEvents(events);
   };
   Deno.bench("spliced", { group, baseline: true }, echo(true));
+  if (kind === "json") {
+    Deno.bench("spliced, JSON kept as text", { group }, echo(true, true));
+  }
   Deno.bench("encoded again", { group }, echo(false));
   Deno.bench("Repository + SBS conversions", { group }, () => {
     const received = registerEventsFromSbs(
@@ -65,6 +74,23 @@ for (const [kind, make] of KINDS) {
       ...e,
     }));
     repo.encode("HatEventer.MsgEventsNotify", eventsToSbs(events));
+  });
+}
+
+for (const [kind, make] of KINDS) {
+  const notify = encodeEvents(
+    make(100).map((e, i) => ({
+      id: { server: 1, session: 1, instance: i + 1 },
+      timestamp,
+      ...e,
+    })),
+  );
+  const group = `client decode, 100 ${kind} events`;
+  Deno.bench("direct", { group, baseline: true }, () => {
+    decodeEvents(notify);
+  });
+  Deno.bench("Repository + SBS conversions", { group }, () => {
+    eventsFromSbs(repo.decode("HatEventer.MsgEventsNotify", notify));
   });
 }
 

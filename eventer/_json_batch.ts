@@ -17,13 +17,19 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 // Fewer texts than this are parsed one by one (nothing to amortize).
 const MIN_BATCH = 4;
 
+// The joined texts are written into a reused buffer; one grown for a huge
+// message is dropped after it, so it does not stay for the process's life.
+const SCRATCH_SIZE = 16384;
+const MAX_KEPT_SCRATCH = 1 << 20;
+const MAX_KEPT_TEXTS = 1 << 16;
+
 /** Texts recorded by {@linkcode JsonBatch.add}, then parsed together. */
 export class JsonBatch {
   #bytes: Uint8Array = EMPTY;
   /** Per text: position of its String length prefix, start, end. */
   #pos: number[] = [];
   #count = 0;
-  #scratch = new Uint8Array(16384);
+  #scratch = new Uint8Array(SCRATCH_SIZE);
 
   /** Number of texts recorded since {@linkcode begin}. */
   get count(): number {
@@ -61,6 +67,7 @@ export class JsonBatch {
   parse(t: string, path: string): JsonValue[] {
     const n = this.#count;
     const pos = this.#pos;
+    if (pos.length > 3 * MAX_KEPT_TEXTS) this.#pos = [];
     const bytes = this.#bytes;
     let size = 2;
     let ok = n >= MIN_BATCH;
@@ -88,10 +95,10 @@ export class JsonBatch {
   }
 
   #parseJoined(size: number): JsonValue[] | null {
-    if (size > this.#scratch.length) {
-      this.#scratch = new Uint8Array(Math.max(size, 2 * this.#scratch.length));
-    }
-    const out = this.#scratch;
+    const out = size > this.#scratch.length
+      ? new Uint8Array(Math.max(size, 2 * this.#scratch.length))
+      : this.#scratch;
+    if (out.length <= MAX_KEPT_SCRATCH) this.#scratch = out;
     const bytes = this.#bytes;
     const pos = this.#pos;
     let p = 0;

@@ -14,7 +14,9 @@
 //   payload area: binary = u32 typeLength, type UTF-8, data;
 //                 json = JSON text, UTF-8
 // Seconds are split into signed high and unsigned low 32 bits, so every
-// int64 value is exact.
+// int64 value is exact. This fixed form is how the builder collects events;
+// finished chunks are stored in the compact form of _chunk_compact.ts when
+// their values fit it (the 4 bytes after the count tell the form apart).
 
 import type {
   Event,
@@ -24,6 +26,7 @@ import type {
 } from "../../event/types.ts";
 import { JsonTextPayload } from "../../event/json_text_payload.ts";
 import { compareTs, secondsHi, secondsLo, secondsOf } from "./_compare.ts";
+import { CompactReader, encodeCompact, isCompact } from "./_chunk_compact.ts";
 import type { TypeRegistry } from "./_type_registry.ts";
 
 const HEADER = 8;
@@ -77,55 +80,98 @@ export function shareTypes(
   return prev;
 }
 
-/** Reads the events of chunk bytes. */
+/**
+ * Reads the events of chunk bytes, in the fixed form above or the compact
+ * form of `_chunk_compact.ts`.
+ */
 export class ChunkView {
   readonly bytes: Uint8Array;
   readonly count: number;
   #view: DataView;
   #payload: number;
+  #c: CompactReader | null;
 
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
     this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
     this.count = this.#view.getUint32(0, true);
     this.#payload = HEADER + this.count * RECORD;
+    this.#c = isCompact(bytes) ? new CompactReader(bytes) : null;
   }
 
   server(i: number): number {
+    const c = this.#c;
+    if (c !== null) return c.load(i), c.server;
     return this.#view.getFloat64(HEADER + i * RECORD, true);
   }
   session(i: number): number {
+    const c = this.#c;
+    if (c !== null) return c.load(i), c.session;
     return this.#view.getFloat64(HEADER + i * RECORD + 8, true);
   }
   instance(i: number): number {
+    const c = this.#c;
+    if (c !== null) return c.load(i), c.instance;
     return this.#view.getFloat64(HEADER + i * RECORD + 16, true);
   }
   typeId(i: number): number {
+    const c = this.#c;
+    if (c !== null) return c.load(i), c.typeId;
     return this.#view.getUint32(HEADER + i * RECORD + 24, true);
   }
+  /** Bit 0: has a source timestamp; bit 1: binary payload; bit 2: JSON. */
+  flags(i: number): number {
+    const c = this.#c;
+    if (c !== null) return c.load(i), c.flags;
+    return this.#view.getUint32(HEADER + i * RECORD + 28, true);
+  }
   hasSource(i: number): boolean {
-    return (this.#view.getUint32(HEADER + i * RECORD + 28, true) & HAS_SRC) !==
-      0;
+    return (this.flags(i) & HAS_SRC) !== 0;
   }
   /** Sort-key parts: seconds high, low, microseconds (timestamp). */
   tsHi(i: number): number {
+    const c = this.#c;
+    if (c !== null) return c.load(i), c.tsHi;
     return this.#view.getInt32(HEADER + i * RECORD + 32, true);
   }
   tsLo(i: number): number {
+    const c = this.#c;
+    if (c !== null) return c.load(i), c.tsLo;
     return this.#view.getUint32(HEADER + i * RECORD + 36, true);
   }
   tsUs(i: number): number {
+    const c = this.#c;
+    if (c !== null) return c.load(i), c.tsUs;
     return this.#view.getUint32(HEADER + i * RECORD + 40, true);
   }
   /** Sort-key parts of the source timestamp (only when it has one). */
   srcHi(i: number): number {
+    const c = this.#c;
+    if (c !== null) return c.load(i), c.srcHi;
     return this.#view.getInt32(HEADER + i * RECORD + 44, true);
   }
   srcLo(i: number): number {
+    const c = this.#c;
+    if (c !== null) return c.load(i), c.srcLo;
     return this.#view.getUint32(HEADER + i * RECORD + 48, true);
   }
   srcUs(i: number): number {
+    const c = this.#c;
+    if (c !== null) return c.load(i), c.srcUs;
     return this.#view.getUint32(HEADER + i * RECORD + 52, true);
+  }
+  /** Where the payload bytes of event `i` start in {@linkcode bytes}. */
+  payloadStart(i: number): number {
+    const c = this.#c;
+    if (c !== null) return c.load(i), c.payloadStart;
+    return this.#payload +
+      this.#view.getUint32(HEADER + i * RECORD + 56, true);
+  }
+  /** Length of the payload bytes of event `i`. */
+  payloadLength(i: number): number {
+    const c = this.#c;
+    if (c !== null) return c.load(i), c.payloadLength;
+    return this.#view.getUint32(HEADER + i * RECORD + 60, true);
   }
 
   id(i: number): EventId {
@@ -164,15 +210,13 @@ export class ChunkView {
 
   /** The event at an index. */
   event(i: number, registry: TypeRegistry): Event {
-    const v = this.#view;
-    const at = HEADER + i * RECORD;
-    const flags = v.getUint32(at + 28, true);
+    const flags = this.flags(i);
     let payload: EventPayload | null = null;
     if ((flags & (BINARY | JSON_PAYLOAD)) !== 0) {
-      const off = this.#payload + v.getUint32(at + 56, true);
-      const len = v.getUint32(at + 60, true);
+      const off = this.payloadStart(i);
+      const len = this.payloadLength(i);
       if ((flags & BINARY) !== 0) {
-        const typeLen = v.getUint32(off, true);
+        const typeLen = this.#view.getUint32(off, true);
         payload = {
           kind: "binary",
           type: decoder.decode(this.bytes.subarray(off + 4, off + 4 + typeLen)),
@@ -271,18 +315,28 @@ export class ChunkBuilder {
     this.#note(id, typeId, t, src);
   }
 
-  /** Adds event `i` of a chunk as it is (no decoding). */
+  /** Adds event `i` of a chunk as it is (its payload bytes not decoded). */
   addRaw(view: ChunkView, i: number): void {
     const at = this.#recordSlot();
-    const src = view.bytes;
-    const from = HEADER + i * RECORD;
-    this.#records.set(src.subarray(from, from + RECORD), at);
-    const sv = new DataView(src.buffer, src.byteOffset, src.length);
-    const off = HEADER + view.count * RECORD + sv.getUint32(from + 56, true);
-    const len = sv.getUint32(from + 60, true);
+    const v = this.#rv;
+    v.setFloat64(at, view.server(i), true);
+    v.setFloat64(at + 8, view.session(i), true);
+    v.setFloat64(at + 16, view.instance(i), true);
+    v.setUint32(at + 24, view.typeId(i), true);
+    const flags = view.flags(i);
+    v.setUint32(at + 28, flags, true);
+    v.setInt32(at + 32, view.tsHi(i), true);
+    v.setUint32(at + 36, view.tsLo(i), true);
+    v.setUint32(at + 40, view.tsUs(i), true);
+    v.setInt32(at + 44, view.srcHi(i), true);
+    v.setUint32(at + 48, view.srcLo(i), true);
+    v.setUint32(at + 52, view.srcUs(i), true);
+    const off = view.payloadStart(i);
+    const len = view.payloadLength(i);
     this.#reserve(len);
-    this.#payload.set(src.subarray(off, off + len), this.#plen);
-    this.#rv.setUint32(at + 56, this.#plen, true);
+    this.#payload.set(view.bytes.subarray(off, off + len), this.#plen);
+    v.setUint32(at + 56, this.#plen, true);
+    v.setUint32(at + 60, len, true);
     this.#plen += len;
     this.#note(
       view.id(i),
@@ -300,10 +354,8 @@ export class ChunkBuilder {
       this.#lastTypes,
     );
     this.#lastTypes = types;
-    const data = new Uint8Array(HEADER + count * RECORD + this.#plen);
-    new DataView(data.buffer).setUint32(0, count, true);
-    data.set(this.#records.subarray(0, count * RECORD), HEADER);
-    data.set(this.#payload.subarray(0, this.#plen), HEADER + count * RECORD);
+    const data = encodeCompact(this.#rv, count, this.#payload) ??
+      this.#fixed(count);
     const meta: ChunkMeta = {
       id: 0,
       count,
@@ -324,6 +376,15 @@ export class ChunkBuilder {
     this.#types.clear();
     this.#servers.clear();
     return { data, meta };
+  }
+
+  /** The chunk bytes in the fixed form. */
+  #fixed(count: number): Uint8Array {
+    const data = new Uint8Array(HEADER + count * RECORD + this.#plen);
+    new DataView(data.buffer).setUint32(0, count, true);
+    data.set(this.#records.subarray(0, count * RECORD), HEADER);
+    data.set(this.#payload.subarray(0, this.#plen), HEADER + count * RECORD);
+    return data;
   }
 
   #recordSlot(): number {

@@ -454,3 +454,26 @@ Deno.test("encodeStatus() and friends reject values outside the schema", () => {
     TypeError,
   );
 });
+
+Deno.test("register events sharing one type array encode as the reference", () => {
+  const shared = ["gateway", "dev1", "ž"];
+  const other = ["gateway", "dev1", "ž"];
+  const events: RegisterEvent[] = [shared, shared, other, shared, [], []].map(
+    (type, i) => ({
+      type,
+      sourceTimestamp: i % 2 === 0 ? null : { s: i, us: 0 },
+      payload: { kind: "json", data: i },
+    }),
+  );
+  // Long enough for the writer to grow while copying a type's bytes.
+  const many = Array.from(
+    { length: 5000 },
+    (_, i) => events[i % events.length],
+  );
+  for (const batch of [events, many]) {
+    assert.deepEqual(
+      encodeRegisterReq(batch),
+      repo.encode("HatEventer.MsgRegisterReq", registerEventsToSbs(batch)),
+    );
+  }
+});

@@ -47,3 +47,43 @@ Deno.test("a client's received binary payloads own their bytes", async () => {
   assert.deepEqual(got.data, data);
   assert.ok(got.data.buffer.byteLength > data.length);
 });
+
+Deno.test("binary payloads of one received message share one buffer of just their bytes", async () => {
+  const build = registerCallback();
+  await using server = await listen(LOOPBACK, {
+    onRegister: (info, events) => build(info, events),
+  });
+  await using client = await connect(server.addrs[0], "c");
+  const sizes = [0, 3, 100, 1, 70_000, 5];
+  const registered = await client.register(
+    sizes.map((n, i) => ({
+      type: ["bin", String(i)],
+      sourceTimestamp: null,
+      payload: i === 2 ? { kind: "json", data: { i } } : {
+        kind: "binary",
+        type: `t${i}`,
+        data: Uint8Array.from({ length: n }, (_, k) => (k + i) & 0xff),
+      },
+    })),
+    { withResponse: true },
+  );
+  assert.ok(registered !== null);
+  const total = sizes.reduce((a, n, i) => a + (i === 2 ? 0 : n), 0);
+  let buffer: ArrayBufferLike | undefined;
+  registered.forEach((e, i) => {
+    const p = e.payload!;
+    if (i === 2) {
+      assert.deepEqual(p, { kind: "json", data: { i: 2 } });
+      return;
+    }
+    assert.ok(p.kind === "binary");
+    assert.equal(p.type, `t${i}`);
+    assert.deepEqual(
+      p.data,
+      Uint8Array.from({ length: sizes[i] }, (_, k) => (k + i) & 0xff),
+    );
+    buffer ??= p.data.buffer;
+    assert.equal(p.data.buffer, buffer, "one buffer per message");
+  });
+  assert.equal(buffer!.byteLength, total, "holding only the payloads' bytes");
+});
