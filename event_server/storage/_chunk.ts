@@ -252,6 +252,10 @@ export class ChunkBuilder {
   #types = new Set<number>();
   #lastTypes: Uint32Array | null = null;
   #servers = new Map<number, { first: EventId; last: EventId }>();
+  #lastTs: Timestamp | null = null;
+  #lastType = -1;
+  #lastServer = NaN;
+  #lastRange: { first: EventId; last: EventId } | null = null;
 
   /** Number of events added since the last {@linkcode finish}. */
   get count(): number {
@@ -354,7 +358,7 @@ export class ChunkBuilder {
       this.#lastTypes,
     );
     this.#lastTypes = types;
-    const data = encodeCompact(this.#rv, count, this.#payload) ??
+    const data = encodeCompact(this.#rv, count, this.#payload, this.#plen) ??
       this.#fixed(count);
     const meta: ChunkMeta = {
       id: 0,
@@ -375,6 +379,10 @@ export class ChunkBuilder {
         null;
     this.#types.clear();
     this.#servers.clear();
+    this.#lastTs = null;
+    this.#lastType = -1;
+    this.#lastServer = NaN;
+    this.#lastRange = null;
     return { data, meta };
   }
 
@@ -409,8 +417,17 @@ export class ChunkBuilder {
   }
 
   #note(id: EventId, typeId: number, t: Timestamp, src: Timestamp | null) {
-    if (this.#tsMin === null || compareTs(t, this.#tsMin) < 0) this.#tsMin = t;
-    if (this.#tsMax === null || compareTs(t, this.#tsMax) > 0) this.#tsMax = t;
+    // Events of one session share their timestamp object, and steady
+    // traffic repeats type and server: only changes are looked at.
+    if (t !== this.#lastTs) {
+      if (this.#tsMin === null || compareTs(t, this.#tsMin) < 0) {
+        this.#tsMin = t;
+      }
+      if (this.#tsMax === null || compareTs(t, this.#tsMax) > 0) {
+        this.#tsMax = t;
+      }
+      this.#lastTs = t;
+    }
     if (src !== null) {
       if (this.#srcMin === null || compareTs(src, this.#srcMin) < 0) {
         this.#srcMin = src;
@@ -419,13 +436,21 @@ export class ChunkBuilder {
         this.#srcMax = src;
       }
     }
-    this.#types.add(typeId);
-    const range = this.#servers.get(id.server);
-    if (range === undefined) {
-      this.#servers.set(id.server, { first: id, last: id });
-    } else {
-      range.last = id;
+    if (typeId !== this.#lastType) {
+      this.#types.add(typeId);
+      this.#lastType = typeId;
     }
+    let range = this.#lastRange;
+    if (range === null || id.server !== this.#lastServer) {
+      range = this.#servers.get(id.server) ?? null;
+      if (range === null) {
+        range = { first: id, last: id };
+        this.#servers.set(id.server, range);
+      }
+      this.#lastRange = range;
+      this.#lastServer = id.server;
+    }
+    range.last = id;
   }
 }
 

@@ -42,7 +42,17 @@ function unzigzag(z: number): number {
   return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
 }
 
+// Non-negative integers up to 2^53; small values take the first branch.
 function writeUint(out: Uint8Array, p: number, v: number): number {
+  if (v < 0x80) {
+    out[p] = v;
+    return p + 1;
+  }
+  if (v < 0x4000) {
+    out[p] = (v & 0x7f) | 0x80;
+    out[p + 1] = v >>> 7;
+    return p + 2;
+  }
   while (v >= 0x80) {
     out[p++] = (v % 0x80) | 0x80;
     v = Math.floor(v / 0x80);
@@ -51,101 +61,72 @@ function writeUint(out: Uint8Array, p: number, v: number): number {
   return p;
 }
 
-function uintSize(v: number): number {
-  let n = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 0x80);
-    n++;
-  }
-  return n;
-}
+// The most bytes a record takes before its payload: flags, then varints of
+// at most 8 bytes (53 bits) each: server, session, instance, type id,
+// seconds, microseconds, source seconds, source microseconds, length.
+const MAX_RECORD = 1 + 9 * 8;
+
+let scratch = new Uint8Array(1 << 16);
 
 /**
- * The compact chunk bytes of `count` fixed records and their payload area,
- * or `null` when a value does not fit the compact form.
+ * The compact chunk bytes of `count` fixed records and their payload area
+ * (`plen` bytes), or `null` when a value does not fit the compact form.
+ * Written in one pass into a reused buffer, then copied out at its size.
  */
 export function encodeCompact(
   records: DataView,
   count: number,
   payload: Uint8Array,
+  plen: number,
 ): Uint8Array | null {
   if (count === 0) return null;
   const server = records.getFloat64(0, true);
   const session = records.getFloat64(8, true);
   const seconds = records.getInt32(32, true) * TWO_32 +
     records.getUint32(36, true);
-  if (!Number.isSafeInteger(seconds)) return null;
-  // First pass: check every value and size the output.
-  let size = COMPACT_HEADER + 4 * count;
-  for (let i = 0; i < count; i++) {
-    const at = i * RECORD;
-    const flags = records.getUint32(at + 28, true);
-    const sv = records.getFloat64(at, true);
-    const sess = records.getFloat64(at + 8, true);
-    const inst = records.getFloat64(at + 16, true);
-    if (
-      !Number.isSafeInteger(sv) || !Number.isSafeInteger(sess) ||
-      !Number.isSafeInteger(inst) || inst < 0
-    ) return null;
-    const ds = sess - session;
-    const ts = records.getInt32(at + 32, true) * TWO_32 +
-      records.getUint32(at + 36, true) - seconds;
-    if (!(Math.abs(ds) <= MAX_DELTA && Math.abs(ts) <= MAX_DELTA)) return null;
-    size += 1 + (sv === server ? 0 : uintSize(zigzag(sv - server))) +
-      uintSize(zigzag(ds)) +
-      uintSize(inst) +
-      uintSize(records.getUint32(at + 24, true)) + uintSize(zigzag(ts)) +
-      uintSize(records.getUint32(at + 40, true));
-    if (sv !== server && !(Math.abs(sv - server) <= MAX_DELTA)) return null;
-    if ((flags & HAS_SRC) !== 0) {
-      const src = records.getInt32(at + 44, true) * TWO_32 +
-        records.getUint32(at + 48, true) - seconds;
-      if (!(Math.abs(src) <= MAX_DELTA)) return null;
-      size += uintSize(zigzag(src)) +
-        uintSize(records.getUint32(at + 52, true));
-    }
-    if ((flags & 6) !== 0) {
-      const len = records.getUint32(at + 60, true);
-      size += uintSize(len) + len;
-    }
+  if (!Number.isSafeInteger(seconds) || !Number.isSafeInteger(server)) {
+    return null;
   }
-  const out = new Uint8Array(size);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, count, true);
-  v.setUint32(4, FORMAT_COMPACT, true);
-  v.setFloat64(8, server, true);
-  v.setFloat64(16, session, true);
-  v.setFloat64(24, seconds, true);
+  const bound = COMPACT_HEADER + count * (4 + MAX_RECORD) + plen;
+  if (scratch.length < bound) scratch = new Uint8Array(bound);
+  const out = scratch;
   let p = COMPACT_HEADER + 4 * count;
   for (let i = 0; i < count; i++) {
     const at = i * RECORD;
-    v.setUint32(COMPACT_HEADER + 4 * i, p, true);
+    const off = COMPACT_HEADER + 4 * i;
+    out[off] = p;
+    out[off + 1] = p >>> 8;
+    out[off + 2] = p >>> 16;
+    out[off + 3] = p >>> 24;
     const fixedFlags = records.getUint32(at + 28, true);
     const sv = records.getFloat64(at, true);
+    const ds = records.getFloat64(at + 8, true) - session;
+    const inst = records.getFloat64(at + 16, true);
+    const dt = records.getInt32(at + 32, true) * TWO_32 +
+      records.getUint32(at + 36, true) - seconds;
+    if (
+      !(Math.abs(ds) <= MAX_DELTA && Math.abs(dt) <= MAX_DELTA) ||
+      !Number.isSafeInteger(ds) || !Number.isSafeInteger(inst) || inst < 0
+    ) return null;
     // Fixed flags: bit 0 source, bit 1 binary, bit 2 json: the same bits.
-    out[p++] = (fixedFlags & 7) | (sv === server ? 0 : OTHER_SERVER);
-    if (sv !== server) p = writeUint(out, p, zigzag(sv - server));
-    p = writeUint(out, p, zigzag(records.getFloat64(at + 8, true) - session));
-    p = writeUint(out, p, records.getFloat64(at + 16, true));
+    if (sv === server) {
+      out[p++] = fixedFlags & 7;
+    } else {
+      const d = sv - server;
+      if (!Number.isSafeInteger(d) || !(Math.abs(d) <= MAX_DELTA)) return null;
+      out[p++] = (fixedFlags & 7) | OTHER_SERVER;
+      p = writeUint(out, p, zigzag(d));
+    }
+    p = writeUint(out, p, zigzag(ds));
+    p = writeUint(out, p, inst);
     p = writeUint(out, p, records.getUint32(at + 24, true));
-    p = writeUint(
-      out,
-      p,
-      zigzag(
-        records.getInt32(at + 32, true) * TWO_32 +
-          records.getUint32(at + 36, true) - seconds,
-      ),
-    );
+    p = writeUint(out, p, zigzag(dt));
     p = writeUint(out, p, records.getUint32(at + 40, true));
     if ((fixedFlags & HAS_SRC) !== 0) {
-      p = writeUint(
-        out,
-        p,
-        zigzag(
-          records.getInt32(at + 44, true) * TWO_32 +
-            records.getUint32(at + 48, true) - seconds,
-        ),
-      );
+      const d = records.getInt32(at + 44, true) * TWO_32 +
+        records.getUint32(at + 48, true) - seconds;
+      if (!(Math.abs(d) <= MAX_DELTA)) return null;
+      p = writeUint(out, p, zigzag(d));
       p = writeUint(out, p, records.getUint32(at + 52, true));
     }
     if ((fixedFlags & 6) !== 0) {
@@ -160,7 +141,15 @@ export function encodeCompact(
       p += len;
     }
   }
-  return out;
+  const data = out.slice(0, p);
+  if (scratch.length > 1 << 24) scratch = new Uint8Array(1 << 16);
+  const v = new DataView(data.buffer);
+  v.setUint32(0, count, true);
+  v.setUint32(4, FORMAT_COMPACT, true);
+  v.setFloat64(8, server, true);
+  v.setFloat64(16, session, true);
+  v.setFloat64(24, seconds, true);
+  return data;
 }
 
 /**
