@@ -348,6 +348,48 @@ export function readEventType(r: Reader, path: string): string[] {
 }
 
 /**
+ * The event types of one message: a type encoded with the same bytes as
+ * the previous event's is that same (frozen) array. Events of a batch
+ * mostly share their type; this spares decoding it again, and lets later
+ * stages (fan-out, storage) see equal types as one object.
+ */
+class TypeRun {
+  #prev: readonly string[] | null = null;
+  #start = 0;
+  #end = 0;
+
+  /** Starts a message: nothing to share yet. */
+  begin(): void {
+    this.#prev = null;
+  }
+
+  read(r: Reader, path: string): readonly string[] {
+    const prev = this.#prev;
+    const start = r.pos;
+    if (prev !== null) {
+      const from = this.#start;
+      const len = this.#end - from;
+      if (start + len <= r.end) {
+        const b = r.bytes;
+        let k = 0;
+        while (k < len && b[start + k] === b[from + k]) k++;
+        if (k === len) {
+          r.pos = start + len;
+          return prev;
+        }
+      }
+    }
+    const type = Object.freeze(readEventType(r, path));
+    this.#prev = type;
+    this.#start = start;
+    this.#end = r.pos;
+    return type;
+  }
+}
+
+const types = new TypeRun();
+
+/**
  * How payloads are read: binary data copied (events handed to
  * applications), binary data as views of the input, or views and JSON kept
  * as checked text ({@linkcode JsonTextPayload}).
@@ -452,6 +494,7 @@ export function readEvents(r: Reader, path: string): Event[] {
   const events: Event[] = new Array(n);
   const t = "HatEventer.Event";
   batch.begin(r.bytes);
+  types.begin();
   // Which events have JSON payloads, in order.
   const json: number[] = [];
   // Which events have binary payloads, with their type and data bytes.
@@ -460,7 +503,7 @@ export function readEvents(r: Reader, path: string): Event[] {
   let binaryBytes = 0;
   for (let i = 0; i < n; i++) {
     const id = readEventId(r);
-    const type = readEventType(r, "HatEventer.Event.type");
+    const type = types.read(r, "HatEventer.Event.type");
     const timestamp = readTimestamp(r, t, "timestamp");
     const sourceTimestamp = readOptTimestamp(r, t, "sourceTimestamp");
     const at = r.pos;
@@ -535,15 +578,21 @@ export function readRegisterEvents(
   const n = r.length(path, 3);
   const events: RegisterEvent[] = new Array(n);
   const mode = jsonText ? PAYLOAD.TEXT : PAYLOAD.VIEW;
+  const t = "HatEventer.RegisterEvent";
+  types.begin();
   if (!keepRaw || r.end - r.pos > MAX_RAW_BYTES) {
-    for (let i = 0; i < n; i++) events[i] = readRegisterEvent(r, mode);
+    for (let i = 0; i < n; i++) {
+      const type = types.read(r, "HatEventer.RegisterEvent.type");
+      const sourceTimestamp = readOptTimestamp(r, t, "sourceTimestamp");
+      const payload = readOptPayload(r, t, "payload", mode);
+      events[i] = { type, sourceTimestamp, payload };
+    }
     return events;
   }
-  const t = "HatEventer.RegisterEvent";
   const offsets: number[] = new Array(2 * n + 1);
   for (let i = 0; i < n; i++) {
     offsets[2 * i] = r.pos;
-    const type = readEventType(r, "HatEventer.RegisterEvent.type");
+    const type = types.read(r, "HatEventer.RegisterEvent.type");
     offsets[2 * i + 1] = r.pos;
     const sourceTimestamp = readOptTimestamp(r, t, "sourceTimestamp");
     const payload = readOptPayload(r, t, "payload", mode);

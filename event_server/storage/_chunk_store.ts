@@ -146,13 +146,19 @@ export class ChunkStore {
     const chunkSize = this.#options.chunkSize;
     let prev: EventId | undefined;
     let server = NaN;
+    // Events of a batch often share one type array (decoded messages do).
+    let prevType: EventType | null = null;
+    let t = -1;
     for (let i = 0; i < events.length; i++) {
       const e = events[i];
-      let t = registry.find(e.type);
-      if (t < 0) {
-        t = registry.intern(e.type);
-        this.#newTypes.push(t);
-        this.#counts[t] = 0;
+      if (e.type !== prevType) {
+        t = registry.find(e.type);
+        if (t < 0) {
+          t = registry.intern(e.type);
+          this.#newTypes.push(t);
+          this.#counts[t] = 0;
+        }
+        prevType = e.type;
       }
       const latest = this.#latest[t];
       if (latest === undefined || isNewer(e, latest)) {
