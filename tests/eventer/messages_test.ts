@@ -477,3 +477,25 @@ Deno.test("register events sharing one type array encode as the reference", () =
     );
   }
 });
+
+Deno.test("events of one message with equal types share one frozen type array", () => {
+  const types = [["a", "b"], ["a", "b"], ["a", "c"], ["a", "b"], []];
+  const events: Event[] = types.map((type, i) => ({
+    id: { server: 1, session: 1, instance: i + 1 },
+    type,
+    timestamp: { s: 1, us: 0 },
+    sourceTimestamp: null,
+    payload: null,
+  }));
+  const decoded = decodeEvents(encodeEvents(events));
+  assert.deepEqual(decoded, events);
+  assert.equal(decoded[0].type, decoded[1].type);
+  assert.notEqual(decoded[1].type, decoded[2].type);
+  // Only a run is shared: the fourth follows a different type.
+  assert.notEqual(decoded[3].type, decoded[1].type);
+  assert.ok(decoded.every((e) => Object.isFrozen(e.type)));
+  assert.throws(() => (decoded[0].type as string[]).push("x"), TypeError);
+  const registered = decodeRegisterReq(encodeRegisterReq(events), true, true);
+  assert.equal(registered[0].type, registered[1].type);
+  assert.deepEqual(registered.map((e) => e.type), types);
+});
