@@ -10,7 +10,7 @@
 // The server runs as a subprocess (`cli/main.ts serve`) so that it has its
 // own event loop and core; clients and subscribers share this process.
 
-import { connect } from "../client.ts";
+import { type Client, connect } from "../client.ts";
 import type { Event, RegisterEvent } from "../event/mod.ts";
 
 interface Options {
@@ -23,6 +23,7 @@ interface Options {
   storage: "memory" | "sqlite";
   payload: "json" | "binary" | "none";
   sync: "full" | "normal";
+  sendQueueBytes: number;
   address: string | null;
   json: boolean;
 }
@@ -38,6 +39,7 @@ function parse(args: string[]): Options {
     storage: "memory",
     payload: "json",
     sync: "full",
+    sendQueueBytes: 256 * 1024 * 1024,
     address: null,
     json: false,
   };
@@ -79,6 +81,9 @@ function parse(args: string[]): Options {
       case "--sync":
         o.sync = v() as Options["sync"];
         break;
+      case "--send-queue-bytes":
+        o.sendQueueBytes = Number(v());
+        break;
       case "--address":
         o.address = v();
         break;
@@ -93,6 +98,10 @@ function parse(args: string[]): Options {
             "  [--response every|sample: every batch waits for the server's\n" +
             "   answer, or every 10th (the others are sent without one)]\n" +
             "  [--storage memory|sqlite] [--sync full|normal]\n" +
+            "  [--send-queue-bytes B: the started server's per-client send\n" +
+            "   queue (default 256 MiB: a subscriber that shares a core with\n" +
+            "   the clients may fall behind and catch up; with the server's\n" +
+            "   default of 4 MiB it may be dropped as a slow consumer)]\n" +
             "  [--payload json|binary|none] [--address HOST:PORT] [--json]",
         );
         Deno.exit(0);
@@ -101,7 +110,15 @@ function parse(args: string[]): Options {
         throw new Error(`Unknown option ${a}`);
     }
   }
-  for (const k of ["clients", "events", "batch", "window"] as const) {
+  for (
+    const k of [
+      "clients",
+      "events",
+      "batch",
+      "window",
+      "sendQueueBytes",
+    ] as const
+  ) {
     if (!Number.isSafeInteger(o[k]) || o[k] < 1) {
       throw new Error(`--${k} must be a positive integer`);
     }
@@ -145,6 +162,8 @@ async function startServer(o: Options): Promise<
       dir,
       "--sync",
       o.sync,
+      "--send-queue-bytes",
+      String(o.sendQueueBytes),
       "--log-level",
       "info",
       ...(o.storage === "memory" ? ["--memory"] : []),
@@ -219,7 +238,7 @@ async function run(o: Options): Promise<void> {
   let allReceived!: () => void;
   const received = new Promise<void>((r) => allReceived = r);
   let subscribersDone = 0;
-  const subs = [];
+  const subs: Client[] = [];
   const counts = new Array<number>(o.subscribers).fill(0);
   for (let s = 0; s < o.subscribers; s++) {
     const next = new Array<number>(o.clients).fill(0);
@@ -253,6 +272,22 @@ async function run(o: Options): Promise<void> {
     );
   }
   if (o.subscribers === 0) allReceived();
+  // A subscriber the server drops (as a slow consumer, say) gets nothing
+  // more: say so at once rather than waiting for the timeout.
+  let ending = false;
+  const dropped = new Promise<string>((resolve) => {
+    subs.forEach((sub, s) =>
+      sub.closed.then(() => {
+        if (!ending) {
+          resolve(
+            `subscriber ${s} was disconnected by the server after ` +
+              `${counts[s]} of ${sent} events (too slow for ` +
+              `--send-queue-bytes ${o.sendQueueBytes}?)`,
+          );
+        }
+      })
+    );
+  });
 
   const clients = await Promise.all(
     Array.from({ length: o.clients }, (_, c) => connect(addr, `load-${c}`)),
@@ -284,13 +319,17 @@ async function run(o: Options): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const outcome = await Promise.race([
     received.then(() => "ok" as const),
+    dropped,
     new Promise<"timeout">((r) =>
       timer = setTimeout(() => r("timeout"), 30_000)
     ),
   ]);
   clearTimeout(timer);
+  ending = true;
   if (outcome === "timeout") {
     report(`subscribers got ${counts.join(", ")} of ${sent} events in 30 s`);
+  } else if (outcome !== "ok") {
+    report(outcome);
   }
   const tReceived = performance.now();
   const cpu1 = [cpuSeconds(server?.pid ?? -1), cpuSeconds("self")];
@@ -336,7 +375,9 @@ async function run(o: Options): Promise<void> {
           o.response === "every" ? "every" : "every 10th"
         } batch with response, ` +
         `${o.subscribers} subscriber(s), ${o.payload} payload)\n` +
-        `  ${result.eventsPerSecond} events/s (all delivered after ` +
+        `  ${result.eventsPerSecond} events/s (${
+          outcome === "ok" ? "all delivered" : "gave up"
+        } after ` +
         `${result.seconds} s; registered after ${result.registerSeconds} s)\n` +
         `  register latency p50 ${result.latencyMs.p50} ms, p99 ` +
         `${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms\n` +
