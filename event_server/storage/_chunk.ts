@@ -292,14 +292,19 @@ export class ChunkBuilder {
     if (p !== null) {
       if (p.kind === "binary") {
         flags |= BINARY;
-        this.#reserve(4 + p.type.length * 3 + p.data.length);
-        const n = encoder.encodeInto(
-          p.type,
-          this.#payload.subarray(start + 4),
-        ).written;
+        const data = p.data;
+        this.#reserve(4 + p.type.length * 3 + data.length);
+        const buf = this.#payload;
+        const n = writeUtf8(p.type, buf, start + 4);
         this.#pv.setUint32(start, n, true);
-        this.#payload.set(p.data, start + 4 + n);
-        this.#plen = start + 4 + n + p.data.length;
+        const at = start + 4 + n;
+        // Small payloads: a loop costs less than a call into set().
+        if (data.length < 64) {
+          for (let k = 0; k < data.length; k++) buf[at + k] = data[k];
+        } else {
+          buf.set(data, at);
+        }
+        this.#plen = at + data.length;
       } else if (p instanceof JsonTextPayload) {
         // The text as received: not parsed, not serialized again.
         flags |= JSON_PAYLOAD;
@@ -452,6 +457,23 @@ export class ChunkBuilder {
     }
     range.last = id;
   }
+}
+
+/**
+ * Writes `s` as UTF-8 at `at` (room for 3 bytes per UTF-16 unit reserved);
+ * ASCII in a loop (binary payload type names: short, mostly ASCII), the
+ * rest through TextEncoder.
+ *
+ * @returns The number of bytes written.
+ */
+function writeUtf8(s: string, out: Uint8Array, at: number): number {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return encoder.encodeInto(s, out.subarray(at)).written;
+    out[at + i] = c;
+  }
+  return n;
 }
 
 function writeTs(v: DataView, at: number, t: Timestamp | null): number {
