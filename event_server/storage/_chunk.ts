@@ -116,7 +116,7 @@ export class ChunkView {
   }
   typeId(i: number): number {
     const c = this.#c;
-    if (c !== null) return c.load(i), c.typeId;
+    if (c !== null) return c.typeIdOf(i);
     return this.#view.getUint32(HEADER + i * RECORD + 24, true);
   }
   /** Bit 0: has a source timestamp; bit 1: binary payload; bit 2: JSON. */

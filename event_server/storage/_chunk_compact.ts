@@ -11,12 +11,13 @@
 //   u32 count, u32 format (1), f64 server, f64 session, f64 seconds,
 //   u32 offset of each record (from the start of the chunk),
 //   records: u8 flags (bit 0 source timestamp, bits 1-2 payload 0 none,
-//     1 binary, 2 json, bit 3 server other than the base),
-//     [server - base server, zigzag], session - base session (zigzag),
-//     instance, type id, seconds - base seconds (zigzag), microseconds,
-//     [source seconds - base seconds (zigzag), source microseconds],
-//     [payload length, payload bytes (as in the fixed form's payload
-//     area)]; all varints, 7 bits per byte, least significant first.
+//     1 binary, 2 json, bit 3 server other than the base), type id,
+//     seconds - base seconds (zigzag), microseconds, [source seconds -
+//     base seconds (zigzag), source microseconds], session - base session
+//     (zigzag), instance, [server - base server (zigzag)], [payload
+//     length, payload bytes (as in the fixed form's payload area)]; all
+//     varints, 7 bits per byte, least significant first. The type id
+//     comes first so that a scan by type reads one byte or two per event.
 // Chunks with a value that does not fit (a seconds value beyond 2^53) stay
 // in the fixed form: format 0 has the 4 bytes after the count zero.
 
@@ -36,10 +37,6 @@ const OTHER_SERVER = 8;
 
 function zigzag(v: number): number {
   return v >= 0 ? 2 * v : -2 * v - 1;
-}
-
-function unzigzag(z: number): number {
-  return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
 }
 
 // Non-negative integers up to 2^53; small values take the first branch.
@@ -100,35 +97,35 @@ export function encodeCompact(
     out[off + 3] = p >>> 24;
     const fixedFlags = records.getUint32(at + 28, true);
     const sv = records.getFloat64(at, true);
-    const ds = records.getFloat64(at + 8, true) - session;
+    const dsession = records.getFloat64(at + 8, true) - session;
     const inst = records.getFloat64(at + 16, true);
     const dt = records.getInt32(at + 32, true) * TWO_32 +
       records.getUint32(at + 36, true) - seconds;
     if (
-      !(Math.abs(ds) <= MAX_DELTA && Math.abs(dt) <= MAX_DELTA) ||
-      !Number.isSafeInteger(ds) || !Number.isSafeInteger(inst) || inst < 0
+      !(Math.abs(dsession) <= MAX_DELTA && Math.abs(dt) <= MAX_DELTA) ||
+      !Number.isSafeInteger(dsession) || !Number.isSafeInteger(inst) ||
+      inst < 0
     ) return null;
     // Fixed flags: bit 0 source, bit 1 binary, bit 2 json: the same bits.
-    if (sv === server) {
-      out[p++] = fixedFlags & 7;
-    } else {
-      const d = sv - server;
-      if (!Number.isSafeInteger(d) || !(Math.abs(d) <= MAX_DELTA)) return null;
-      out[p++] = (fixedFlags & 7) | OTHER_SERVER;
-      p = writeUint(out, p, zigzag(d));
-    }
-    p = writeUint(out, p, zigzag(ds));
-    p = writeUint(out, p, inst);
+    // The type id first: a scan by type reads only it.
+    const d = sv - server;
+    if (
+      sv !== server && (!Number.isSafeInteger(d) || !(Math.abs(d) <= MAX_DELTA))
+    ) return null;
+    out[p++] = (fixedFlags & 7) | (sv === server ? 0 : OTHER_SERVER);
     p = writeUint(out, p, records.getUint32(at + 24, true));
     p = writeUint(out, p, zigzag(dt));
     p = writeUint(out, p, records.getUint32(at + 40, true));
     if ((fixedFlags & HAS_SRC) !== 0) {
-      const d = records.getInt32(at + 44, true) * TWO_32 +
+      const ds = records.getInt32(at + 44, true) * TWO_32 +
         records.getUint32(at + 48, true) - seconds;
-      if (!(Math.abs(d) <= MAX_DELTA)) return null;
-      p = writeUint(out, p, zigzag(d));
+      if (!(Math.abs(ds) <= MAX_DELTA)) return null;
+      p = writeUint(out, p, zigzag(ds));
       p = writeUint(out, p, records.getUint32(at + 52, true));
     }
+    p = writeUint(out, p, zigzag(dsession));
+    p = writeUint(out, p, inst);
+    if (sv !== server) p = writeUint(out, p, zigzag(d));
     if ((fixedFlags & 6) !== 0) {
       const start = records.getUint32(at + 56, true);
       const len = records.getUint32(at + 60, true);
@@ -155,7 +152,8 @@ export function encodeCompact(
 /**
  * Random access to the events of compact chunk bytes: {@linkcode load}
  * decodes one event into the fields (the last one is kept, so reading
- * several fields of one event decodes it once).
+ * several fields of one event decodes it once); {@linkcode typeIdOf} reads
+ * only the type id, for scans that filter by type.
  */
 export class CompactReader {
   readonly count: number;
@@ -165,6 +163,7 @@ export class CompactReader {
   #session: number;
   #seconds: number;
   #cur = -1;
+  #p = 0;
   server = 0;
   session = 0;
   instance = 0;
@@ -190,95 +189,58 @@ export class CompactReader {
     this.#seconds = this.#view.getFloat64(24, true);
   }
 
+  /** The varint at the cursor; most are one byte. */
+  #uint(): number {
+    const b = this.#bytes;
+    let c = b[this.#p++];
+    if (c < 0x80) return c;
+    let v = c & 0x7f;
+    let m = 0x80;
+    do {
+      c = b[this.#p++];
+      v += (c & 0x7f) * m;
+      m *= 0x80;
+    } while (c >= 0x80);
+    return v;
+  }
+
+  #int(): number {
+    const z = this.#uint();
+    return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+  }
+
+  /** The type id of event `i`, without decoding the rest of it. */
+  typeIdOf(i: number): number {
+    if (i === this.#cur) return this.typeId;
+    this.#p = this.#view.getUint32(COMPACT_HEADER + 4 * i, true) + 1;
+    return this.#uint();
+  }
+
   /** Decodes event `i` into the fields (nothing when it already is). */
   load(i: number): void {
     if (i === this.#cur) return;
-    const b = this.#bytes;
-    let p = this.#view.getUint32(COMPACT_HEADER + 4 * i, true);
-    // Varints inline: this runs for every event a query looks at.
-    let v = 0, m = 1, c = 0;
-    const flags = b[p++];
-    if ((flags & OTHER_SERVER) !== 0) {
-      v = 0, m = 1;
-      do {
-        c = b[p++];
-        v += (c & 0x7f) * m;
-        m *= 0x80;
-      } while (c >= 0x80);
-      this.server = this.#server + unzigzag(v);
-    } else {
-      this.server = this.#server;
-    }
-    v = 0, m = 1;
-    do {
-      c = b[p++];
-      v += (c & 0x7f) * m;
-      m *= 0x80;
-    } while (c >= 0x80);
-    this.session = this.#session + unzigzag(v);
-    v = 0, m = 1;
-    do {
-      c = b[p++];
-      v += (c & 0x7f) * m;
-      m *= 0x80;
-    } while (c >= 0x80);
-    this.instance = v;
-    v = 0, m = 1;
-    do {
-      c = b[p++];
-      v += (c & 0x7f) * m;
-      m *= 0x80;
-    } while (c >= 0x80);
-    this.typeId = v;
-    v = 0, m = 1;
-    do {
-      c = b[p++];
-      v += (c & 0x7f) * m;
-      m *= 0x80;
-    } while (c >= 0x80);
-    let s = this.#seconds + unzigzag(v);
+    this.#p = this.#view.getUint32(COMPACT_HEADER + 4 * i, true);
+    const flags = this.#bytes[this.#p++];
+    this.typeId = this.#uint();
+    let s = this.#seconds + this.#int();
     this.tsHi = Math.floor(s / TWO_32);
     this.tsLo = s - this.tsHi * TWO_32;
-    v = 0, m = 1;
-    do {
-      c = b[p++];
-      v += (c & 0x7f) * m;
-      m *= 0x80;
-    } while (c >= 0x80);
-    this.tsUs = v;
+    this.tsUs = this.#uint();
     if ((flags & HAS_SRC) !== 0) {
-      v = 0, m = 1;
-      do {
-        c = b[p++];
-        v += (c & 0x7f) * m;
-        m *= 0x80;
-      } while (c >= 0x80);
-      s = this.#seconds + unzigzag(v);
+      s = this.#seconds + this.#int();
       this.srcHi = Math.floor(s / TWO_32);
       this.srcLo = s - this.srcHi * TWO_32;
-      v = 0, m = 1;
-      do {
-        c = b[p++];
-        v += (c & 0x7f) * m;
-        m *= 0x80;
-      } while (c >= 0x80);
-      this.srcUs = v;
+      this.srcUs = this.#uint();
     } else {
       this.srcHi = this.srcLo = this.srcUs = 0;
     }
-    if ((flags & 6) !== 0) {
-      v = 0, m = 1;
-      do {
-        c = b[p++];
-        v += (c & 0x7f) * m;
-        m *= 0x80;
-      } while (c >= 0x80);
-      this.payloadStart = p;
-      this.payloadLength = v;
-    } else {
-      this.payloadStart = p;
-      this.payloadLength = 0;
-    }
+    this.session = this.#session + this.#int();
+    this.instance = this.#uint();
+    this.server = (flags & OTHER_SERVER) !== 0
+      ? this.#server + this.#int()
+      : this.#server;
+    this.payloadLength = (flags & 6) !== 0 ? this.#uint() : 0;
+    this.payloadStart = this.#p;
     this.flags = flags & 7;
     this.#cur = i;
   }
