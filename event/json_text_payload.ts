@@ -153,6 +153,7 @@ export class JsonTextPayload implements EventPayloadJson {
 function check(bytes: Uint8Array, start: number, end: number): void {
   if (isJsonText(bytes, start, end)) return;
   let problem = "not one JSON value";
+  let cause: unknown;
   try {
     JSON.parse(
       new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(
@@ -163,6 +164,9 @@ function check(bytes: Uint8Array, start: number, end: number): void {
     return;
   } catch (err) {
     problem = (err as Error).message;
+    cause = err;
   }
-  throw new EventPayloadError("JSON", "text", `invalid JSON text: ${problem}`);
+  throw new EventPayloadError("JSON", "text", `invalid JSON text: ${problem}`, {
+    cause,
+  });
 }

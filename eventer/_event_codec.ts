@@ -438,9 +438,11 @@ function readJsonText(r: Reader, t: string, path: string): JsonTextPayload {
   try {
     return new JsonTextPayload(r.bytes, start, start + n);
   } catch (err) {
-    throw new EventPayloadError(t, `${path}.json`, (err as Error).message, {
-      cause: err,
-    });
+    // Its problem, not its message: that would name the location twice.
+    const problem = err instanceof EventSbsError
+      ? err.problem
+      : (err as Error).message;
+    throw new EventPayloadError(t, `${path}.json`, problem, { cause: err });
   }
 }
 
