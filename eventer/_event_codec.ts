@@ -492,6 +492,17 @@ const batch = new JsonBatch();
  * than the decoding (an allocation with its own backing store each).
  */
 export function readEvents(r: Reader, path: string): Event[] {
+  // The batch forgets the message when done, also when it had no JSON
+  // payload or was invalid: else it would keep the message's bytes alive
+  // until the next one.
+  try {
+    return readEventsOf(r, path);
+  } finally {
+    batch.end();
+  }
+}
+
+function readEventsOf(r: Reader, path: string): Event[] {
   const n = r.length(path, 8);
   const events: Event[] = new Array(n);
   const t = "HatEventer.Event";

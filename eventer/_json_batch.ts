@@ -42,6 +42,12 @@ export class JsonBatch {
     this.#count = 0;
   }
 
+  /** Forgets the bytes of the batch (done with them). */
+  end(): void {
+    this.#bytes = EMPTY;
+    this.#count = 0;
+  }
+
   /**
    * Records the String at `r.pos` (a JSON payload's text) and moves past
    * it; its value comes from {@linkcode parse}.
