@@ -42,10 +42,14 @@ export class JsonBatch {
     this.#count = 0;
   }
 
-  /** Forgets the bytes of the batch (done with them). */
+  /**
+   * Forgets the bytes of the batch (done with them), and a position list
+   * grown for a huge message that was not parsed (it failed to decode).
+   */
   end(): void {
     this.#bytes = EMPTY;
     this.#count = 0;
+    if (this.#pos.length > 3 * MAX_KEPT_TEXTS) this.#pos = [];
   }
 
   /**
