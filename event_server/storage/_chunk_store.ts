@@ -12,7 +12,6 @@ import type {
   QueryResult,
   ServerId,
 } from "../../event/types.ts";
-import { JsonTextPayload } from "../../event/json_text_payload.ts";
 import {
   ChunkBuilder,
   type ChunkMeta,
