@@ -106,6 +106,59 @@ export function isJsonText(
   return ok;
 }
 
+/**
+ * Like {@linkcode isJsonText}, also accepting Python's `NaN`, `Infinity`
+ * and `-Infinity` as values (what `json.dumps` writes for non-finite
+ * floats, and `json.loads` reads; see `_python_json.ts`).
+ *
+ * @param bytes The buffer holding the text.
+ * @param start Index of the first byte of the text.
+ * @param end Index one past the last byte of the text.
+ * @returns `true` when the bytes are one JSON text of Python's dialect.
+ * @throws {RangeError} When `start`/`end` are not a range of `bytes`.
+ *
+ * @example
+ * ```ts
+ * import { isJsonText, isPythonJsonText } from "./_json_text.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = new TextEncoder().encode('[NaN, -Infinity, "NaN"]');
+ * assert.equal(isJsonText(bytes, 0, bytes.length), false);
+ * assert.equal(isPythonJsonText(bytes, 0, bytes.length), true);
+ * ```
+ */
+export function isPythonJsonText(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): boolean {
+  python = true;
+  try {
+    return isJsonText(bytes, start, end);
+  } finally {
+    python = false;
+  }
+}
+
+// Whether scan() takes Python's non-finite tokens (set for one call).
+let python = false;
+
+// `NaN`, `Infinity` or `-Infinity` at i: the index after it, or -1.
+function scanNonFinite(b: Uint8Array, i: number, end: number): number {
+  if (!python) return -1;
+  if (b[i] === 0x4e) {
+    return i + 2 < end && b[i + 1] === 0x61 && b[i + 2] === 0x4e ? i + 3 : -1;
+  }
+  if (b[i] === 0x2d) i++;
+  if (i + 7 >= end) return -1;
+  for (let k = 0; k < 8; k++) {
+    if (b[i + k] !== INFINITY[k]) return -1;
+  }
+  return i + 8;
+}
+
+const INFINITY = [0x49, 0x6e, 0x66, 0x69, 0x6e, 0x69, 0x74, 0x79];
+
 function scan(b: Uint8Array, i: number, end: number): boolean {
   let depth = 0;
   let top = IN_ARRAY;
@@ -169,7 +222,18 @@ function scan(b: Uint8Array, i: number, end: number): boolean {
           break;
         }
         return false;
+      case 0x4e: // NaN (Python)
+      case 0x49: // Infinity (Python)
+        i = scanNonFinite(b, i, end);
+        if (i < 0) return false;
+        break;
       case 0x2d:
+        // -Infinity (Python), else a negative number.
+        i = python && i + 1 < end && b[i + 1] === 0x49
+          ? scanNonFinite(b, i, end)
+          : scanNumber(b, i, end);
+        if (i < 0) return false;
+        break;
       case 0x30:
       case 0x31:
       case 0x32:

@@ -17,6 +17,7 @@ import {
 } from "./_sbs_read.ts";
 import type { SbsValue } from "./_sbs_value.ts";
 import { EventPayloadError } from "./errors.ts";
+import { parseJson } from "./_python_json.ts";
 import { jsonPayloadText } from "./payload_json.ts";
 import { validateTimestamp } from "./timestamp.ts";
 import type {
@@ -163,7 +164,7 @@ export function readPayload(
     const text = asString(x, t, p);
     let data: JsonValue;
     try {
-      data = JSON.parse(text);
+      data = parseJson(text);
     } catch (err) {
       throw new EventPayloadError(
         t,

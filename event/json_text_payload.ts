@@ -6,7 +6,8 @@
  * @module
  */
 
-import { isJsonText } from "./_json_text.ts";
+import { isPythonJsonText } from "./_json_text.ts";
+import { parseJson } from "./_python_json.ts";
 import { EventPayloadError } from "./errors.ts";
 import type { EventPayloadJson, JsonValue } from "./types.ts";
 
@@ -20,7 +21,10 @@ const NOT_PARSED: unique symbol = Symbol("not parsed");
  * text once (later reads give the same value). Encoders of this library
  * copy its bytes as they are, so a server that forwards or stores payloads
  * never parses or serializes them, and text such as `1e400` or
- * `{"a":1,"a":2}` is kept exactly.
+ * `{"a":1,"a":2}` is kept exactly. The text is JSON as Python's `json`
+ * module writes and reads it (how Python eventer clients encode payloads):
+ * RFC 8259, plus `NaN`, `Infinity` and `-Infinity` for non-finite numbers,
+ * which `data` gives as the numbers NaN and ±Infinity.
  *
  * Bytes given to the constructor are not copied: they must not change
  * while the payload is in use.
@@ -35,6 +39,7 @@ const NOT_PARSED: unique symbol = Symbol("not parsed");
  * assert.equal(p.text, '{"value": 1e400}');
  * assert.deepEqual(p.data, { value: Infinity });
  * assert.throws(() => new JsonTextPayload("{oops}"), /invalid JSON text/);
+ * assert.deepEqual(new JsonTextPayload("[NaN, -Infinity]").data, [NaN, -Infinity]);
  * ```
  */
 export class JsonTextPayload implements EventPayloadJson {
@@ -48,7 +53,8 @@ export class JsonTextPayload implements EventPayloadJson {
 
   /**
    * Makes a payload of JSON text, after checking that it is one JSON value
-   * in well-formed UTF-8 (what `JSON.parse` accepts).
+   * in well-formed UTF-8 (what `JSON.parse` accepts, and Python's `NaN`,
+   * `Infinity` and `-Infinity`).
    *
    * @param text The text, or its UTF-8 bytes (not copied).
    * @param start Where the text starts in `text` when it is bytes.
@@ -98,7 +104,7 @@ export class JsonTextPayload implements EventPayloadJson {
 
   /** The parsed value (parsed on first read). */
   get data(): JsonValue {
-    if (this.#data === NOT_PARSED) this.#data = JSON.parse(this.text);
+    if (this.#data === NOT_PARSED) this.#data = parseJson(this.text);
     return this.#data as JsonValue;
   }
 
@@ -151,16 +157,16 @@ export class JsonTextPayload implements EventPayloadJson {
 }
 
 function check(bytes: Uint8Array, start: number, end: number): void {
-  if (isJsonText(bytes, start, end)) return;
+  if (isPythonJsonText(bytes, start, end)) return;
   let problem = "not one JSON value";
   let cause: unknown;
   try {
-    JSON.parse(
+    parseJson(
       new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(
         bytes.subarray(start, end),
       ),
     );
-    // JSON.parse is the authority: the byte check only saves its cost.
+    // The parse is the authority: the byte check only saves its cost.
     return;
   } catch (err) {
     problem = (err as Error).message;

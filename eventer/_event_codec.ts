@@ -16,7 +16,7 @@
 
 import type { Reader, Writer } from "../codec/mod.ts";
 import { JsonTextPayload } from "../event/json_text_payload.ts";
-import { JsonBatch } from "./_json_batch.ts";
+import { JsonBatch, parseText } from "./_json_batch.ts";
 import { jsonPayloadText } from "../event/payload_json.ts";
 import {
   type Event,
@@ -25,7 +25,6 @@ import {
   EventPayloadError,
   EventSbsError,
   type EventType,
-  type JsonValue,
   type RegisterEvent,
   type Timestamp,
   validateTimestamp,
@@ -414,19 +413,7 @@ function readPayload(
   }
   if (c === 1) {
     if (mode === PAYLOAD.TEXT) return readJsonText(r, t, path);
-    const text = r.string(path);
-    let data: JsonValue;
-    try {
-      data = JSON.parse(text);
-    } catch (err) {
-      throw new EventPayloadError(
-        t,
-        `${path}.json`,
-        `invalid JSON text: ${(err as Error).message}`,
-        { cause: err },
-      );
-    }
-    return { kind: "json", data };
+    return { kind: "json", data: parseText(r.string(path), t, path) };
   }
   return r.fail("choice", path, `invalid EventPayload index ${c}`, at);
 }

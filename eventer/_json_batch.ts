@@ -9,6 +9,7 @@
 
 import { Reader } from "../codec/mod.ts";
 import { isJsonText } from "../event/_json_text.ts";
+import { parseJson } from "../event/_python_json.ts";
 import { EventPayloadError, type JsonValue } from "../event/mod.ts";
 
 const EMPTY = new Uint8Array(0);
@@ -133,10 +134,13 @@ export class JsonBatch {
   }
 }
 
-/** JSON.parse of one payload text, failing as a payload error. */
+/**
+ * JSON.parse of one payload text (reading Python's NaN and Infinity too),
+ * failing as a payload error.
+ */
 export function parseText(text: string, t: string, path: string): JsonValue {
   try {
-    return JSON.parse(text);
+    return parseJson(text);
   } catch (err) {
     throw new EventPayloadError(
       t,

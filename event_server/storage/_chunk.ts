@@ -220,7 +220,9 @@ export class ChunkView {
         payload = {
           kind: "binary",
           type: decoder.decode(this.bytes.subarray(off + 4, off + 4 + typeLen)),
-          data: this.bytes.slice(off + 4 + typeLen, off + len),
+          // A view: the storage hands out copies (see ChunkStore.query)
+          // unless the caller only encodes the events at once.
+          data: this.bytes.subarray(off + 4 + typeLen, off + len),
         };
       } else {
         // Kept as text: a query answer sends it on as it was stored.

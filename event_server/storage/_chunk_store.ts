@@ -12,7 +12,6 @@ import type {
   QueryResult,
   ServerId,
 } from "../../event/types.ts";
-import { JsonTextPayload } from "../../event/json_text_payload.ts";
 import {
   ChunkBuilder,
   type ChunkMeta,
@@ -227,8 +226,10 @@ export class ChunkStore {
   }
 
   /**
-   * Answers a query from what is committed (and latest from memory); JSON
-   * payloads as stored text with `jsonText`, else as plain objects.
+   * Answers a query from what is committed (and latest from memory). With
+   * `jsonText` (a caller that encodes the events at once), JSON payloads
+   * are the stored text and binary data views of the chunks; else plain
+   * values of their own.
    */
   query(params: QueryParams, jsonText = false): QueryResult {
     const result = this.#query(params);
@@ -383,15 +384,24 @@ export class ChunkStore {
   }
 }
 
-/** The result with every JsonTextPayload replaced by `{ kind, data }`. */
+/**
+ * The result as plain values of its own: every JsonTextPayload replaced by
+ * `{ kind, data }`, and binary data (views of chunk bytes) copied.
+ */
 function plainPayloads(result: QueryResult): QueryResult {
   const events = result.events;
   let out: Event[] | null = null;
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
-    if (!(e.payload instanceof JsonTextPayload)) continue;
+    const p = e.payload;
+    if (p === null) continue;
     out ??= events.slice();
-    out[i] = { ...e, payload: { kind: "json", data: e.payload.data } };
+    out[i] = {
+      ...e,
+      payload: p.kind === "binary"
+        ? { kind: "binary", type: p.type, data: p.data.slice() }
+        : { kind: "json", data: p.data },
+    };
   }
   return out === null ? result : { ...result, events: out };
 }

@@ -146,3 +146,32 @@ Deno.test("rewrites copy events between chunks of either form", () => {
     assert.deepEqual(readAll(data, registry).map(plain), keep.map(plain));
   }
 });
+
+Deno.test("query results own their binary payloads, unless jsonText asks for views", async () => {
+  const { MemoryStorage } = await import(
+    "../../event_server/storage/memory.ts"
+  );
+  await using storage = new MemoryStorage();
+  await storage.register(
+    Array.from({ length: 5 }, (_, i): Event => ({
+      id: { server: 1, session: 1, instance: i + 1 },
+      type: ["b"],
+      timestamp: { s: 1, us: i },
+      sourceTimestamp: null,
+      payload: { kind: "binary", type: "raw", data: new Uint8Array([i, 7]) },
+    })),
+  );
+  const plainResult = storage.query({ kind: "timeseries" });
+  const views = storage.query({ kind: "timeseries" }, { jsonText: true });
+  assert.equal(plainResult.events.length, 5);
+  for (const [k, e] of plainResult.events.entries()) {
+    const p = e.payload!;
+    assert.ok(p.kind === "binary");
+    assert.deepEqual(p.data, new Uint8Array([4 - k, 7]));
+    assert.equal(p.data.buffer.byteLength, 2, "a buffer of its own");
+    const v = views.events[k].payload!;
+    assert.ok(v.kind === "binary");
+    assert.deepEqual(v.data, p.data);
+    assert.ok(v.data.buffer.byteLength > 2, "a view of the chunk");
+  }
+});

@@ -93,7 +93,7 @@ Deno.test("decodeEvents() gives the reference's events for batches of every size
 });
 
 Deno.test("decodeEvents() refuses an invalid JSON text wherever it is in a batch", () => {
-  const bad = ["{oops}", "1,2", "[3", "", "01", "1 2", "NaN"];
+  const bad = ["{oops}", "1,2", "[3", "", "01", "1 2", "nan", "-NaN"];
   for (const text of bad) {
     for (const at of [0, 5, 19]) {
       const payloads: SbsValue[] = Array.from(
@@ -243,4 +243,54 @@ Deno.test("an invalid register JSON text gets the same error with jsonText as wi
   );
   assert.equal(text.message, plain.message);
   assert.ok(text.cause instanceof Error, "the JSON.parse error is the cause");
+
+Deno.test("payloads with Python's NaN and Infinity pass through the Event Server", async () => {
+  await using engine = await startEngine(LOOPBACK, {
+    storage: new MemoryStorage(),
+  });
+  const seen = deferred<Event[]>();
+  await using _sub = await connect(engine.addrs[0], "sub", {
+    subscriptions: [["py", "*"]],
+    onEvents: (_c, events) => seen.resolve(events),
+  });
+  await using client = await connect(engine.addrs[0], "c");
+  // As Python's json.dumps writes {"v": nan, "w": [inf, -inf]}.
+  const texts = ['{"v": NaN, "w": [Infinity, -Infinity]}', "NaN", "[1, 2]"];
+  const registered = await client.register(
+    texts.map((text) => ({
+      type: ["py", "x"],
+      sourceTimestamp: null,
+      payload: new JsonTextPayload(text),
+    })),
+    { withResponse: true },
+  );
+  const expected = [{ v: NaN, w: [Infinity, -Infinity] }, NaN, [1, 2]];
+  const data = (events: readonly Event[] | null) =>
+    events?.map((e) => e.payload?.kind === "json" ? e.payload.data : null);
+  assert.deepEqual(data(registered), expected);
+  assert.deepEqual(data(await seen.promise), expected);
+  const series = await client.query({
+    kind: "timeseries",
+    eventTypes: [["py", "x"]],
+  });
+  assert.deepEqual(data(series.events), [...expected].reverse());
+  // A plain server (no jsonText) parses them too.
+  const got = deferred<readonly RegisterEvent[]>();
+  await using server = await listen(LOOPBACK, {
+    status: "operational",
+    onRegister: (_info, events) => {
+      got.resolve(events);
+      return [];
+    },
+  });
+  await using c2 = await connect(server.addrs[0], "c2");
+  await c2.register([{
+    type: ["a"],
+    sourceTimestamp: null,
+    payload: new JsonTextPayload("[NaN]"),
+  }]);
+  assert.deepEqual((await got.promise)[0].payload, {
+    kind: "json",
+    data: [NaN],
+  });
 });
