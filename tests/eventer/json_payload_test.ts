@@ -243,6 +243,7 @@ Deno.test("an invalid register JSON text gets the same error with jsonText as wi
   );
   assert.equal(text.message, plain.message);
   assert.ok(text.cause instanceof Error, "the JSON.parse error is the cause");
+});
 
 Deno.test("payloads with Python's NaN and Infinity pass through the Event Server", async () => {
   await using engine = await startEngine(LOOPBACK, {
