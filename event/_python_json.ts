@@ -9,13 +9,14 @@
 import type { JsonValue } from "./types.ts";
 
 // Stands for NaN while JSON.parse reads the rewritten text (JSON has no
-// number for it): a string no JSON text holds by accident (it starts with
-// an escaped low surrogate); a text holding it anyway is not rewritten.
-const NAN_MARK = "\udc00NaN\ud800";
-const NAN_JSON = '"\\udc00NaN\\ud800"';
-
-function reviveNaN(_key: string, value: unknown): unknown {
-  return value === NAN_MARK ? NaN : value;
+// number for it): a string starting with a lone low surrogate, numbered.
+// The reviver counts the marks it sees; more than were written means a
+// string value of the text spells mark k, and mark k + 1 is tried.
+function nanMark(k: number): string {
+  return `\udc00NaN${k}\ud800`;
+}
+function nanJson(k: number): string {
+  return `"\\udc00NaN${k}\\ud800"`;
 }
 
 /**
@@ -29,12 +30,29 @@ export function parseJson(text: string): JsonValue {
   try {
     return JSON.parse(text);
   } catch (err) {
-    const rewritten = rewriteNonFinite(text);
-    if (rewritten === null) throw err;
-    try {
-      return JSON.parse(rewritten.text, rewritten.nan ? reviveNaN : undefined);
-    } catch {
-      throw err;
+    for (let k = 0;; k++) {
+      const rewritten = rewriteNonFinite(text, nanJson(k));
+      if (rewritten === null) throw err;
+      if (rewritten.nans === 0) {
+        try {
+          return JSON.parse(rewritten.text);
+        } catch {
+          throw err;
+        }
+      }
+      const mark = nanMark(k);
+      let seen = 0;
+      let value: JsonValue;
+      try {
+        value = JSON.parse(rewritten.text, (_key, v) => {
+          if (v !== mark) return v;
+          seen++;
+          return NaN;
+        });
+      } catch {
+        throw err;
+      }
+      if (seen === rewritten.nans) return value;
     }
   }
 }
@@ -50,12 +68,18 @@ export function parseJson(text: string): JsonValue {
  */
 function rewriteNonFinite(
   text: string,
-): { text: string; nan: boolean } | null {
-  if (text.includes("\\udc00NaN")) return null;
+  nanText: string,
+): { text: string; nans: number } | null {
   let out = "";
   let from = 0;
-  let nan = false;
+  let nans = 0;
   let inString = false;
+  // Whether each open container is an object: after a comma in an object
+  // a key comes, not a value.
+  const inObject: boolean[] = [];
+  const startsValue = (prev: number) =>
+    valueStarts(prev) &&
+    !(prev === 0x2c && inObject[inObject.length - 1] === true);
   // The last two characters outside strings other than whitespace, and
   // where the last one is.
   let last = -1;
@@ -70,19 +94,19 @@ function rewriteNonFinite(
     }
     if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
     let len = 0;
-    if (c === 0x4e && text.startsWith("NaN", i) && valueStarts(last)) {
+    if (c === 0x4e && text.startsWith("NaN", i) && startsValue(last)) {
       len = 3;
     } else if (
       c === 0x49 && text.startsWith("Infinity", i) &&
-      (valueStarts(last) ||
-        (last === 0x2d && lastAt === i - 1 && valueStarts(beforeLast)))
+      (startsValue(last) ||
+        (last === 0x2d && lastAt === i - 1 && startsValue(beforeLast)))
     ) {
       len = 8;
     }
     if (len > 0 && valueEnds(text, i + len)) {
-      out += text.slice(from, i) + (len === 3 ? NAN_JSON : "1e999");
+      out += text.slice(from, i) + (len === 3 ? nanText : "1e999");
       from = i + len;
-      nan ||= len === 3;
+      if (len === 3) nans++;
       i += len - 1;
       // A number stands there now: what follows is checked against it.
       beforeLast = last;
@@ -91,12 +115,15 @@ function rewriteNonFinite(
       continue;
     }
     if (c === 0x22) inString = true;
+    else if (c === 0x7b) inObject.push(true);
+    else if (c === 0x5b) inObject.push(false);
+    else if (c === 0x7d || c === 0x5d) inObject.pop();
     beforeLast = last;
     last = c;
     lastAt = i;
   }
   if (from === 0) return null;
-  return { text: out + text.slice(from), nan };
+  return { text: out + text.slice(from), nans };
 }
 
 /** Whether a value may start after this character (-1: the beginning). */

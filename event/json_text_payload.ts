@@ -159,6 +159,7 @@ export class JsonTextPayload implements EventPayloadJson {
 function check(bytes: Uint8Array, start: number, end: number): void {
   if (isPythonJsonText(bytes, start, end)) return;
   let problem = "not one JSON value";
+  let cause: unknown;
   try {
     parseJson(
       new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(
@@ -169,6 +170,9 @@ function check(bytes: Uint8Array, start: number, end: number): void {
     return;
   } catch (err) {
     problem = (err as Error).message;
+    cause = err;
   }
-  throw new EventPayloadError("JSON", "text", `invalid JSON text: ${problem}`);
+  throw new EventPayloadError("JSON", "text", `invalid JSON text: ${problem}`, {
+    cause,
+  });
 }

@@ -161,8 +161,9 @@ export function now(): Timestamp {
  * @param a One timestamp.
  * @param b The other.
  * @returns `-1`, `0` or `1` as `a` is before, equal to or after `b`.
- * @throws {TypeError} When a timestamp is not comparable (`s` or `us` NaN
- * or not a number), as `validateTimestamp` would.
+ * @throws {TypeError} When the timestamps are not ordered (`s` or `us`
+ * NaN) or tie with `s` or `us` not a number, as `validateTimestamp` would
+ * (other invalid values are not looked for).
  *
  * @example
  * ```ts
@@ -182,8 +183,15 @@ export function compareTimestamps(a: Timestamp, b: Timestamp): -1 | 0 | 1 {
   if (a.us > b.us) return 1;
   // Unordered values (NaN, non-numbers) fail every comparison above and
   // would pass as equal; only the tie path pays for telling them apart.
-  if (a.s <= b.s && a.us === b.us) return 0;
+  if (
+    a.s <= b.s && a.us === b.us && typeof a.us === "number" &&
+    isSeconds(a.s) && isSeconds(b.s)
+  ) return 0;
   return invalidComparison(a, b);
+}
+
+function isSeconds(s: unknown): boolean {
+  return typeof s === "number" || typeof s === "bigint";
 }
 
 /** Throws the error `validateTimestamp` gives for whichever side is bad. */

@@ -425,9 +425,11 @@ function readJsonText(r: Reader, t: string, path: string): JsonTextPayload {
   try {
     return new JsonTextPayload(r.bytes, start, start + n);
   } catch (err) {
-    throw new EventPayloadError(t, `${path}.json`, (err as Error).message, {
-      cause: err,
-    });
+    // Its problem, not its message: that would name the location twice.
+    const problem = err instanceof EventSbsError
+      ? err.problem
+      : (err as Error).message;
+    throw new EventPayloadError(t, `${path}.json`, problem, { cause: err });
   }
 }
 
@@ -477,6 +479,17 @@ const batch = new JsonBatch();
  * than the decoding (an allocation with its own backing store each).
  */
 export function readEvents(r: Reader, path: string): Event[] {
+  // The batch forgets the message when done, also when it had no JSON
+  // payload or was invalid: else it would keep the message's bytes alive
+  // until the next one.
+  try {
+    return readEventsOf(r, path);
+  } finally {
+    batch.end();
+  }
+}
+
+function readEventsOf(r: Reader, path: string): Event[] {
   const n = r.length(path, 8);
   const events: Event[] = new Array(n);
   const t = "HatEventer.Event";

@@ -44,6 +44,16 @@ export class JsonBatch {
   }
 
   /**
+   * Forgets the bytes of the batch (done with them), and a position list
+   * grown for a huge message that was not parsed (it failed to decode).
+   */
+  end(): void {
+    this.#bytes = EMPTY;
+    this.#count = 0;
+    if (this.#pos.length > 3 * MAX_KEPT_TEXTS) this.#pos = [];
+  }
+
+  /**
    * Records the String at `r.pos` (a JSON payload's text) and moves past
    * it; its value comes from {@linkcode parse}.
    */

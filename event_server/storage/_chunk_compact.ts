@@ -99,9 +99,12 @@ export function encodeCompact(
     const sv = records.getFloat64(at, true);
     const dsession = records.getFloat64(at + 8, true) - session;
     const inst = records.getFloat64(at + 16, true);
-    const dt = records.getInt32(at + 32, true) * TWO_32 +
-      records.getUint32(at + 36, true) - seconds;
+    // Seconds beyond 2^53 would be rounded before the difference is taken.
+    const ts = records.getInt32(at + 32, true) * TWO_32 +
+      records.getUint32(at + 36, true);
+    const dt = ts - seconds;
     if (
+      !Number.isSafeInteger(ts) ||
       !(Math.abs(dsession) <= MAX_DELTA && Math.abs(dt) <= MAX_DELTA) ||
       !Number.isSafeInteger(dsession) || !Number.isSafeInteger(inst) ||
       inst < 0
@@ -117,9 +120,12 @@ export function encodeCompact(
     p = writeUint(out, p, zigzag(dt));
     p = writeUint(out, p, records.getUint32(at + 40, true));
     if ((fixedFlags & HAS_SRC) !== 0) {
-      const ds = records.getInt32(at + 44, true) * TWO_32 +
-        records.getUint32(at + 48, true) - seconds;
-      if (!(Math.abs(ds) <= MAX_DELTA)) return null;
+      const src = records.getInt32(at + 44, true) * TWO_32 +
+        records.getUint32(at + 48, true);
+      const ds = src - seconds;
+      if (!Number.isSafeInteger(src) || !(Math.abs(ds) <= MAX_DELTA)) {
+        return null;
+      }
       p = writeUint(out, p, zigzag(ds));
       p = writeUint(out, p, records.getUint32(at + 52, true));
     }

@@ -21,11 +21,6 @@ import type {
   ServerId,
 } from "../../event/types.ts";
 
-/**
- * Where events live. Every method but `register`'s durability promise is
- * synchronous: both implementations answer queries from memory or from an
- * embedded database in the calling thread.
- */
 /** Options of {@linkcode Storage.query}. */
 export interface StorageQueryOptions {
   /**
@@ -37,6 +32,11 @@ export interface StorageQueryOptions {
   readonly jsonText?: boolean;
 }
 
+/**
+ * Where events live. Every method but `register`'s durability promise is
+ * synchronous: both implementations answer queries from memory or from an
+ * embedded database in the calling thread.
+ */
 export interface Storage extends AsyncDisposable {
   /** Whether the storage is open (false after {@linkcode Storage.close}). */
   readonly isOpen: boolean;

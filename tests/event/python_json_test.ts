@@ -111,3 +111,31 @@ Deno.test("isPythonJsonText() agrees with parseJson() on random token sequences"
   }
   assert.ok(valid > 500, `only ${valid} valid texts`);
 });
+
+Deno.test("parseJson() refuses NaN where an object key belongs, as Python does", () => {
+  for (
+    const text of [
+      '{"a":1, NaN :2}',
+      '{"a": [1], NaN\n: 2}',
+      '[{"b":2, NaN :3}]',
+      '{"a":1, -Infinity :2}',
+    ]
+  ) {
+    assert.throws(() => parseJson(text), SyntaxError, text);
+    assert.throws(() => new JsonTextPayload(text), /invalid JSON text/, text);
+  }
+  // In an array, after a comma, it is a value.
+  assert.deepEqual(parseJson('[{"b":2}, NaN ]'), [{ b: 2 }, NaN]);
+});
+
+Deno.test("parseJson() keeps strings that spell the NaN marker, whatever their escapes", () => {
+  for (
+    const text of [
+      '["\\uDC00NaN\\uD800", NaN]',
+      '["\\udc00\\u004eaN\\ud800", NaN]',
+      '["\\udc00NaN\\ud800", NaN]',
+    ]
+  ) {
+    assert.deepEqual(parseJson(text), ["\udc00NaN\ud800", NaN], text);
+  }
+});

@@ -150,6 +150,18 @@ Deno.test("compareTimestamps() throws on NaN or missing fields instead of callin
   assert.equal(compareTimestamps(MAX_TIMESTAMP, MAX_TIMESTAMP), 0);
 });
 
+Deno.test("compareTimestamps() throws on seconds that are not numbers even when they compare as equal", () => {
+  const bad = [
+    [{ s: "5", us: 0 }, { s: 5, us: 0 }],
+    [{ s: 0, us: 0 }, { s: null, us: 0 }],
+    [{ s: [], us: 0 }, { s: 0, us: 0 }],
+    [{ s: 5, us: 0 }, { s: "5", us: 0 }],
+  ] as unknown as [Timestamp, Timestamp][];
+  for (const [a, b] of bad) {
+    assert.throws(() => compareTimestamps(a, b), TypeError);
+  }
+});
+
 Deno.test("timestampToBytes() round-trips and its byte order is the timestamp order", () => {
   const rng = new Prng(11);
   const samples: Timestamp[] = [MIN_TIMESTAMP, MAX_TIMESTAMP];

@@ -227,6 +227,24 @@ Deno.test("the Event Server stores and forwards the received JSON text", async (
   assert.deepEqual(series.events[0].payload, { kind: "json", data: expected });
 });
 
+Deno.test("an invalid register JSON text gets the same error with jsonText as without", () => {
+  const bad = repo.encode("HatEventer.MsgRegisterReq", [{
+    type: ["t"],
+    sourceTimestamp: ["none", null],
+    payload: ["value", ["json", "{oops}"]],
+  }]);
+  const plain = caught(() => decodeRegisterReq(bad, false, false));
+  const text = caught(() => decodeRegisterReq(bad, false, true));
+  assert.ok(plain instanceof EventPayloadError, String(plain));
+  assert.ok(text instanceof EventPayloadError, String(text));
+  assert.equal(
+    (text as EventPayloadError).path,
+    (plain as EventPayloadError).path,
+  );
+  assert.equal(text.message, plain.message);
+  assert.ok(text.cause instanceof Error, "the JSON.parse error is the cause");
+});
+
 Deno.test("payloads with Python's NaN and Infinity pass through the Event Server", async () => {
   await using engine = await startEngine(LOOPBACK, {
     storage: new MemoryStorage(),
