@@ -55,6 +55,7 @@ import {
   type Server,
   type ServerOptions,
 } from "../server.ts";
+import { checkEvents } from "./storage/_check.ts";
 import type { Storage } from "./storage/storage.ts";
 
 /** A TCP address: host name or IP, and port (0: any free port). */
@@ -218,8 +219,14 @@ export class Engine implements AsyncDisposable {
    * @param registerEvents The events to register.
    * @returns The registered events, or `null` when the engine is not
    * operational or its storage failed.
+   * @throws {TypeError} For an event of the wrong shape (nothing is
+   * registered).
+   * @throws {EventPayloadError} For JSON data that has no JSON text.
    */
   register(registerEvents: readonly RegisterEvent[]): Event[] | null {
+    // Checked before a session id is taken: a wrong value fails the call
+    // and stores nothing.
+    checkEvents(registerEvents, false);
     if (!this.#running || !this.#storage.isOpen) return null;
     return this.#register(registerEvents);
   }

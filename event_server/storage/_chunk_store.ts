@@ -24,6 +24,7 @@ import {
   type ChunkSource,
   chunkTimeseries,
 } from "./_chunk_query.ts";
+import { checkEvents } from "./_check.ts";
 import { cleanupChunks } from "./_chunk_retention.ts";
 import { checkIds, isNewer } from "./_compare.ts";
 import type { CommonOptions } from "./_options.ts";
@@ -139,6 +140,7 @@ export class ChunkStore {
 
   /** Encodes events for the next commit. */
   register(events: readonly Event[]): void {
+    checkEvents(events, true);
     checkIds(events, this.#last);
     const registry = this.#registry;
     const builder = this.#builder;

@@ -63,6 +63,9 @@ export interface Storage extends AsyncDisposable {
    * @returns Resolves when the events are durable.
    * @throws {RangeError} When an event's id is not greater than the last id
    * of its server.
+   * @throws {TypeError} For an event of the wrong shape (nothing of the
+   * call is stored).
+   * @throws {EventPayloadError} For JSON data that has no JSON text.
    * @throws {StorageClosedError} When the storage is closed.
    */
   register(events: readonly Event[]): Promise<void>;
