@@ -24,6 +24,7 @@ import {
   type ChunkSource,
   chunkTimeseries,
 } from "./_chunk_query.ts";
+import { JsonTextPayload } from "../../event/json_text_payload.ts";
 import { checkEvents } from "./_check.ts";
 import { cleanupChunks } from "./_chunk_retention.ts";
 import { checkIds, isNewer } from "./_compare.ts";
@@ -387,23 +388,33 @@ export class ChunkStore {
 }
 
 /**
- * The result as plain values of its own: every JsonTextPayload replaced by
- * `{ kind, data }`, and binary data (views of chunk bytes) copied.
+ * The result as values of its own: events the storage keeps (the latest
+ * of each type) are shared with later answers, so the caller gets copies
+ * of their ids, timestamps and payloads (JSON data parsed anew, binary
+ * data copied out of the chunk bytes); the type arrays are frozen.
  */
 function plainPayloads(result: QueryResult): QueryResult {
-  const events = result.events;
-  let out: Event[] | null = null;
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i];
-    const p = e.payload;
-    if (p === null) continue;
-    out ??= events.slice();
-    out[i] = {
-      ...e,
-      payload: p.kind === "binary"
-        ? { kind: "binary", type: p.type, data: p.data.slice() }
-        : { kind: "json", data: p.data },
-    };
-  }
-  return out === null ? result : { ...result, events: out };
+  return {
+    ...result,
+    events: result.events.map((e) => {
+      const p = e.payload;
+      const src = e.sourceTimestamp;
+      return {
+        id: { ...e.id },
+        type: e.type,
+        timestamp: { ...e.timestamp },
+        sourceTimestamp: src === null ? null : { ...src },
+        payload: p === null
+          ? null
+          : p.kind === "binary"
+          ? { kind: "binary", type: p.type, data: p.data.slice() }
+          : {
+            kind: "json",
+            data: p instanceof JsonTextPayload
+              ? new JsonTextPayload(p.bytes).data
+              : structuredClone(p.data),
+          },
+      };
+    }),
+  };
 }

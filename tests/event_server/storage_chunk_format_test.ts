@@ -175,3 +175,36 @@ Deno.test("query results own their binary payloads, unless jsonText asks for vie
     assert.ok(v.data.buffer.byteLength > 2, "a view of the chunk");
   }
 });
+
+Deno.test("a caller changing a query answer does not change the next one", async () => {
+  const { KINDS } = await import("./_storages.ts");
+  for (const kind of KINDS) {
+    await using opened = await kind.open();
+    const storage = opened.storage;
+    await storage.register([{
+      id: { server: 1, session: 1, instance: 1 },
+      type: ["m"],
+      timestamp: { s: 1, us: 0 },
+      sourceTimestamp: { s: 2, us: 0 },
+      payload: new JsonTextPayload('{"v": [1]}'),
+    }]);
+    await storage.flush();
+    for (const q of [{ kind: "latest" }, { kind: "timeseries" }] as const) {
+      const first = storage.query(q).events[0] as unknown as {
+        id: { session: number };
+        timestamp: { s: number };
+        sourceTimestamp: { s: number };
+        payload: { data: { v: number[] } };
+      };
+      first.id.session = 99;
+      first.timestamp.s = 99;
+      first.sourceTimestamp.s = 99;
+      first.payload.data.v.push(99);
+      const again = storage.query(q).events[0];
+      assert.equal(again.id.session, 1, `${kind.name} ${q.kind}`);
+      assert.deepEqual(again.timestamp, { s: 1, us: 0 });
+      assert.deepEqual(again.sourceTimestamp, { s: 2, us: 0 });
+      assert.deepEqual(again.payload, { kind: "json", data: { v: [1] } });
+    }
+  }
+});
