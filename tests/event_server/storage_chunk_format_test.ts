@@ -98,6 +98,12 @@ Deno.test("chunks give back the events added, compact or fixed", () => {
       assert.equal(view.server(i), e.id.server);
       assert.deepEqual(view.timestamp(i), e.timestamp);
       assert.equal(view.indexOf(e.id) <= i, true);
+      // Reading another event's type between the parts of one event.
+      const j = rng.int(view.count);
+      view.hasSource(i);
+      assert.deepEqual(registry.type(view.typeId(j)), events[j].type);
+      assert.equal(view.session(i), e.id.session);
+      assert.equal(view.typeId(i), registry.find(e.type));
     }
   }
   assert.ok(compact > 100, `only ${compact} compact chunks`);
