@@ -124,6 +124,9 @@ export class SendQueue {
   }
 
   async #flush(): Promise<void> {
+    // Let the frames queued by the rest of this turn's microtasks join the
+    // first write.
+    await null;
     try {
       while (this.#fill.pos > 0 && this.#error === undefined) {
         const w = this.#fill;
