@@ -1,5 +1,6 @@
 // The HatEventer messages: their type names and their encodings. Events and
-// register events take the direct path of _event_codec.ts; the query
+// register events take the direct path of _event_codec.ts and
+// _event_read.ts; the query
 // parameters, which need the model's defaults and checks, take the
 // reference path (Repository + the model's SBS conversions).
 
@@ -17,13 +18,15 @@ import {
   type Status,
 } from "../event/mod.ts";
 import {
-  readEvents,
-  readEventType,
-  readRegisterEvents,
   writeEvents,
   writeEventType,
   writeRegisterEvents,
 } from "./_event_codec.ts";
+import {
+  readEvents,
+  readEventType,
+  readRegisterEvents,
+} from "./_event_read.ts";
 
 /** The `data.type` names of the eventer messages. */
 export const MSG_INIT_REQ = "HatEventer.MsgInitReq";

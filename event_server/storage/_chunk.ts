@@ -27,6 +27,7 @@ import type {
 import { JsonTextPayload } from "../../event/json_text_payload.ts";
 import { compareTs, secondsHi, secondsLo, secondsOf } from "./_compare.ts";
 import { CompactReader, encodeCompact, isCompact } from "./_chunk_compact.ts";
+import { type ChunkMeta, shareTypes } from "./_chunk_meta.ts";
 import type { TypeRegistry } from "./_type_registry.ts";
 
 const HEADER = 8;
@@ -37,48 +38,6 @@ const JSON_PAYLOAD = 4;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-/** The id range of one server's events within a chunk. */
-export interface ServerRange {
-  readonly server: number;
-  readonly first: EventId;
-  readonly last: EventId;
-}
-
-/** What a chunk holds, without its events. */
-export interface ChunkMeta {
-  /** Row id (order of insertion). */
-  id: number;
-  readonly count: number;
-  readonly tsMin: Timestamp;
-  readonly tsMax: Timestamp;
-  /** Null when no event of the chunk has a source timestamp. */
-  readonly srcMin: Timestamp | null;
-  readonly srcMax: Timestamp | null;
-  /**
-   * Distinct type ids, ascending; read-only, and shared between chunks
-   * with equal type sets (see {@linkcode shareTypes}).
-   */
-  readonly types: Uint32Array;
-  readonly servers: readonly ServerRange[];
-}
-
-/**
- * `types`, or `prev` when both hold the same ids: consecutive chunks of
- * steady traffic hold the same types, and sharing one array keeps the
- * memory of chunk summaries small (an array of hundreds of type ids per
- * chunk would otherwise dominate it and grow with the stored history).
- */
-export function shareTypes(
-  types: Uint32Array,
-  prev: Uint32Array | null,
-): Uint32Array {
-  if (prev === null || prev.length !== types.length) return types;
-  for (let i = 0; i < types.length; i++) {
-    if (prev[i] !== types[i]) return types;
-  }
-  return prev;
-}
 
 /**
  * Reads the events of chunk bytes, in the fixed form above or the compact
@@ -476,98 +435,4 @@ function writeUtf8(s: string, out: Uint8Array, at: number): number {
     out[at + i] = c;
   }
   return n;
-}
-
-function writeTs(v: DataView, at: number, t: Timestamp | null): number {
-  if (t === null) {
-    v.setUint32(at, 0, true);
-    return at + 16;
-  }
-  v.setUint32(at, 1, true);
-  v.setInt32(at + 4, secondsHi(t.s), true);
-  v.setUint32(at + 8, secondsLo(t.s), true);
-  v.setUint32(at + 12, t.us, true);
-  return at + 16;
-}
-
-function readTs(v: DataView, at: number): Timestamp | null {
-  if (v.getUint32(at, true) === 0) return null;
-  return {
-    s: secondsOf(v.getInt32(at + 4, true), v.getUint32(at + 8, true)),
-    us: v.getUint32(at + 12, true),
-  };
-}
-
-/** The bytes of a chunk summary (without its id, which is the row id). */
-export function encodeMeta(meta: ChunkMeta): Uint8Array {
-  const size = 4 + 4 * 16 + 4 + meta.types.length * 4 + 4 +
-    meta.servers.length * 40;
-  const out = new Uint8Array(size);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, meta.count, true);
-  let at = writeTs(v, 4, meta.tsMin);
-  at = writeTs(v, at, meta.tsMax);
-  at = writeTs(v, at, meta.srcMin);
-  at = writeTs(v, at, meta.srcMax);
-  v.setUint32(at, meta.types.length, true);
-  at += 4;
-  for (const t of meta.types) {
-    v.setUint32(at, t, true);
-    at += 4;
-  }
-  v.setUint32(at, meta.servers.length, true);
-  at += 4;
-  for (const r of meta.servers) {
-    v.setFloat64(at, r.server, true);
-    v.setFloat64(at + 8, r.first.session, true);
-    v.setFloat64(at + 16, r.first.instance, true);
-    v.setFloat64(at + 24, r.last.session, true);
-    v.setFloat64(at + 32, r.last.instance, true);
-    at += 40;
-  }
-  return out;
-}
-
-/**
- * A chunk summary of its bytes; its type ids are `prevTypes` when equal
- * (see {@linkcode shareTypes}).
- */
-export function decodeMeta(
-  id: number,
-  bytes: Uint8Array,
-  prevTypes: Uint32Array | null = null,
-): ChunkMeta {
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  const count = v.getUint32(0, true);
-  const tsMin = readTs(v, 4)!;
-  const tsMax = readTs(v, 20)!;
-  const srcMin = readTs(v, 36);
-  const srcMax = readTs(v, 52);
-  let at = 68;
-  const read = new Uint32Array(v.getUint32(at, true));
-  at += 4;
-  for (let i = 0; i < read.length; i++, at += 4) {
-    read[i] = v.getUint32(at, true);
-  }
-  const types = shareTypes(read, prevTypes);
-  const servers: ServerRange[] = [];
-  const n = v.getUint32(at, true);
-  at += 4;
-  for (let i = 0; i < n; i++, at += 40) {
-    const server = v.getFloat64(at, true);
-    servers.push({
-      server,
-      first: {
-        server,
-        session: v.getFloat64(at + 8, true),
-        instance: v.getFloat64(at + 16, true),
-      },
-      last: {
-        server,
-        session: v.getFloat64(at + 24, true),
-        instance: v.getFloat64(at + 32, true),
-      },
-    });
-  }
-  return { id, count, tsMin, tsMax, srcMin, srcMax, types, servers };
 }

@@ -10,7 +10,8 @@ import type {
   QueryResult,
   Timestamp,
 } from "../../event/types.ts";
-import type { ChunkMeta, ChunkView } from "./_chunk.ts";
+import type { ChunkView } from "./_chunk.ts";
+import type { ChunkMeta } from "./_chunk_meta.ts";
 import { compareIds, compareTs, secondsHi, secondsLo } from "./_compare.ts";
 import {
   EMPTY_RESULT,

@@ -4,7 +4,8 @@
 // events and `maxChunks` chunk rewrites per call, so one call stays short.
 
 import type { RetentionRule } from "./storage.ts";
-import type { ChunkBuilder, ChunkMeta, ChunkView } from "./_chunk.ts";
+import type { ChunkBuilder, ChunkView } from "./_chunk.ts";
+import type { ChunkMeta } from "./_chunk_meta.ts";
 import { compareTs } from "./_compare.ts";
 import { secondsAgo } from "./_options.ts";
 import type { TypeRegistry } from "./_type_registry.ts";

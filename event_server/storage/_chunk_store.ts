@@ -12,13 +12,8 @@ import type {
   QueryResult,
   ServerId,
 } from "../../event/types.ts";
-import {
-  ChunkBuilder,
-  type ChunkMeta,
-  ChunkView,
-  decodeMeta,
-  shareTypes,
-} from "./_chunk.ts";
+import { ChunkBuilder, ChunkView } from "./_chunk.ts";
+import { type ChunkMeta, decodeMeta, shareTypes } from "./_chunk_meta.ts";
 import {
   chunkServer,
   type ChunkSource,

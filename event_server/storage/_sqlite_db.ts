@@ -4,8 +4,7 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { EventId, EventType } from "../../event/types.ts";
 import { StorageError } from "../errors.ts";
-import type { ChunkMeta } from "./_chunk.ts";
-import { encodeMeta } from "./_chunk.ts";
+import { type ChunkMeta, encodeMeta } from "./_chunk_meta.ts";
 import type { ChunkBackend, LoadedState } from "./_chunk_store.ts";
 
 /** Identifies the layout of the database; checked at open. */

@@ -34,7 +34,7 @@ import type {
   ServerId,
 } from "../../event/types.ts";
 import { StorageClosedError, StorageError } from "../errors.ts";
-import type { ChunkMeta } from "./_chunk.ts";
+import type { ChunkMeta } from "./_chunk_meta.ts";
 import { type ChunkBackend, ChunkStore } from "./_chunk_store.ts";
 import { CleanupLoop } from "./_cleanup_loop.ts";
 import { checkInteger, commonOptions } from "./_options.ts";

@@ -25,12 +25,11 @@ import {
   timestampToSbs,
 } from "../../event/mod.ts";
 import {
-  readEvent,
-  readRegisterEvent,
   writeEvent,
   writeEvents,
   writeRegisterEvent,
 } from "../../eventer/_event_codec.ts";
+import { readEvent, readRegisterEvent } from "../../eventer/_event_read.ts";
 import {
   decodeEvents,
   decodeInitReq,
