@@ -3,17 +3,11 @@
 // TypeError naming the event and the field, and the storage is left as it
 // was (events received from the network are checked by their decoder).
 
-import { EventPayloadError } from "../../event/errors.ts";
+import { describe } from "../../event/_sbs_read.ts";
 import { JsonTextPayload } from "../../event/json_text_payload.ts";
+import { jsonPayloadText } from "../../event/payload_json.ts";
 import { validateTimestamp } from "../../event/timestamp.ts";
 import type { Event, RegisterEvent } from "../../event/types.ts";
-
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  if (v instanceof Uint8Array) return "bytes";
-  return typeof v;
-}
 
 function fail(i: number, problem: string): never {
   throw new TypeError(`Invalid event ${i}: ${problem}`);
@@ -90,32 +84,9 @@ export function checkEvents(
       if (!(p.data instanceof Uint8Array)) {
         fail(i, `binary payload data must be bytes, got ${describe(p.data)}`);
       }
-    } else if (p.kind === "json") {
-      let text: string | undefined;
-      try {
-        text = JSON.stringify(p.data);
-      } catch (err) {
-        throw new EventPayloadError(
-          "Event",
-          `${i}.payload`,
-          `cannot write the JSON payload: ${(err as Error).message}`,
-          { cause: err },
-        );
-      }
-      if (text === undefined) {
-        throw new EventPayloadError(
-          "Event",
-          `${i}.payload`,
-          `cannot write ${typeof p.data} as a JSON payload`,
-        );
-      }
     } else {
-      fail(
-        i,
-        `payload kind must be "binary" or "json", got ${
-          JSON.stringify((p as { kind?: unknown }).kind) ?? "nothing"
-        }`,
-      );
+      // JSON data with a JSON text, or a TypeError for another kind.
+      jsonPayloadText(p, "Event", `${i}.payload`);
     }
   }
 }
