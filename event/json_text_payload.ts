@@ -6,6 +6,7 @@
  * @module
  */
 
+import { copyBytes } from "../codec/_copy.ts";
 import { isPythonJsonText } from "./_json_text.ts";
 import { parseJson } from "./_python_json.ts";
 import { EventPayloadError } from "./errors.ts";
@@ -137,16 +138,12 @@ export class JsonTextPayload implements EventPayloadJson {
     const src = this.#bytes!;
     const from = this.#start;
     const n = this.#end - from;
-    if (n < 64) {
-      if (offset < 0 || offset + n > target.length) {
-        throw new RangeError(
-          `No room for ${n} bytes at ${offset} of ${target.length}`,
-        );
-      }
-      for (let i = 0; i < n; i++) target[offset + i] = src[from + i];
-    } else {
-      target.set(src.subarray(from, from + n), offset);
+    if (offset < 0 || offset + n > target.length) {
+      throw new RangeError(
+        `No room for ${n} bytes at ${offset} of ${target.length}`,
+      );
     }
+    copyBytes(src, from, from + n, target, offset);
     return n;
   }
 

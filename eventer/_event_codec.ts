@@ -14,6 +14,7 @@
 // source timestamp and payload are the very objects decoded (the model's
 // values are readonly), so the bytes are those of its parts.
 
+import { copyBytes } from "../codec/_copy.ts";
 import type { Writer } from "../codec/mod.ts";
 import { JsonTextPayload } from "../event/json_text_payload.ts";
 import { jsonPayloadText } from "../event/payload_json.ts";
@@ -204,17 +205,8 @@ function writeOptPayload(
 }
 
 function writeRange(w: Writer, bytes: Uint8Array, from: number, to: number) {
-  const n = to - from;
-  w.ensure(n);
-  const buf = w.buf;
-  let pos = w.pos;
-  if (n < 48) {
-    for (let i = from; i < to; i++) buf[pos++] = bytes[i];
-  } else {
-    buf.set(bytes.subarray(from, to), pos);
-    pos += n;
-  }
-  w.pos = pos;
+  w.ensure(to - from);
+  w.pos = copyBytes(bytes, from, to, w.buf, w.pos);
 }
 
 /** Writes a HatEventer.RegisterEvent. */

@@ -6,6 +6,7 @@
 // one buffer, their equal types shared; a register request read with
 // `keepRaw` is remembered for the splice of _event_codec.ts.
 
+import { copyBytes } from "../codec/_copy.ts";
 import type { Reader } from "../codec/mod.ts";
 import { JsonTextPayload } from "../event/json_text_payload.ts";
 import {
@@ -282,11 +283,7 @@ function readEventsOf(r: Reader, path: string): Event[] {
     for (let j = 0; j < binaryTypes.length; j++) {
       const start = binary[3 * j + 1];
       const len = binary[3 * j + 2];
-      if (len < 64) {
-        for (let q = 0; q < len; q++) own[p + q] = src[start + q];
-      } else {
-        own.set(src.subarray(start, start + len), p);
-      }
+      copyBytes(src, start, start + len, own, p);
       const e = events[binary[3 * j]] as { payload: EventPayload | null };
       e.payload = {
         kind: "binary",

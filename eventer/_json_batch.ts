@@ -7,6 +7,7 @@
 // text the check doubts) falls back to one parse per text, in order, with
 // the errors those give.
 
+import { copyBytes } from "../codec/_copy.ts";
 import { Reader } from "../codec/mod.ts";
 import { isJsonText } from "../event/_json_text.ts";
 import { parseJson } from "../event/_python_json.ts";
@@ -118,12 +119,7 @@ export class JsonBatch {
       if (i > 0) out[p++] = 0x2c; // ,
       const start = pos[3 * i + 1];
       const end = pos[3 * i + 2];
-      if (end - start < 64) {
-        for (let j = start; j < end; j++) out[p++] = bytes[j];
-      } else {
-        out.set(bytes.subarray(start, end), p);
-        p += end - start;
-      }
+      p = copyBytes(bytes, start, end, out, p);
     }
     out[p++] = 0x5d; // ]
     try {

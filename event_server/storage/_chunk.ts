@@ -24,6 +24,7 @@ import type {
   EventPayload,
   Timestamp,
 } from "../../event/types.ts";
+import { copyBytes } from "../../codec/_copy.ts";
 import { JsonTextPayload } from "../../event/json_text_payload.ts";
 import { compareTs, secondsHi, secondsLo, secondsOf } from "./_compare.ts";
 import { CompactReader, encodeCompact, isCompact } from "./_chunk_compact.ts";
@@ -259,13 +260,7 @@ export class ChunkBuilder {
         const n = writeUtf8(p.type, buf, start + 4);
         this.#pv.setUint32(start, n, true);
         const at = start + 4 + n;
-        // Small payloads: a loop costs less than a call into set().
-        if (data.length < 64) {
-          for (let k = 0; k < data.length; k++) buf[at + k] = data[k];
-        } else {
-          buf.set(data, at);
-        }
-        this.#plen = at + data.length;
+        this.#plen = copyBytes(data, 0, data.length, buf, at);
       } else if (p instanceof JsonTextPayload) {
         // The text as received: not parsed, not serialized again.
         flags |= JSON_PAYLOAD;

@@ -21,6 +21,8 @@
 // Chunks with a value that does not fit (a seconds value beyond 2^53) stay
 // in the fixed form: format 0 has the 4 bytes after the count zero.
 
+import { copyBytes } from "../../codec/_copy.ts";
+
 const TWO_32 = 4294967296;
 const HEADER = 8;
 const RECORD = 64;
@@ -136,12 +138,7 @@ export function encodeCompact(
       const start = records.getUint32(at + 56, true);
       const len = records.getUint32(at + 60, true);
       p = writeUint(out, p, len);
-      if (len < 64) {
-        for (let k = 0; k < len; k++) out[p + k] = payload[start + k];
-      } else {
-        out.set(payload.subarray(start, start + len), p);
-      }
-      p += len;
+      p = copyBytes(payload, start, start + len, out, p);
     }
   }
   const data = out.slice(0, p);
