@@ -312,25 +312,21 @@ export function readRegisterEvents(
   const mode = jsonText ? PAYLOAD.TEXT : PAYLOAD.VIEW;
   const t = "HatEventer.RegisterEvent";
   types.begin();
-  if (!keepRaw || r.end - r.pos > MAX_RAW_BYTES) {
-    for (let i = 0; i < n; i++) {
-      const type = types.read(r, "HatEventer.RegisterEvent.type");
-      const sourceTimestamp = readOptTimestamp(r, t, "sourceTimestamp");
-      const payload = readOptPayload(r, t, "payload", mode);
-      events[i] = { type, sourceTimestamp, payload };
-    }
-    return events;
-  }
-  const offsets: number[] = new Array(2 * n + 1);
+  // Where each event's type starts and ends, when the request is kept.
+  const offsets = keepRaw && r.end - r.pos <= MAX_RAW_BYTES
+    ? new Array<number>(2 * n + 1)
+    : null;
   for (let i = 0; i < n; i++) {
-    offsets[2 * i] = r.pos;
+    if (offsets !== null) offsets[2 * i] = r.pos;
     const type = types.read(r, "HatEventer.RegisterEvent.type");
-    offsets[2 * i + 1] = r.pos;
+    if (offsets !== null) offsets[2 * i + 1] = r.pos;
     const sourceTimestamp = readOptTimestamp(r, t, "sourceTimestamp");
     const payload = readOptPayload(r, t, "payload", mode);
     events[i] = { type, sourceTimestamp, payload };
   }
-  offsets[2 * n] = r.pos;
-  rememberRequest({ events, bytes: r.bytes, offsets });
+  if (offsets !== null) {
+    offsets[2 * n] = r.pos;
+    rememberRequest({ events, bytes: r.bytes, offsets });
+  }
   return events;
 }
