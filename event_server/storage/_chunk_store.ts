@@ -7,6 +7,7 @@
 import type {
   Event,
   EventId,
+  EventPayload,
   EventType,
   QueryParams,
   QueryResult,
@@ -19,6 +20,7 @@ import {
   type ChunkSource,
   chunkTimeseries,
 } from "./_chunk_query.ts";
+import { parseJson } from "../../event/_python_json.ts";
 import { JsonTextPayload } from "../../event/json_text_payload.ts";
 import { checkEvents } from "./_check.ts";
 import { cleanupChunks } from "./_chunk_retention.ts";
@@ -231,7 +233,9 @@ export class ChunkStore {
    */
   query(params: QueryParams, jsonText = false): QueryResult {
     const result = this.#query(params);
-    return jsonText ? result : plainPayloads(result);
+    if (jsonText) return result;
+    // Only latest answers hold objects the storage keeps for later ones.
+    return params.kind === "latest" ? copied(result) : plainPayloads(result);
   }
 
   #query(params: QueryParams): QueryResult {
@@ -383,12 +387,23 @@ export class ChunkStore {
 }
 
 /**
- * The result as values of its own: events the storage keeps (the latest
- * of each type) are shared with later answers, so the caller gets copies
- * of their ids, timestamps and payloads (JSON data parsed anew, binary
- * data copied out of the chunk bytes); the type arrays are frozen.
+ * The result with plain payloads: JSON text as `{ kind, data }` and binary
+ * data copied out of the chunk bytes (the events themselves are new).
  */
 function plainPayloads(result: QueryResult): QueryResult {
+  return {
+    ...result,
+    events: result.events.map((e) => ({ ...e, payload: plain(e.payload) })),
+  };
+}
+
+/**
+ * The result as values of its own: the latest events are the storage's,
+ * shared with later answers, so the caller gets copies of their ids,
+ * timestamps and payloads (JSON data parsed anew from its text); the type
+ * arrays are frozen.
+ */
+function copied(result: QueryResult): QueryResult {
   return {
     ...result,
     events: result.events.map((e) => {
@@ -399,17 +414,23 @@ function plainPayloads(result: QueryResult): QueryResult {
         type: e.type,
         timestamp: { ...e.timestamp },
         sourceTimestamp: src === null ? null : { ...src },
-        payload: p === null
-          ? null
-          : p.kind === "binary"
-          ? { kind: "binary", type: p.type, data: p.data.slice() }
-          : {
+        payload: p?.kind === "json"
+          ? {
             kind: "json",
             data: p instanceof JsonTextPayload
-              ? new JsonTextPayload(p.bytes).data
+              ? parseJson(p.text)
               : structuredClone(p.data),
-          },
+          }
+          : plain(p),
       };
     }),
   };
+}
+
+function plain(p: EventPayload | null): EventPayload | null {
+  if (p === null) return null;
+  if (p.kind === "binary") {
+    return { kind: "binary", type: p.type, data: p.data.slice() };
+  }
+  return p instanceof JsonTextPayload ? { kind: "json", data: p.data } : p;
 }
