@@ -12,6 +12,7 @@
 
 import { type Client, connect } from "../client.ts";
 import type { Event, RegisterEvent } from "../event/mod.ts";
+import { cpuSeconds, startServer } from "./_server.ts";
 
 interface Options {
   clients: number;
@@ -129,74 +130,6 @@ function parse(args: string[]): Options {
   return o;
 }
 
-/** CPU seconds (user + system) a process used so far; NaN off Linux. */
-function cpuSeconds(pid: number | "self"): number {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime and stime are fields 14 and 15 of stat, in clock ticks
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
-async function startServer(o: Options): Promise<
-  {
-    addr: { hostname: string; port: number };
-    pid: number;
-    stop(): Promise<void>;
-  }
-> {
-  const dir = await Deno.makeTempDir({ prefix: "eventer_load_" });
-  const cli = new URL("../event_server/cli/main.ts", import.meta.url);
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      cli.href,
-      "serve",
-      "--address",
-      "127.0.0.1:0",
-      "--data-dir",
-      dir,
-      "--sync",
-      o.sync,
-      "--send-queue-bytes",
-      String(o.sendQueueBytes),
-      "--log-level",
-      "info",
-      ...(o.storage === "memory" ? ["--memory"] : []),
-    ],
-    stdout: "null",
-    stderr: "piped",
-    stdin: "null",
-  }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  let port = 0;
-  while (port === 0) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`Server did not start:\n${text}`);
-    text += value;
-    const m = /listening on 127\.0\.0\.1:(\d+)/.exec(text);
-    if (m !== null) port = Number(m[1]);
-  }
-  const drained = (async () => {
-    while (!(await reader.read()).done) { /* keep the pipe flowing */ }
-  })();
-  return {
-    addr: { hostname: "127.0.0.1", port },
-    pid: child.pid,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-      await drained;
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
-}
-
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
@@ -225,7 +158,25 @@ function makeBatch(o: Options, client: number, from: number): RegisterEvent[] {
 }
 
 async function run(o: Options): Promise<void> {
-  const server = o.address === null ? await startServer(o) : null;
+  const server = o.address === null
+    ? await startServer({
+      prefix: "eventer_load_",
+      args: [
+        "--sync",
+        o.sync,
+        "--send-queue-bytes",
+        String(o.sendQueueBytes),
+        ...(o.storage === "memory" ? ["--memory"] : []),
+      ],
+      onExit: (status, log) => {
+        console.error(
+          `The server exited during the run (code ${status.code}, signal ` +
+            `${status.signal}); its log:\n${log}`,
+        );
+        Deno.exit(1);
+      },
+    })
+    : null;
   const addr = server?.addr ?? (() => {
     const [hostname, port] = o.address!.split(":");
     return { hostname, port: Number(port) };

@@ -10,6 +10,7 @@
 
 import { type Client, connect } from "../client.ts";
 import type { RegisterEvent } from "../event/mod.ts";
+import { cpuSeconds, startServer } from "./_server.ts";
 
 interface Options {
   minutes: number;
@@ -58,109 +59,7 @@ const WINDOW = 8;
 function procStats(pid: number): { rss: number; cpu: number } {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
   const rss = Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return { rss, cpu: (Number(f[11]) + Number(f[12])) / 100 };
-}
-
-async function startServer(memory: boolean, retention: number) {
-  const dir = await Deno.makeTempDir({ prefix: "eventer_soak_" });
-  // A server that runs for years keeps a bounded history: retention.
-  await Deno.writeTextFile(
-    `${dir}/config.json`,
-    JSON.stringify({
-      retention: retention > 0
-        ? [{ eventTypes: [["*"]], maxEntries: retention }]
-        : [],
-    }),
-  );
-  const cli = new URL("../event_server/cli/main.ts", import.meta.url);
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      cli.href,
-      "serve",
-      "--address",
-      "127.0.0.1:0",
-      "--data-dir",
-      dir,
-      "--log-level",
-      "info",
-      "--config",
-      `${dir}/config.json`,
-      ...(memory ? ["--memory"] : []),
-    ],
-    stdout: "null",
-    stderr: "piped",
-    stdin: "null",
-  }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  let port = 0;
-  // With --log-level warn nothing is printed at start: find the port from
-  // the process's listening socket instead.
-  const deadline = performance.now() + 30_000;
-  const drained = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      text += value;
-    }
-  })();
-  while (port === 0) {
-    if (performance.now() > deadline) throw new Error(`no start:\n${text}`);
-    port = listeningPort(child.pid);
-    if (port === 0) await new Promise((r) => setTimeout(r, 50));
-  }
-  let stopping = false;
-  // The server must not exit before we stop it: if it does, say why.
-  child.status.then(async (status) => {
-    if (stopping) return;
-    await drained;
-    console.error(
-      `SERVER EXITED (code ${status.code}, signal ${status.signal}); its log:\n${text}`,
-    );
-    Deno.exit(1);
-  });
-  return {
-    addr: { hostname: "127.0.0.1", port },
-    pid: child.pid,
-    log: () => text,
-    async stop() {
-      stopping = true;
-      child.kill("SIGTERM");
-      await child.status;
-      await drained;
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
-}
-
-/** The port a process listens on (first LISTEN socket in /proc/net/tcp). */
-function listeningPort(pid: number): number {
-  const inodes = new Set<string>();
-  try {
-    for (const e of Deno.readDirSync(`/proc/${pid}/fd`)) {
-      try {
-        const m = /socket:\[(\d+)\]/.exec(
-          Deno.readLinkSync(`/proc/${pid}/fd/${e.name}`),
-        );
-        if (m) inodes.add(m[1]);
-      } catch {
-        // fd gone
-      }
-    }
-  } catch {
-    return 0;
-  }
-  for (const line of Deno.readTextFileSync("/proc/net/tcp").split("\n")) {
-    const f = line.trim().split(/\s+/);
-    if (f[3] === "0A" && inodes.has(f[9])) {
-      return parseInt(f[1].split(":")[1], 16);
-    }
-  }
-  return 0;
+  return { rss, cpu: cpuSeconds(pid) };
 }
 
 function batchOf(producer: number, seq: number): RegisterEvent[] {
@@ -199,7 +98,24 @@ async function measureMax(
 }
 
 async function run(o: Options) {
-  const server = await startServer(o.memory, o.retention);
+  // A server that runs for years keeps a bounded history: retention.
+  const server = await startServer({
+    prefix: "eventer_soak_",
+    config: {
+      retention: o.retention > 0
+        ? [{ eventTypes: [["*"]], maxEntries: o.retention }]
+        : [],
+    },
+    args: o.memory ? ["--memory"] : [],
+    // The server must not exit before we stop it: if it does, say why.
+    onExit: (status, log) => {
+      console.error(
+        `SERVER EXITED (code ${status.code}, signal ${status.signal}); ` +
+          `its log:\n${log}`,
+      );
+      Deno.exit(1);
+    },
+  });
   const addr = server.addr;
   const producers = await Promise.all(
     Array.from({ length: PRODUCERS }, (_, i) => connect(addr, `soak-${i}`)),
