@@ -43,6 +43,9 @@ export function effectiveLimit(
     : cap;
 }
 
+/** Up to this many matching types are looked up in chunks' type lists. */
+const FEW_TYPES = 64;
+
 /** A timeseries query in normalized form. */
 export interface TimeseriesPlan {
   readonly descending: boolean;
@@ -51,6 +54,12 @@ export interface TimeseriesPlan {
   readonly limit: number;
   /** Type predicate (null: all). */
   readonly types: TypeFilter;
+  /**
+   * The matching type ids, ascending, when they are few (see
+   * `TypeRegistry.ids`): chunks are then picked by looking these up in
+   * their type lists rather than by testing every type of every chunk.
+   */
+  readonly typeIds: Uint32Array | null;
   readonly tFrom: Timestamp | null;
   readonly tTo: Timestamp | null;
   readonly sFrom: Timestamp | null;
@@ -69,6 +78,7 @@ export function planTimeseries(
     bySource: (params.orderBy ?? "timestamp") === "sourceTimestamp",
     limit: effectiveLimit(params.maxResults, cap),
     types: registry.filter(params.eventTypes),
+    typeIds: registry.ids(params.eventTypes, FEW_TYPES),
     tFrom: params.tFrom ?? null,
     tTo: params.tTo ?? null,
     sFrom: params.sourceTFrom ?? null,

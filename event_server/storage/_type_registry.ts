@@ -59,6 +59,51 @@ export class TypeRegistry {
   }
 
   /**
+   * The ids of the interned types matching any of `queryTypes`, ascending,
+   * found by walking the trie (only the branches the query names); `null`
+   * when more than `max` match (or every type does), for which a
+   * {@linkcode TypeRegistry.filter} predicate serves better.
+   */
+  ids(
+    queryTypes: readonly QueryType[] | null | undefined,
+    max: number,
+  ): Uint32Array | null {
+    if (queryTypes === null || queryTypes === undefined) return null;
+    const found = new Set<number>();
+    const add = (id: number) => {
+      if (id >= 0) found.add(id);
+      return found.size <= max;
+    };
+    const subtree = (node: Node): boolean => {
+      if (!add(node.id)) return false;
+      if (node.children !== null) {
+        for (const child of node.children.values()) {
+          if (!subtree(child)) return false;
+        }
+      }
+      return true;
+    };
+    const walk = (node: Node, q: QueryType, i: number): boolean => {
+      if (i === q.length) return add(node.id);
+      const seg = q[i];
+      if (seg === "*") return subtree(node);
+      if (node.children === null) return true;
+      if (seg !== "?") {
+        const next = node.children.get(seg);
+        return next === undefined || walk(next, q, i + 1);
+      }
+      for (const child of node.children.values()) {
+        if (!walk(child, q, i + 1)) return false;
+      }
+      return true;
+    };
+    for (const q of queryTypes) {
+      if (!walk(this.#root, q, 0)) return null;
+    }
+    return Uint32Array.from(found).sort();
+  }
+
+  /**
    * A predicate telling whether a type id matches any of `queryTypes`
    * (`null`: every type; `[]`: none), remembering answers per id.
    */
