@@ -2,6 +2,29 @@
 
 import { main } from "../../event_server/cli/main.ts";
 
+/**
+ * Resolves as `promise` does, or rejects after `ms` naming what was awaited,
+ * so that a test whose condition never comes fails instead of hanging.
+ */
+export async function within<T>(
+  what: string,
+  promise: Promise<T>,
+  ms = 30_000,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Waited ${ms} ms in vain for ${what}`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A captured run of the CLI. */
 export interface Run {
   code: number;

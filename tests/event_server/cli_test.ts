@@ -1,8 +1,9 @@
 // deno-lint-ignore-file no-explicit-any
 import assert from "node:assert/strict";
+import { connect } from "../../client.ts";
 import { type Engine, startEngine } from "../../event_server/engine.ts";
 import { MemoryStorage } from "../../event_server/storage/memory.ts";
-import { cli, CLI_MAIN, TextSink } from "./_cli.ts";
+import { cli, CLI_MAIN, TextSink, within } from "./_cli.ts";
 
 async function start(
   options: { serverToken?: string } = {},
@@ -282,18 +283,50 @@ Deno.test("cli: query pages with --all and tells how to continue without it", as
   assert.ok(sessions.length >= 9);
 });
 
+/**
+ * Tells when a client of the given name has connected, from the CONNECTED
+ * event the engine registers once the client is added (and so is notified
+ * of what is registered after it).
+ */
+async function connectionWatcher(engine: Engine) {
+  const seen = new Map<string, PromiseWithResolvers<void>>();
+  const entry = (name: string) => {
+    let e = seen.get(name);
+    if (e === undefined) seen.set(name, e = Promise.withResolvers());
+    return e;
+  };
+  const client = await connect(engine.addrs[0], "watcher", {
+    subscriptions: [["event", String(engine.serverId), "eventer", "*"]],
+    onEvents: (_client, events) => {
+      for (const e of events) {
+        if (e.payload?.kind === "json" && e.payload.data === "CONNECTED") {
+          entry(e.type[3]).resolve();
+        }
+      }
+    },
+  });
+  return {
+    client,
+    connected: (name: string) =>
+      within(`client ${name} to connect`, entry(name).promise),
+  };
+}
+
 Deno.test("cli: subscribe prints events until interrupted, exit 2 when the server goes", async () => {
   const [engine, address] = await start();
+  const watcher = await connectionWatcher(engine);
   const stdout = new TextSink();
   const stop = new AbortController();
-  const running = cli(["subscribe", "--type", "s/*", "-a", address], {
-    stdout,
-    signal: stop.signal,
-  });
-  // the subscriber's own CONNECTED event tells it is connected
-  while (engine.server.connInfos().length === 0) {
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  const running = cli([
+    "subscribe",
+    "--type",
+    "s/*",
+    "--name",
+    "first",
+    "-a",
+    address,
+  ], { stdout, signal: stop.signal });
+  await watcher.connected("first");
   engine.register([{
     type: ["s", "1"],
     sourceTimestamp: null,
@@ -301,26 +334,22 @@ Deno.test("cli: subscribe prints events until interrupted, exit 2 when the serve
   }]);
   engine.register([{ type: ["other"], sourceTimestamp: null, payload: null }]);
   engine.register([{ type: ["s", "2"], sourceTimestamp: null, payload: null }]);
-  await stdout.waitLines(2);
+  await within("two events printed", stdout.waitLines(2));
   stop.abort();
-  const run = await running;
+  const run = await within("subscribe to end", running);
   assert.equal(run.code, 0);
   assert.deepEqual(jsonLines(run.stdout).map((e) => e.type), [["s", "1"], [
     "s",
     "2",
   ]]);
 
-  while (engine.server.connInfos().length > 0) {
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  const lost = cli(["subscribe", "-a", address]);
-  while (engine.server.connInfos().length === 0) {
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  const lost = cli(["subscribe", "--name", "second", "-a", address]);
+  await watcher.connected("second");
   await engine.close();
-  const end = await lost;
+  const end = await within("subscribe to end", lost);
   assert.equal(end.code, 2);
   assert.match(end.stderr, /lost/);
+  await watcher.client.close();
 });
 
 Deno.test("cli: as a process, reads stdin and exits with its codes", async () => {
