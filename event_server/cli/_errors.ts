@@ -19,6 +19,17 @@ export const EXIT = {
   internal: 5,
 } as const;
 
+/**
+ * Standard output was closed by its reader (as `| head -1` does): the
+ * command stops quietly with exit 0, since the reader wanted no more.
+ */
+export class OutputClosedError extends Error {
+  constructor(options?: ErrorOptions) {
+    super("standard output was closed by its reader", options);
+    this.name = "OutputClosedError";
+  }
+}
+
 /** An error the CLI reports with a message and an exit code. */
 export class CliError extends Error {
   /** The exit code. */

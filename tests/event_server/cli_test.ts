@@ -1,9 +1,8 @@
 // deno-lint-ignore-file no-explicit-any
 import assert from "node:assert/strict";
-import { connect } from "../../client.ts";
 import { type Engine, startEngine } from "../../event_server/engine.ts";
 import { MemoryStorage } from "../../event_server/storage/memory.ts";
-import { cli, CLI_MAIN, TextSink, within } from "./_cli.ts";
+import { cli, CLI_MAIN, connectionWatcher, TextSink, within } from "./_cli.ts";
 
 async function start(
   options: { serverToken?: string } = {},
@@ -282,35 +281,6 @@ Deno.test("cli: query pages with --all and tells how to continue without it", as
   assert.deepEqual(sessions, [...sessions].sort((a, b) => a - b));
   assert.ok(sessions.length >= 9);
 });
-
-/**
- * Tells when a client of the given name has connected, from the CONNECTED
- * event the engine registers once the client is added (and so is notified
- * of what is registered after it).
- */
-async function connectionWatcher(engine: Engine) {
-  const seen = new Map<string, PromiseWithResolvers<void>>();
-  const entry = (name: string) => {
-    let e = seen.get(name);
-    if (e === undefined) seen.set(name, e = Promise.withResolvers());
-    return e;
-  };
-  const client = await connect(engine.addrs[0], "watcher", {
-    subscriptions: [["event", String(engine.serverId), "eventer", "*"]],
-    onEvents: (_client, events) => {
-      for (const e of events) {
-        if (e.payload?.kind === "json" && e.payload.data === "CONNECTED") {
-          entry(e.type[3]).resolve();
-        }
-      }
-    },
-  });
-  return {
-    client,
-    connected: (name: string) =>
-      within(`client ${name} to connect`, entry(name).promise),
-  };
-}
 
 Deno.test("cli: subscribe prints events until interrupted, exit 2 when the server goes", async () => {
   const [engine, address] = await start();
