@@ -55,6 +55,24 @@ Deno.test("serve: --status standby refuses registrations (exit 3) and answers qu
   assert.equal(query.code, 0, query.stderr);
 });
 
+Deno.test("serve: --sync reaches the SQLite storage", async (t) => {
+  const cases: [string[], string][] = [
+    [[], "full"],
+    [["--sync", "normal"], "normal"],
+  ];
+  for (const [args, mode] of cases) {
+    await t.step(`${args.join(" ") || "by default"}: ${mode}`, async () => {
+      await inTempDir(async (dir) => {
+        await using server = await serveProcess(["--data-dir", dir, ...args]);
+        assert.match(
+          server.log(),
+          new RegExp(`storage ${dir}/events\\.db \\(synchronous ${mode}\\)`),
+        );
+      });
+    });
+  }
+});
+
 Deno.test({
   name: "serve: --tls-cert and --tls-key make it a TLS server",
   ignore: !hasOpenssl,
