@@ -9,7 +9,10 @@ export const EXIT = {
   ok: 0,
   /** Bad command line, config, event type, JSON or payload source. */
   usage: 1,
-  /** Server unreachable, connection lost, or client refused (token). */
+  /**
+   * Server unreachable, connection lost, client refused (token), or the
+   * peer is not an eventer server.
+   */
   connection: 2,
   /** The server answered that the registration failed. */
   failed: 3,

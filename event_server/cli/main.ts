@@ -14,7 +14,7 @@
  * Output is JSON lines (one event per line) unless `--format table`.
  * Exit codes: 0 success, 1 usage (bad arguments, config, event type, JSON
  * or payload file), 2 connection (unreachable server, lost connection,
- * refused client), 3 the server failed the registration, 4 `serve` could
+ * refused client, a peer that is not an eventer server), 3 the server failed the registration, 4 `serve` could
  * not start (storage, TLS files, address in use) or its storage failed, 5
  * unexpected error. A command whose stdout is closed by its reader (as
  * `| head -1` does) stops quietly with 0.
@@ -66,7 +66,8 @@ Run "hat-eventer COMMAND --help" for the options of a command.
 Exit codes:
   0  success
   1  usage: bad arguments, config, event type, JSON or payload file
-  2  connection: server unreachable, connection lost, client refused
+  2  connection: server unreachable, connection lost, client refused,
+     or the peer is not an eventer server
   3  the server did not register the event
   4  serve could not start (storage, TLS files, address in use) or its storage failed
   5  unexpected error (a bug)

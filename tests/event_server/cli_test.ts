@@ -217,6 +217,59 @@ Deno.test("cli: connection problems exit 2, a failed registration 3", async () =
   assert.match(unreachable.stderr, /Cannot connect to .*connection refused/);
 });
 
+/** A local peer that answers whatever it receives with `answer`. */
+function fakePeer(answer: Uint8Array) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const served = (async () => {
+    for await (const conn of listener) {
+      try {
+        await conn.read(new Uint8Array(4096));
+        await conn.write(answer);
+      } catch {
+        // the client went first
+      } finally {
+        conn.close();
+      }
+    }
+  })();
+  return {
+    address: `127.0.0.1:${listener.addr.port}`,
+    async [Symbol.asyncDispose]() {
+      listener.close();
+      await served;
+    },
+  };
+}
+
+Deno.test("cli: a peer that is not an eventer server is named as such (exit 2)", async (t) => {
+  const cases: [string, Uint8Array, boolean][] = [
+    [
+      "an HTTP server",
+      new TextEncoder().encode(
+        "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n",
+      ),
+      false,
+    ],
+    // a TLS server's alert to a client that did not start TLS
+    ["a TLS server", new Uint8Array([0x15, 3, 3, 0, 2, 2, 50]), true],
+  ];
+  for (const [what, answer, tls] of cases) {
+    await t.step(what, async () => {
+      await using peer = fakePeer(answer);
+      const run = await cli(["query", "latest", "-a", peer.address]);
+      assert.equal(run.code, 2, run.stderr);
+      const where = peer.address.replace(/\./g, "\\.");
+      assert.match(
+        run.stderr,
+        new RegExp(
+          `^${where} did not answer as an eventer server \\(frame length`,
+        ),
+      );
+      assert.equal(/--tls/.test(run.stderr), tls, run.stderr);
+    });
+  }
+});
+
 Deno.test("cli: query pages with --all and tells how to continue without it", async () => {
   const [engine, address] = await start();
   await using _ = engine;
