@@ -161,7 +161,9 @@ export async function startEventServer(
   log.info(
     `Event Server ${config.serverId} listening on ${where} ` +
       `(${tls ? "TLS" : "TCP"}), storage ${
-        config.storage === "memory" ? "memory" : `${config.dataDir}/events.db`
+        config.storage === "memory"
+          ? "memory"
+          : `${config.dataDir}/events.db (synchronous ${config.synchronous})`
       }, status ${config.status}`,
   );
   let closing: Promise<void> | null = null;

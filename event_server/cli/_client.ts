@@ -1,6 +1,7 @@
 // The flags and connection code the client commands (register, query,
 // subscribe) share, with errors turned into clear messages and exit codes.
 
+import { ProtocolError } from "../../chatter/mod.ts";
 import { type Client, connect, EventerInitError } from "../../client.ts";
 import type { Event, QueryType } from "../../event/mod.ts";
 import { bool, type Flag, list, type Parsed, str } from "./_args.ts";
@@ -102,12 +103,32 @@ export async function open(
         { cause },
       );
     }
+    if (cause instanceof ProtocolError) {
+      throw new CliError(
+        `${where} did not answer as an eventer server (${cause.message})` +
+          (!tls && looksLikeTls(cause) ? TLS_HINT : ""),
+        EXIT.connection,
+        { cause },
+      );
+    }
     throw new CliError(
       `Cannot connect to ${where}: ${reason(cause)}`,
       EXIT.connection,
       { cause },
     );
   }
+}
+
+const TLS_HINT = "; it answered in TLS: connect with --tls (and --ca-cert " +
+  "FILE unless its certificate is trusted)";
+
+/**
+ * Whether the peer's first bytes were a TLS record: a TLS server answers a
+ * plain client with an alert (content type 0x15) or a handshake (0x16),
+ * which chatter read as the size of a frame's length field.
+ */
+function looksLikeTls(error: ProtocolError): boolean {
+  return /^frame length field of (21|22) bytes/.test(error.message);
 }
 
 /** A short reason for a connection failure (from its deepest cause). */

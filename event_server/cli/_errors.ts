@@ -9,7 +9,10 @@ export const EXIT = {
   ok: 0,
   /** Bad command line, config, event type, JSON or payload source. */
   usage: 1,
-  /** Server unreachable, connection lost, or client refused (token). */
+  /**
+   * Server unreachable, connection lost, client refused (token), or the
+   * peer is not an eventer server.
+   */
   connection: 2,
   /** The server answered that the registration failed. */
   failed: 3,
@@ -18,6 +21,17 @@ export const EXIT = {
   /** An unexpected error (a bug: please report it). */
   internal: 5,
 } as const;
+
+/**
+ * Standard output was closed by its reader (as `| head -1` does): the
+ * command stops quietly with exit 0, since the reader wanted no more.
+ */
+export class OutputClosedError extends Error {
+  constructor(options?: ErrorOptions) {
+    super("standard output was closed by its reader", options);
+    this.name = "OutputClosedError";
+  }
+}
 
 /** An error the CLI reports with a message and an exit code. */
 export class CliError extends Error {

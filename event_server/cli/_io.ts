@@ -2,7 +2,7 @@
 // streams, signals) or in tests (buffers, an AbortSignal).
 
 import { type Format, writeAll } from "./_format.ts";
-import { CliError, EXIT } from "./_errors.ts";
+import { CliError, EXIT, OutputClosedError } from "./_errors.ts";
 
 /** A byte sink. */
 export interface Sink {
@@ -44,9 +44,23 @@ export function processIo(): Io & Disposable {
   };
 }
 
-/** Writes a line to stdout. */
-export function out(io: Io, line: string): Promise<void> {
-  return writeAll(io.stdout, line + "\n");
+/**
+ * Writes a line to stdout.
+ *
+ * @throws {OutputClosedError} When the reader closed stdout (EPIPE).
+ */
+export async function out(io: Io, line: string): Promise<void> {
+  try {
+    await writeAll(io.stdout, line + "\n");
+  } catch (cause) {
+    if (
+      cause instanceof Deno.errors.BrokenPipe ||
+      (cause as { code?: unknown } | null)?.code === "EPIPE"
+    ) {
+      throw new OutputClosedError({ cause });
+    }
+    throw cause;
+  }
 }
 
 /** Writes a line to stderr. */

@@ -14,9 +14,10 @@
  * Output is JSON lines (one event per line) unless `--format table`.
  * Exit codes: 0 success, 1 usage (bad arguments, config, event type, JSON
  * or payload file), 2 connection (unreachable server, lost connection,
- * refused client), 3 the server failed the registration, 4 `serve` could
+ * refused client, a peer that is not an eventer server), 3 the server failed the registration, 4 `serve` could
  * not start (storage, TLS files, address in use) or its storage failed, 5
- * unexpected error.
+ * unexpected error. A command whose stdout is closed by its reader (as
+ * `| head -1` does) stops quietly with 0.
  *
  * @example Commands return their exit code
  * ```ts
@@ -39,7 +40,7 @@
  * @module
  */
 
-import { CliError, EXIT } from "./_errors.ts";
+import { CliError, EXIT, OutputClosedError } from "./_errors.ts";
 import { err, type Io, out, processIo } from "./_io.ts";
 import { query } from "./query.ts";
 import { register } from "./register.ts";
@@ -65,10 +66,12 @@ Run "hat-eventer COMMAND --help" for the options of a command.
 Exit codes:
   0  success
   1  usage: bad arguments, config, event type, JSON or payload file
-  2  connection: server unreachable, connection lost, client refused
+  2  connection: server unreachable, connection lost, client refused,
+     or the peer is not an eventer server
   3  the server did not register the event
   4  serve could not start (storage, TLS files, address in use) or its storage failed
   5  unexpected error (a bug)
+A command whose output is closed by its reader (| head -1) stops with 0.
 `;
 
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
@@ -99,6 +102,8 @@ export async function main(args: string[], io: Io): Promise<number> {
   try {
     return await run(rest, io);
   } catch (error) {
+    // The reader stopped reading (`| head -1`): not an error of ours.
+    if (error instanceof OutputClosedError) return EXIT.ok;
     if (error instanceof CliError) {
       await err(io, error.message);
       return error.exitCode;

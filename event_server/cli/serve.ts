@@ -73,7 +73,7 @@ const FLAGS: readonly Flag[] = [
   {
     name: "memory",
     kind: "boolean",
-    help: "keep events in memory, not SQLite",
+    help: "keep events in memory, not SQLite (--no-memory: SQLite)",
   },
   {
     name: "data-dir",
@@ -187,12 +187,15 @@ async function configOf(parsed: Parsed): Promise<ServerConfig> {
   if ((cert === undefined) !== (key === undefined)) {
     throw new CliError("--tls-cert and --tls-key go together", EXIT.usage);
   }
+  // --no-memory overrides a file's "storage": "memory" as --memory does
+  // "sqlite"; only an absent flag leaves the file's choice.
+  const memory = bool(parsed, "memory");
   const overrides: ConfigFile = {
     address: str(parsed, "address"),
     serverId: number(parsed, "server-id"),
     serverToken: str(parsed, "server-token"),
     status: str(parsed, "status") as ConfigFile["status"],
-    storage: bool(parsed, "memory") ? "memory" : undefined,
+    storage: memory === undefined ? undefined : memory ? "memory" : "sqlite",
     dataDir: str(parsed, "data-dir"),
     flushPeriod: number(parsed, "flush-period"),
     synchronous: str(parsed, "sync") as ConfigFile["synchronous"],

@@ -1,6 +1,7 @@
 /**
  * `subscribe`: prints events as the server notifies them, until
- * interrupted (SIGINT/SIGTERM: exit 0) or the connection is lost (exit 2).
+ * interrupted (SIGINT/SIGTERM: exit 0), its stdout is closed by the reader
+ * (`| head -1`: exit 0) or the connection is lost (exit 2).
  *
  * @example
  * ```ts
@@ -16,7 +17,7 @@
 import type { Event } from "../../event/mod.ts";
 import { bool, type Flag, helpText, int, list, parseArgs } from "./_args.ts";
 import { CLIENT_FLAGS, format, open } from "./_client.ts";
-import { CliError, EXIT } from "./_errors.ts";
+import { CliError, EXIT, OutputClosedError } from "./_errors.ts";
 import { eventTable, eventToJson } from "./_format.ts";
 import { err, type Io, out } from "./_io.ts";
 import { parseQueryType } from "./_parse.ts";
@@ -48,7 +49,8 @@ const FLAGS: readonly Flag[] = [
 export const SUBSCRIBE_HELP: string = helpText(
   "hat-eventer subscribe [options]",
   "Prints events as the server notifies them (JSON lines by default) until\n" +
-    "interrupted with Ctrl-C (exit 0) or the connection is lost (exit 2).",
+    "interrupted with Ctrl-C (exit 0), its output is closed by the reader\n" +
+    "(exit 0) or the connection is lost (exit 2).",
   FLAGS,
 );
 
@@ -94,7 +96,9 @@ export async function subscribe(args: string[], io: Io): Promise<number> {
   const types = list(parsed, "type").map(parseQueryType);
   const fmt = format(parsed);
   let header = true;
-  const print = async (events: Event[]) => {
+  const outputClosed = Promise.withResolvers<"output closed">();
+  let writing = true;
+  const write = async (events: Event[]) => {
     if (fmt === "json") {
       await out(
         io,
@@ -105,6 +109,16 @@ export async function subscribe(args: string[], io: Io): Promise<number> {
     const rows = eventTable(events);
     await out(io, (header ? rows : rows.slice(1)).join("\n"));
     header = false;
+  };
+  const print = async (events: Event[]) => {
+    if (!writing) return;
+    try {
+      await write(events);
+    } catch (error) {
+      if (!(error instanceof OutputClosedError)) throw error;
+      writing = false;
+      outputClosed.resolve("output closed");
+    }
   };
   const client = await open(parsed, io, {
     subscriptions: types.length === 0 ? [["*"]] : types,
@@ -121,6 +135,7 @@ export async function subscribe(args: string[], io: Io): Promise<number> {
     });
     const ended = await Promise.race([
       stopped,
+      outputClosed.promise,
       client.closed.then(() => "lost" as const),
     ]);
     if (ended === "lost") {

@@ -1,6 +1,67 @@
 // Runs the CLI in this process with captured streams, or as a subprocess.
 
+import { connect } from "../../client.ts";
 import { main } from "../../event_server/cli/main.ts";
+import type { Engine } from "../../event_server/engine.ts";
+
+/**
+ * Resolves as `promise` does, or rejects after `ms` naming what was awaited,
+ * so that a test whose condition never comes fails instead of hanging.
+ */
+export async function within<T>(
+  what: string,
+  promise: Promise<T>,
+  ms = 30_000,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Waited ${ms} ms in vain for ${what}`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Tells when a client of the given name has connected or disconnected,
+ * from the CONNECTED/DISCONNECTED events the engine registers (CONNECTED
+ * once the client is added, so it is notified of what is registered after
+ * that event).
+ */
+export async function connectionWatcher(engine: Engine) {
+  const seen = new Map<string, PromiseWithResolvers<void>>();
+  const entry = (name: string, what: string) => {
+    const key = `${name} ${what}`;
+    let e = seen.get(key);
+    if (e === undefined) seen.set(key, e = Promise.withResolvers());
+    return e;
+  };
+  const client = await connect(engine.addrs[0], "watcher", {
+    subscriptions: [["event", String(engine.serverId), "eventer", "*"]],
+    onEvents: (_client, events) => {
+      for (const e of events) {
+        if (e.payload?.kind === "json") {
+          entry(e.type[3], String(e.payload.data)).resolve();
+        }
+      }
+    },
+  });
+  return {
+    client,
+    connected: (name: string) =>
+      within(`client ${name} to connect`, entry(name, "CONNECTED").promise),
+    disconnected: (name: string) =>
+      within(
+        `client ${name} to disconnect`,
+        entry(name, "DISCONNECTED").promise,
+      ),
+  };
+}
 
 /** A captured run of the CLI. */
 export interface Run {
@@ -131,4 +192,43 @@ export async function serveProcess(args: string[]): Promise<ServeProcess> {
       await status;
     },
   };
+}
+
+/**
+ * Runs the CLI as a subprocess, reads its stdout until the first complete
+ * line, then closes the reading end (as `| head -1` does).
+ */
+export async function cliReadOneLine(args: string[]): Promise<{
+  /** The first line the CLI printed. */
+  line: string;
+  /** Resolves once the process ended: its exit code and stderr. */
+  ended: Promise<{ code: number; stderr: string }>;
+}> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI_MAIN.href, ...args],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  const ended = child.status.then(async (s) => ({
+    code: s.code,
+    stderr: await stderr,
+  }));
+  const reader = child.stdout.pipeThrough(new TextDecoderStream())
+    .getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await within(
+      "a line on stdout",
+      reader.read(),
+    );
+    if (done) {
+      const { code, stderr } = await ended;
+      throw new Error(`The CLI ended (${code}) before a line:\n${stderr}`);
+    }
+    text += value;
+  }
+  await reader.cancel();
+  return { line: text.slice(0, text.indexOf("\n")), ended };
 }

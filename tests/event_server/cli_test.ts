@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { type Engine, startEngine } from "../../event_server/engine.ts";
 import { MemoryStorage } from "../../event_server/storage/memory.ts";
-import { cli, CLI_MAIN, TextSink } from "./_cli.ts";
+import { cli, CLI_MAIN, connectionWatcher, TextSink, within } from "./_cli.ts";
 
 async function start(
   options: { serverToken?: string } = {},
@@ -217,6 +217,59 @@ Deno.test("cli: connection problems exit 2, a failed registration 3", async () =
   assert.match(unreachable.stderr, /Cannot connect to .*connection refused/);
 });
 
+/** A local peer that answers whatever it receives with `answer`. */
+function fakePeer(answer: Uint8Array) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const served = (async () => {
+    for await (const conn of listener) {
+      try {
+        await conn.read(new Uint8Array(4096));
+        await conn.write(answer);
+      } catch {
+        // the client went first
+      } finally {
+        conn.close();
+      }
+    }
+  })();
+  return {
+    address: `127.0.0.1:${listener.addr.port}`,
+    async [Symbol.asyncDispose]() {
+      listener.close();
+      await served;
+    },
+  };
+}
+
+Deno.test("cli: a peer that is not an eventer server is named as such (exit 2)", async (t) => {
+  const cases: [string, Uint8Array, boolean][] = [
+    [
+      "an HTTP server",
+      new TextEncoder().encode(
+        "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n",
+      ),
+      false,
+    ],
+    // a TLS server's alert to a client that did not start TLS
+    ["a TLS server", new Uint8Array([0x15, 3, 3, 0, 2, 2, 50]), true],
+  ];
+  for (const [what, answer, tls] of cases) {
+    await t.step(what, async () => {
+      await using peer = fakePeer(answer);
+      const run = await cli(["query", "latest", "-a", peer.address]);
+      assert.equal(run.code, 2, run.stderr);
+      const where = peer.address.replace(/\./g, "\\.");
+      assert.match(
+        run.stderr,
+        new RegExp(
+          `^${where} did not answer as an eventer server \\(frame length`,
+        ),
+      );
+      assert.equal(/--tls/.test(run.stderr), tls, run.stderr);
+    });
+  }
+});
+
 Deno.test("cli: query pages with --all and tells how to continue without it", async () => {
   const [engine, address] = await start();
   await using _ = engine;
@@ -284,16 +337,19 @@ Deno.test("cli: query pages with --all and tells how to continue without it", as
 
 Deno.test("cli: subscribe prints events until interrupted, exit 2 when the server goes", async () => {
   const [engine, address] = await start();
+  const watcher = await connectionWatcher(engine);
   const stdout = new TextSink();
   const stop = new AbortController();
-  const running = cli(["subscribe", "--type", "s/*", "-a", address], {
-    stdout,
-    signal: stop.signal,
-  });
-  // the subscriber's own CONNECTED event tells it is connected
-  while (engine.server.connInfos().length === 0) {
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  const running = cli([
+    "subscribe",
+    "--type",
+    "s/*",
+    "--name",
+    "first",
+    "-a",
+    address,
+  ], { stdout, signal: stop.signal });
+  await watcher.connected("first");
   engine.register([{
     type: ["s", "1"],
     sourceTimestamp: null,
@@ -301,26 +357,22 @@ Deno.test("cli: subscribe prints events until interrupted, exit 2 when the serve
   }]);
   engine.register([{ type: ["other"], sourceTimestamp: null, payload: null }]);
   engine.register([{ type: ["s", "2"], sourceTimestamp: null, payload: null }]);
-  await stdout.waitLines(2);
+  await within("two events printed", stdout.waitLines(2));
   stop.abort();
-  const run = await running;
+  const run = await within("subscribe to end", running);
   assert.equal(run.code, 0);
   assert.deepEqual(jsonLines(run.stdout).map((e) => e.type), [["s", "1"], [
     "s",
     "2",
   ]]);
 
-  while (engine.server.connInfos().length > 0) {
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  const lost = cli(["subscribe", "-a", address]);
-  while (engine.server.connInfos().length === 0) {
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  const lost = cli(["subscribe", "--name", "second", "-a", address]);
+  await watcher.connected("second");
   await engine.close();
-  const end = await lost;
+  const end = await within("subscribe to end", lost);
   assert.equal(end.code, 2);
   assert.match(end.stderr, /lost/);
+  await watcher.client.close();
 });
 
 Deno.test("cli: as a process, reads stdin and exits with its codes", async () => {

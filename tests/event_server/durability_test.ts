@@ -1,5 +1,6 @@
 // The server as a real process: events whose persisted notification a
-// client received survive SIGKILL; SIGTERM shuts down gracefully.
+// client received survive SIGKILL; SIGTERM and SIGINT shut it down
+// gracefully.
 
 import assert from "node:assert/strict";
 import { connect } from "../../client.ts";
@@ -102,44 +103,49 @@ Deno.test("server process: every event notified as persisted survives SIGKILL", 
   }
 });
 
-Deno.test("server process: SIGTERM announces stopping, closes clients, commits, exits 0", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "eventer_shutdown_" });
-  try {
-    await using server = await serveProcess([
-      "--data-dir",
-      dir,
-      "--flush-period",
-      "60000",
-      "--log-level",
-      "info",
-    ]);
-    const statuses: Status[] = [];
-    const client = await connect(addr(server.address), "c", {
-      onStatus: (_c, s) => void statuses.push(s),
+Deno.test("server process: SIGTERM and SIGINT each announce stopping, close clients, commit, exit 0", async (t) => {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    await t.step(signal, async () => {
+      const dir = await Deno.makeTempDir({ prefix: "eventer_shutdown_" });
+      try {
+        await using server = await serveProcess([
+          "--data-dir",
+          dir,
+          "--flush-period",
+          "60000",
+          "--log-level",
+          "info",
+        ]);
+        const statuses: Status[] = [];
+        const client = await connect(addr(server.address), "c", {
+          onStatus: (_c, s) => void statuses.push(s),
+        });
+        const registered = await client.register(
+          [{
+            type: ["t"],
+            sourceTimestamp: null,
+            payload: { kind: "json", data: "last words" },
+          }],
+          { withResponse: true },
+        );
+        server.child.kill(signal);
+        await client.closed;
+        const status = await server.status;
+        assert.equal(status.code, 0);
+        assert.equal(status.signal, null);
+        assert.deepEqual(statuses, ["stopping"]);
+        assert.match(server.log(), /shutting down/);
+        assert.match(server.log(), /stopped/);
+        // committed although the flush period was a minute
+        await using storage = new SqliteStorage(`${dir}/events.db`);
+        assert.deepEqual(
+          storage.query({ kind: "latest", eventTypes: [["t"]] }).events,
+          registered,
+        );
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
     });
-    const registered = await client.register(
-      [{
-        type: ["t"],
-        sourceTimestamp: null,
-        payload: { kind: "json", data: "last words" },
-      }],
-      { withResponse: true },
-    );
-    server.child.kill("SIGTERM");
-    await client.closed;
-    const status = await server.status;
-    assert.equal(status.code, 0);
-    assert.deepEqual(statuses, ["stopping"]);
-    assert.match(server.log(), /shutting down/);
-    assert.match(server.log(), /stopped/);
-    // committed although the flush period was a minute
-    await using storage = new SqliteStorage(`${dir}/events.db`);
-    assert.deepEqual(
-      storage.query({ kind: "latest", eventTypes: [["t"]] }).events,
-      registered,
-    );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
   }
 });
 

@@ -5,6 +5,7 @@ import { type Engine, startEngine } from "../../event_server/engine.ts";
 import { MemoryStorage } from "../../event_server/storage/memory.ts";
 import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
 import type { Storage } from "../../event_server/storage/storage.ts";
+import { within } from "./_cli.ts";
 
 const ANY = { hostname: "127.0.0.1", port: 0 };
 
@@ -286,6 +287,29 @@ Deno.test("engine: close() announces stopping, commits, closes clients and stora
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("engine: close() ends after its timeout when the graceful part cannot finish", async () => {
+  // A commit that never completes (a stuck disk): only the timeout can end
+  // the graceful part.
+  const flushing = Promise.withResolvers<void>();
+  class StuckStorage extends MemoryStorage {
+    override flush(): Promise<void> {
+      flushing.resolve();
+      return new Promise(() => {});
+    }
+  }
+  const storage = new StuckStorage();
+  const engine = await start(storage);
+  const client = await connect(engine.addrs[0], "c");
+  const started = performance.now();
+  const closing = engine.close({ timeout: 300 });
+  await within("the graceful part to flush", flushing.promise);
+  await within("close() to end despite the stuck flush", closing);
+  const elapsed = performance.now() - started;
+  assert.ok(elapsed >= 250, `closed after ${elapsed} ms, before its timeout`);
+  await within("the client to be closed", client.closed);
+  assert.equal(storage.isOpen, false);
 });
 
 Deno.test("engine: stops when its storage fails to commit", async () => {

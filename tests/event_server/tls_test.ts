@@ -7,7 +7,7 @@ import { hasOpenssl, makePki } from "../_tls.ts";
 
 Deno.test({
   name:
-    "serve with TLS: the CLI registers over TLS trusting the CA, and fails without it",
+    "serve with TLS: the CLI registers over TLS trusting the CA, and fails without it or without --tls (which it hints at)",
   ignore: !hasOpenssl,
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "eventer_tls_" });
@@ -44,6 +44,12 @@ Deno.test({
       ]);
       assert.equal(untrusted.code, 2);
       assert.match(untrusted.stderr, /Cannot connect/);
+      const plain = await cli(["register", "tls/x", "-a", address]);
+      assert.equal(plain.code, 2);
+      assert.match(
+        plain.stderr,
+        /did not answer as an eventer server .*connect with --tls/,
+      );
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

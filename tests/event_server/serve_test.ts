@@ -1,0 +1,172 @@
+// `serve` flags and the config file reach the server: each test starts the
+// CLI's serve as a process on 127.0.0.1 and talks to it as a client would.
+
+import assert from "node:assert/strict";
+import { hasOpenssl, makePki } from "../_tls.ts";
+import { cli, serveProcess } from "./_cli.ts";
+
+async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "eventer_serve_" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+function registered(stdout: string) {
+  return JSON.parse(stdout);
+}
+
+Deno.test("serve: --server-id and --server-token reach the server", async () => {
+  await using server = await serveProcess([
+    "--memory",
+    "--server-id",
+    "7",
+    "--server-token",
+    "secret",
+  ]);
+  const a = ["-a", server.address];
+  const refused = await cli(["register", "x", "--token", "guess", ...a]);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /refused the client: invalid client token/);
+  const ok = await cli(["register", "x", "--token", "secret", ...a]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(registered(ok.stdout).id.server, 7);
+});
+
+Deno.test("serve: --status standby refuses registrations (exit 3) and answers queries", async () => {
+  await using server = await serveProcess(["--memory", "--status", "standby"]);
+  const a = ["-a", server.address];
+  const failed = await cli(["register", "x", ...a]);
+  assert.equal(failed.code, 3, failed.stderr);
+  assert.match(failed.stderr, /did not register/);
+  const query = await cli(["query", "latest", ...a]);
+  assert.equal(query.code, 0, query.stderr);
+});
+
+Deno.test("serve: --sync reaches the SQLite storage", async (t) => {
+  const cases: [string[], string][] = [
+    [[], "full"],
+    [["--sync", "normal"], "normal"],
+  ];
+  for (const [args, mode] of cases) {
+    await t.step(`${args.join(" ") || "by default"}: ${mode}`, async () => {
+      await inTempDir(async (dir) => {
+        await using server = await serveProcess(["--data-dir", dir, ...args]);
+        assert.match(
+          server.log(),
+          new RegExp(`storage ${dir}/events\\.db \\(synchronous ${mode}\\)`),
+        );
+      });
+    });
+  }
+});
+
+Deno.test({
+  name: "serve: --tls-cert and --tls-key make it a TLS server",
+  ignore: !hasOpenssl,
+  async fn() {
+    await inTempDir(async (dir) => {
+      const pki = await makePki(dir);
+      await using server = await serveProcess([
+        "--memory",
+        "--tls-cert",
+        pki.certFile,
+        "--tls-key",
+        pki.keyFile,
+      ]);
+      assert.match(server.log(), /\(TLS\)/);
+      const a = ["-a", server.address];
+      const ok = await cli(["register", "x", "--ca-cert", pki.caFile, ...a]);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.deepEqual(registered(ok.stdout).type, ["x"]);
+      const plain = await cli(["register", "x", ...a]);
+      assert.equal(plain.code, 2, plain.stderr);
+    });
+  },
+});
+
+Deno.test("serve: a config file's settings are applied, and flags override them", async (t) => {
+  await inTempDir(async (dir) => {
+    const file = `${dir}/config.json`;
+    await Deno.writeTextFile(
+      file,
+      JSON.stringify({
+        serverId: 5,
+        serverToken: "file-token",
+        storage: "memory",
+        dataDir: `${dir}/data`,
+        maxResults: 2,
+      }),
+    );
+    await t.step("the file alone", async () => {
+      await using server = await serveProcess(["--config", file]);
+      const a = ["-a", server.address];
+      const refused = await cli(["register", "x", ...a, "--token", "other"]);
+      assert.equal(refused.code, 2, refused.stderr);
+      const ok = await cli(["register", "x", ...a, "--token", "file-token"]);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.equal(registered(ok.stdout).id.server, 5);
+      // STARTED, two CONNECTED and x are stored: maxResults cuts at 2
+      const page = await cli([
+        "query",
+        "timeseries",
+        ...a,
+        "--token",
+        "file-token",
+      ]);
+      assert.equal(page.stdout.trim().split("\n").length, 2);
+      assert.match(page.stderr, /More events follow/);
+      assert.match(server.log(), /storage memory/);
+      assert.equal(await exists(`${dir}/data`), false);
+    });
+    await t.step("flags over the file", async () => {
+      await using server = await serveProcess([
+        "--config",
+        file,
+        "--server-id",
+        "9",
+        "--server-token",
+        "flag-token",
+        "--no-memory",
+        "--max-results",
+        "100",
+      ]);
+      const a = ["-a", server.address];
+      const refused = await cli([
+        "register",
+        "x",
+        ...a,
+        "--token",
+        "file-token",
+      ]);
+      assert.equal(refused.code, 2, refused.stderr);
+      const ok = await cli(["register", "x", ...a, "--token", "flag-token"]);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.equal(registered(ok.stdout).id.server, 9);
+      const page = await cli([
+        "query",
+        "timeseries",
+        ...a,
+        "--token",
+        "flag-token",
+      ]);
+      assert.ok(page.stdout.trim().split("\n").length > 2);
+      assert.equal(page.stderr, "");
+      // --no-memory: SQLite in the file's dataDir
+      assert.match(server.log(), /storage .*\/data\/events\.db/);
+      assert.equal(await exists(`${dir}/data/events.db`), true);
+    });
+  });
+});
