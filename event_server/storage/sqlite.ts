@@ -99,6 +99,16 @@ export interface SqliteStorageOptions extends StorageOptions {
    * @default {100}
    */
   readonly checkpointPeriod?: number;
+  /**
+   * Milliseconds a commit (or retention cleanup) waits for a write lock
+   * held by another process before it fails and the storage closes. The
+   * wait blocks the event loop (`node:sqlite` is synchronous), so the
+   * server answers no one meanwhile; a shorter wait fails sooner, a longer
+   * one rides out a longer lock. The storage's own checkpoint worker never
+   * makes it wait.
+   * @default {5000}
+   */
+  readonly busyTimeout?: number;
 }
 
 interface Pending {
@@ -176,7 +186,17 @@ export class SqliteStorage implements Storage {
       0,
       2 ** 31 - 1,
     );
-    const db = openDb(path, synchronous, checkpointPeriod === 0);
+    const busyTimeout = checkInteger(
+      "busyTimeout",
+      options.busyTimeout ?? 5000,
+      0,
+      2 ** 31 - 1,
+    );
+    const db = openDb(path, {
+      synchronous,
+      autoCheckpoint: checkpointPeriod === 0,
+      busyTimeout,
+    });
     this.#db = db;
     try {
       this.#store = new ChunkStore(

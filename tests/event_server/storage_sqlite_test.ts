@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Event } from "../../event/types.ts";
 import { StorageClosedError, StorageError } from "../../event_server/errors.ts";
 import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
-import { ev, ids } from "./_storages.ts";
+import { ev, holdWriteLock, ids } from "./_storages.ts";
 import { oracle } from "./_oracle.ts";
 import { randomQuery, randomSessions, rng } from "./_random.ts";
 
@@ -165,6 +165,34 @@ Deno.test("SqliteStorage commits pending events on close and refuses use after",
   const reopened = new SqliteStorage(path);
   assert.equal(reopened.query({ kind: "timeseries" }).events.length, 1);
   await reopened.close();
+});
+
+Deno.test("SqliteStorage fails a commit and closes when another connection holds the write lock beyond busyTimeout", async () => {
+  await using db = await tempDb();
+  const errors: unknown[] = [];
+  const storage = new SqliteStorage(db.path, {
+    busyTimeout: 10,
+    onError: (error) => void errors.push(error),
+  });
+  try {
+    await storage.register([ev([1, 1, 1], ["a"], 10)]);
+    const started = Date.now();
+    {
+      using _lock = holdWriteLock(db.path);
+      await assert.rejects(
+        storage.register([ev([1, 2, 1], ["a"], 11)]),
+        (error: Error) =>
+          error instanceof StorageError &&
+          /database is locked/.test(String(error.cause)),
+      );
+    }
+    // far below the default of 5 s: the option was applied
+    assert.ok(Date.now() - started < 4000, `${Date.now() - started} ms`);
+    assert.equal(storage.isOpen, false);
+    assert.equal(errors.length, 1);
+  } finally {
+    await storage.close();
+  }
 });
 
 Deno.test("SqliteStorage reports a file that is not its database", async () => {
