@@ -374,13 +374,15 @@ export class Engine implements AsyncDisposable {
       timer = setTimeout(() => resolve("timeout"), timeout);
     });
     try {
+      // Reported, never passed on: close() finishes closing regardless.
       const graceful = (async () => {
         if (this.#running) this.#engineEvent("STOPPED");
         this.#running = false;
         await this.#server.setStatus("stopping");
-        await this.#storage.flush();
-      })();
-      graceful.catch((error) => this.#onError(error, "shutdown"));
+        // A storage that failed closed itself (and was reported): nothing
+        // of it is left to commit.
+        if (this.#storage.isOpen) await this.#storage.flush();
+      })().catch((error) => this.#onError(error, "shutdown"));
       await Promise.race([graceful, expired]);
     } finally {
       clearTimeout(timer);

@@ -1,11 +1,13 @@
 // The server as a real process: events whose persisted notification a
-// client received survive SIGKILL; SIGTERM shuts down gracefully.
+// client received survive SIGKILL; SIGTERM shuts down gracefully; a
+// storage that fails stops it with exit 4.
 
 import assert from "node:assert/strict";
 import { connect } from "../../client.ts";
 import type { Event, Status } from "../../event/mod.ts";
 import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
 import { serveProcess } from "./_cli.ts";
+import { holdWriteLock } from "./_storages.ts";
 
 function addr(address: string) {
   const [hostname, port] = address.split(":");
@@ -167,6 +169,33 @@ Deno.test("server process: exits 4 when it cannot start", async () => {
     const out = await child.output();
     assert.equal(out.code, 4);
     assert.match(new TextDecoder().decode(out.stderr), /SQLite database/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("server process: exits 4 when its storage fails to commit", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "eventer_fail_" });
+  try {
+    await using server = await serveProcess(["--data-dir", dir]);
+    const client = await connect(addr(server.address), "c");
+    let status;
+    {
+      // another process writing: the server's commit waits for the lock
+      // for its busy timeout (5 s), then fails
+      using _lock = holdWriteLock(`${dir}/events.db`);
+      await client.register([{
+        type: ["t"],
+        sourceTimestamp: null,
+        payload: { kind: "json", data: "lost" },
+      }]);
+      status = await server.status;
+    }
+    await client.closed;
+    assert.equal(status.code, 4, server.log());
+    assert.match(server.log(), /Cannot commit events/);
+    assert.match(server.log(), /The server stopped: its storage failed/);
+    assert.doesNotMatch(server.log(), /Unexpected error/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

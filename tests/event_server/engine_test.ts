@@ -5,6 +5,7 @@ import { type Engine, startEngine } from "../../event_server/engine.ts";
 import { MemoryStorage } from "../../event_server/storage/memory.ts";
 import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
 import type { Storage } from "../../event_server/storage/storage.ts";
+import { holdWriteLock } from "./_storages.ts";
 
 const ANY = { hostname: "127.0.0.1", port: 0 };
 
@@ -313,4 +314,71 @@ Deno.test("engine: stops when its storage fails to commit", async () => {
   await engine.closed;
   await client.closed;
   assert.ok(errors.includes("storage failed, stopping"));
+});
+
+Deno.test("engine: stops, and close() resolves, when its SQLite storage fails to commit", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "eventer_engine_" });
+  try {
+    const path = `${dir}/events.db`;
+    const storage = new SqliteStorage(path, {
+      busyTimeout: 10,
+      onError: () => {},
+    });
+    const errors: [unknown, string][] = [];
+    const engine = await startEngine(ANY, {
+      storage,
+      onError: (error, context) => void errors.push([error, context]),
+    });
+    const statuses: Status[] = [];
+    const client = await connect(engine.addrs[0], "c", {
+      onStatus: (_c, s) => void statuses.push(s),
+    });
+    await storage.flush();
+    {
+      using _lock = holdWriteLock(path);
+      const events = await client.register([reg(["k"])], {
+        withResponse: true,
+      });
+      assert.equal(events?.length, 1);
+      await engine.closed;
+    }
+    await engine.close();
+    await client.closed;
+    assert.deepEqual(statuses, ["stopping"]);
+    assert.equal(storage.isOpen, false);
+    assert.deepEqual(errors.map(([, context]) => context), [
+      "storage failed, stopping",
+    ]);
+    assert.match(String(errors[0][0]), /Cannot commit events/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("engine: close() resolves, and reports, when the last commit fails", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "eventer_engine_" });
+  try {
+    const path = `${dir}/events.db`;
+    const storage = new SqliteStorage(path, {
+      busyTimeout: 10,
+      flushPeriod: 60_000,
+      onError: () => {},
+    });
+    const errors: [unknown, string][] = [];
+    const engine = await startEngine(ANY, {
+      storage,
+      onError: (error, context) => void errors.push([error, context]),
+    });
+    await storage.flush();
+    assert.equal(engine.register([reg(["k"])])?.length, 1);
+    {
+      using _lock = holdWriteLock(path);
+      await engine.close();
+    }
+    assert.equal(storage.isOpen, false);
+    assert.deepEqual(errors.map(([, context]) => context), ["shutdown"]);
+    assert.match(String(errors[0][0]), /Cannot commit events/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
