@@ -153,7 +153,8 @@ export class SqliteStorage implements Storage {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #cleanup: CleanupLoop | null = null;
   #checkpointer: Checkpointer | null = null;
-  #closed: Promise<void> = Promise.resolve();
+  #stopped: Promise<void> = Promise.resolve();
+  #closed = Promise.withResolvers<StorageError | null>();
 
   /**
    * Opens (creating when needed) the database file at `path`.
@@ -227,6 +228,14 @@ export class SqliteStorage implements Storage {
   /** Whether the storage is open. */
   get isOpen(): boolean {
     return this.#db !== null;
+  }
+
+  /**
+   * Resolves once closed: at once with the error when a commit or a
+   * retention cleanup failed and closed it, otherwise with `null`.
+   */
+  get closed(): Promise<StorageError | null> {
+    return this.#closed.promise;
   }
 
   /** Number of chunks (database rows of events); for tests and stats. */
@@ -314,9 +323,9 @@ export class SqliteStorage implements Storage {
   close(): Promise<void> {
     if (this.#db !== null) {
       this.#commitOrFail();
-      this.#shutdown();
+      this.#shutdown(null);
     }
-    return this.#closed;
+    return this.#stopped;
   }
 
   /** Same as {@linkcode SqliteStorage.close}. */
@@ -335,11 +344,13 @@ export class SqliteStorage implements Storage {
     try {
       return this.#store.cleanup();
     } catch (cause) {
+      const error = new StorageError(
+        `Retention cleanup failed on ${this.#path}`,
+        { cause },
+      );
       // The summaries in memory may no longer match the database.
-      this.#shutdown();
-      throw new StorageError(`Retention cleanup failed on ${this.#path}`, {
-        cause,
-      });
+      this.#shutdown(error);
+      throw error;
     }
   }
 
@@ -368,16 +379,18 @@ export class SqliteStorage implements Storage {
         { cause },
       );
       for (const p of batch) p.reject(error);
-      this.#shutdown();
+      this.#shutdown(error);
       throw error;
     }
     for (const p of batch) p.resolve();
   }
 
-  #shutdown(): void {
+  /** Closes the database; `reason` is the failure that made it close. */
+  #shutdown(reason: StorageError | null): void {
     const db = this.#db;
     if (db === null) return;
     this.#db = null;
+    this.#closed.resolve(reason);
     this.#cleanup?.stop();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -390,7 +403,7 @@ export class SqliteStorage implements Storage {
       this.#options.onError(error);
     }
     if (this.#checkpointer !== null) {
-      this.#closed = this.#checkpointer.stop();
+      this.#stopped = this.#checkpointer.stop();
       this.#checkpointer = null;
     }
   }

@@ -5,7 +5,8 @@ import { type Engine, startEngine } from "../../event_server/engine.ts";
 import { MemoryStorage } from "../../event_server/storage/memory.ts";
 import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
 import type { Storage } from "../../event_server/storage/storage.ts";
-import { holdWriteLock } from "./_storages.ts";
+import { within } from "../_within.ts";
+import { ev, holdWriteLock } from "./_storages.ts";
 
 const ANY = { hostname: "127.0.0.1", port: 0 };
 
@@ -378,6 +379,48 @@ Deno.test("engine: close() resolves, and reports, when the last commit fails", a
     assert.equal(storage.isOpen, false);
     assert.deepEqual(errors.map(([, context]) => context), ["shutdown"]);
     assert.match(String(errors[0][0]), /Cannot commit events/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("engine: stops when its SQLite storage fails a retention cleanup with nothing pending", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "eventer_engine_" });
+  try {
+    const path = `${dir}/events.db`;
+    const storage = new SqliteStorage(path, {
+      busyTimeout: 10,
+      retention: [{ eventTypes: [["old"]], maxAge: 3600 }],
+      // run by hand below
+      cleanupPeriod: 3_600_000,
+      onError: () => {},
+    });
+    await storage.register([ev([1, 1, 1], ["old"], 1000)]);
+    const errors: [unknown, string][] = [];
+    const engine = await startEngine(ANY, {
+      storage,
+      onError: (error, context) => void errors.push([error, context]),
+    });
+    const statuses: Status[] = [];
+    const client = await connect(engine.addrs[0], "c", {
+      onStatus: (_c, s) => void statuses.push(s),
+    });
+    await storage.flush();
+    {
+      using _lock = holdWriteLock(path);
+      assert.throws(() => storage.cleanup(), /Retention cleanup failed/);
+    }
+    try {
+      await within(engine.closed, 20_000, "the engine stops");
+    } finally {
+      await engine.close();
+    }
+    await client.closed;
+    assert.deepEqual(statuses, ["stopping"]);
+    assert.deepEqual(errors.map(([, context]) => context), [
+      "storage failed, stopping",
+    ]);
+    assert.match(String(errors[0][0]), /Retention cleanup failed/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
