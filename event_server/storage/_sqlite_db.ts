@@ -121,9 +121,13 @@ export function openDb(path: string, options: OpenOptions): Db {
   }
 }
 
-/** Runs `fn` in a transaction (rolled back when it throws). */
+/** Runs `fn` in a write transaction (rolled back when it throws). */
 export function transaction<T>(db: DatabaseSync, fn: () => T): T {
-  db.exec("BEGIN");
+  // Every transaction here writes. Taking the write lock at BEGIN lets the
+  // busy timeout apply: a deferred one that reads first (a cleanup loads
+  // chunks) fails at once with SQLITE_BUSY when another connection holds
+  // the lock, as SQLite will not wait while holding a read snapshot.
+  db.exec("BEGIN IMMEDIATE");
   try {
     const result = fn();
     db.exec("COMMIT");

@@ -138,3 +138,30 @@ export function holdWriteLock(path: string): Disposable {
     },
   };
 }
+
+/**
+ * Holds the write lock of the SQLite database at `path` for `ms` from
+ * another thread, as a short write of another process would; resolves once
+ * it holds it, with a promise of its release.
+ */
+export async function holdWriteLockFor(
+  path: string,
+  ms: number,
+): Promise<{ released: Promise<void> }> {
+  const worker = new Worker(new URL("./_lock_worker.ts", import.meta.url), {
+    type: "module",
+  });
+  const { promise: locked, resolve: onLocked } = Promise.withResolvers<void>();
+  const released = new Promise<void>((resolve) => {
+    worker.onmessage = (e: MessageEvent<string>) => {
+      if (e.data === "locked") onLocked();
+      else {
+        worker.terminate();
+        resolve();
+      }
+    };
+  });
+  worker.postMessage({ path, ms });
+  await locked;
+  return { released };
+}

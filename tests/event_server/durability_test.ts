@@ -219,7 +219,8 @@ Deno.test("server process: exits 4 when a retention cleanup of its storage fails
         cleanupPeriod: 100,
       }),
     );
-    // another process writing: the cleanup cannot write, and fails
+    // another process writing: the cleanup waits for the lock for the busy
+    // timeout (5 s), then fails
     using _lock = holdWriteLock(path);
     await using server = await serveProcess(["--config", `${dir}/config.json`]);
     const client = await connect(addr(server.address), "c");

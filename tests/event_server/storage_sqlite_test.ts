@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Event } from "../../event/types.ts";
 import { StorageClosedError, StorageError } from "../../event_server/errors.ts";
 import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
-import { ev, holdWriteLock, ids } from "./_storages.ts";
+import { ev, holdWriteLock, holdWriteLockFor, ids } from "./_storages.ts";
 import { oracle } from "./_oracle.ts";
 import { randomQuery, randomSessions, rng } from "./_random.ts";
 
@@ -193,6 +193,21 @@ Deno.test("SqliteStorage fails a commit and closes when another connection holds
   } finally {
     await storage.close();
   }
+});
+
+Deno.test("SqliteStorage's retention cleanup waits for another connection's write lock, as a commit does", async () => {
+  await using db = await tempDb();
+  await using storage = new SqliteStorage(db.path, {
+    retention: [{ eventTypes: [["old"]], maxAge: 3600 }],
+    // run by hand below
+    cleanupPeriod: 3_600_000,
+  });
+  await storage.register([ev([1, 1, 1], ["old"], 1000)]);
+  const lock = await holdWriteLockFor(db.path, 100);
+  // blocks until the other thread lets go (well within the 5 s timeout)
+  assert.equal(storage.cleanup(), false);
+  await lock.released;
+  assert.deepEqual(storage.query({ kind: "timeseries" }).events, []);
 });
 
 Deno.test("SqliteStorage reports a file that is not its database", async () => {
