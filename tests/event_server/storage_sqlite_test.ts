@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import type { Event } from "../../event/types.ts";
 import { StorageClosedError, StorageError } from "../../event_server/errors.ts";
 import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
@@ -208,6 +209,19 @@ Deno.test("SqliteStorage's retention cleanup waits for another connection's writ
   assert.equal(storage.cleanup(), false);
   await lock.released;
   assert.deepEqual(storage.query({ kind: "timeseries" }).events, []);
+});
+
+Deno.test("SqliteStorage keeps its database in WAL mode", async () => {
+  await using db = await tempDb();
+  await using storage = new SqliteStorage(db.path);
+  await storage.register([ev([1, 1, 1], ["a"], 1)]);
+  const other = new DatabaseSync(db.path);
+  try {
+    const row = other.prepare("PRAGMA journal_mode").get();
+    assert.deepEqual({ ...row }, { journal_mode: "wal" });
+  } finally {
+    other.close();
+  }
 });
 
 Deno.test("SqliteStorage reports a file that is not its database", async () => {
