@@ -179,6 +179,11 @@ export class Engine implements AsyncDisposable {
       jsonText: true,
       ...engine.#callbacks(),
     });
+    // A storage that failed closes itself, also when no registration
+    // waits for a commit to hear of it (a failed retention cleanup).
+    engine.#storage.closed.then((error) => {
+      if (error !== null) engine.#storageFailed(error);
+    });
     engine.#engineEvent("STARTED");
     return engine;
   }
@@ -359,8 +364,9 @@ export class Engine implements AsyncDisposable {
   }
 
   /**
-   * A commit failed: the storage closed itself, so the engine stops too
-   * (as the Python server stops when its backend closes).
+   * The storage failed (a commit, or background work after which it closed
+   * itself), so the engine stops too (as the Python server stops when its
+   * backend closes).
    */
   #storageFailed(error: unknown): void {
     if (this.#closing !== null) return;
@@ -374,13 +380,15 @@ export class Engine implements AsyncDisposable {
       timer = setTimeout(() => resolve("timeout"), timeout);
     });
     try {
+      // Reported, never passed on: close() finishes closing regardless.
       const graceful = (async () => {
         if (this.#running) this.#engineEvent("STOPPED");
         this.#running = false;
         await this.#server.setStatus("stopping");
-        await this.#storage.flush();
-      })();
-      graceful.catch((error) => this.#onError(error, "shutdown"));
+        // A storage that failed closed itself (and was reported): nothing
+        // of it is left to commit.
+        if (this.#storage.isOpen) await this.#storage.flush();
+      })().catch((error) => this.#onError(error, "shutdown"));
       await Promise.race([graceful, expired]);
     } finally {
       clearTimeout(timer);

@@ -54,17 +54,22 @@ export interface Db {
   readonly st: Statements;
 }
 
+/** How {@linkcode openDb} sets up the connection. */
+export interface OpenOptions {
+  readonly synchronous: "normal" | "full";
+  /** False leaves WAL checkpoints to another connection. */
+  readonly autoCheckpoint: boolean;
+  /** Milliseconds a statement waits for another connection's lock. */
+  readonly busyTimeout: number;
+}
+
 /**
- * Opens (creating when needed) the database at `path`; `autoCheckpoint`
- * false leaves WAL checkpoints to another connection.
+ * Opens (creating when needed) the database at `path`.
  *
  * @throws {StorageError} When it cannot be opened or has another format.
  */
-export function openDb(
-  path: string,
-  synchronous: "normal" | "full",
-  autoCheckpoint: boolean,
-): Db {
+export function openDb(path: string, options: OpenOptions): Db {
+  const { synchronous, autoCheckpoint, busyTimeout } = options;
   let db: DatabaseSync;
   try {
     db = new DatabaseSync(path);
@@ -74,7 +79,7 @@ export function openDb(
   try {
     db.exec("PRAGMA journal_mode = WAL");
     db.exec(`PRAGMA synchronous = ${synchronous.toUpperCase()}`);
-    db.exec("PRAGMA busy_timeout = 5000");
+    db.exec(`PRAGMA busy_timeout = ${busyTimeout}`);
     if (!autoCheckpoint) db.exec("PRAGMA wal_autocheckpoint = 0");
     db.exec(SCHEMA);
     const row = db.prepare("SELECT value FROM meta WHERE key = 'format'")
@@ -116,9 +121,13 @@ export function openDb(
   }
 }
 
-/** Runs `fn` in a transaction (rolled back when it throws). */
+/** Runs `fn` in a write transaction (rolled back when it throws). */
 export function transaction<T>(db: DatabaseSync, fn: () => T): T {
-  db.exec("BEGIN");
+  // Every transaction here writes. Taking the write lock at BEGIN lets the
+  // busy timeout apply: a deferred one that reads first (a cleanup loads
+  // chunks) fails at once with SQLITE_BUSY when another connection holds
+  // the lock, as SQLite will not wait while holding a read snapshot.
+  db.exec("BEGIN IMMEDIATE");
   try {
     const result = fn();
     db.exec("COMMIT");

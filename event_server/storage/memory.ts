@@ -108,6 +108,7 @@ export class MemoryStorage implements Storage {
   #chunkSize: number;
   #cleanup: CleanupLoop | null = null;
   #open = true;
+  #closed = Promise.withResolvers<null>();
 
   /**
    * Creates an empty storage.
@@ -134,6 +135,11 @@ export class MemoryStorage implements Storage {
   /** Whether the storage is open. */
   get isOpen(): boolean {
     return this.#open;
+  }
+
+  /** Resolves with `null` once closed (it never closes itself). */
+  get closed(): Promise<null> {
+    return this.#closed.promise;
   }
 
   /** Number of chunks; for tests and stats. */
@@ -202,6 +208,7 @@ export class MemoryStorage implements Storage {
   close(): Promise<void> {
     this.#open = false;
     this.#cleanup?.stop();
+    this.#closed.resolve(null);
     return RESOLVED;
   }
 

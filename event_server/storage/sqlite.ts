@@ -99,6 +99,16 @@ export interface SqliteStorageOptions extends StorageOptions {
    * @default {100}
    */
   readonly checkpointPeriod?: number;
+  /**
+   * Milliseconds a commit (or retention cleanup) waits for a write lock
+   * held by another process before it fails and the storage closes. The
+   * wait blocks the event loop (`node:sqlite` is synchronous), so the
+   * server answers no one meanwhile; a shorter wait fails sooner, a longer
+   * one rides out a longer lock. The storage's own checkpoint worker never
+   * makes it wait.
+   * @default {5000}
+   */
+  readonly busyTimeout?: number;
 }
 
 interface Pending {
@@ -143,7 +153,8 @@ export class SqliteStorage implements Storage {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #cleanup: CleanupLoop | null = null;
   #checkpointer: Checkpointer | null = null;
-  #closed: Promise<void> = Promise.resolve();
+  #stopped: Promise<void> = Promise.resolve();
+  #closed = Promise.withResolvers<StorageError | null>();
 
   /**
    * Opens (creating when needed) the database file at `path`.
@@ -176,7 +187,17 @@ export class SqliteStorage implements Storage {
       0,
       2 ** 31 - 1,
     );
-    const db = openDb(path, synchronous, checkpointPeriod === 0);
+    const busyTimeout = checkInteger(
+      "busyTimeout",
+      options.busyTimeout ?? 5000,
+      0,
+      2 ** 31 - 1,
+    );
+    const db = openDb(path, {
+      synchronous,
+      autoCheckpoint: checkpointPeriod === 0,
+      busyTimeout,
+    });
     this.#db = db;
     try {
       this.#store = new ChunkStore(
@@ -207,6 +228,14 @@ export class SqliteStorage implements Storage {
   /** Whether the storage is open. */
   get isOpen(): boolean {
     return this.#db !== null;
+  }
+
+  /**
+   * Resolves once closed: at once with the error when a commit or a
+   * retention cleanup failed and closed it, otherwise with `null`.
+   */
+  get closed(): Promise<StorageError | null> {
+    return this.#closed.promise;
   }
 
   /** Number of chunks (database rows of events); for tests and stats. */
@@ -294,9 +323,9 @@ export class SqliteStorage implements Storage {
   close(): Promise<void> {
     if (this.#db !== null) {
       this.#commitOrFail();
-      this.#shutdown();
+      this.#shutdown(null);
     }
-    return this.#closed;
+    return this.#stopped;
   }
 
   /** Same as {@linkcode SqliteStorage.close}. */
@@ -315,11 +344,13 @@ export class SqliteStorage implements Storage {
     try {
       return this.#store.cleanup();
     } catch (cause) {
+      const error = new StorageError(
+        `Retention cleanup failed on ${this.#path}`,
+        { cause },
+      );
       // The summaries in memory may no longer match the database.
-      this.#shutdown();
-      throw new StorageError(`Retention cleanup failed on ${this.#path}`, {
-        cause,
-      });
+      this.#shutdown(error);
+      throw error;
     }
   }
 
@@ -348,16 +379,18 @@ export class SqliteStorage implements Storage {
         { cause },
       );
       for (const p of batch) p.reject(error);
-      this.#shutdown();
+      this.#shutdown(error);
       throw error;
     }
     for (const p of batch) p.resolve();
   }
 
-  #shutdown(): void {
+  /** Closes the database; `reason` is the failure that made it close. */
+  #shutdown(reason: StorageError | null): void {
     const db = this.#db;
     if (db === null) return;
     this.#db = null;
+    this.#closed.resolve(reason);
     this.#cleanup?.stop();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -370,7 +403,7 @@ export class SqliteStorage implements Storage {
       this.#options.onError(error);
     }
     if (this.#checkpointer !== null) {
-      this.#closed = this.#checkpointer.stop();
+      this.#stopped = this.#checkpointer.stop();
       this.#checkpointer = null;
     }
   }

@@ -7,7 +7,9 @@
  * engine assigns them), keeps them, answers the three kinds of query of
  * PROTOCOL.md §5, and tells when registered events are durable: the promise
  * returned by {@linkcode Storage.register} resolves after the commit that
- * stored them, so the engine notifies persisted subscribers only then.
+ * stored them, so the engine notifies persisted subscribers only then. A
+ * storage that fails (a commit, a retention cleanup) closes itself and
+ * says so through {@linkcode Storage.closed}, so its owner can stop too.
  *
  * @module
  */
@@ -20,6 +22,7 @@ import type {
   QueryType,
   ServerId,
 } from "../../event/types.ts";
+import type { StorageError } from "../errors.ts";
 
 /** Options of {@linkcode Storage.query}. */
 export interface StorageQueryOptions {
@@ -40,6 +43,14 @@ export interface StorageQueryOptions {
 export interface Storage extends AsyncDisposable {
   /** Whether the storage is open (false after {@linkcode Storage.close}). */
   readonly isOpen: boolean;
+
+  /**
+   * Resolves once the storage is closed (`isOpen` became false): at once
+   * with the error that closed it when something failed (a commit, also
+   * the last one of {@linkcode Storage.close}, a retention cleanup or other
+   * background work), otherwise with `null`. Never rejects.
+   */
+  readonly closed: Promise<StorageError | null>;
 
   /**
    * The highest event id ever registered for `serverId`, also when those

@@ -3,29 +3,7 @@
 import { connect } from "../../client.ts";
 import { main } from "../../event_server/cli/main.ts";
 import type { Engine } from "../../event_server/engine.ts";
-
-/**
- * Resolves as `promise` does, or rejects after `ms` naming what was awaited,
- * so that a test whose condition never comes fails instead of hanging.
- */
-export async function within<T>(
-  what: string,
-  promise: Promise<T>,
-  ms = 30_000,
-): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`Waited ${ms} ms in vain for ${what}`)),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([promise, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { within } from "../_within.ts";
 
 /**
  * Tells when a client of the given name has connected or disconnected,
@@ -54,11 +32,16 @@ export async function connectionWatcher(engine: Engine) {
   return {
     client,
     connected: (name: string) =>
-      within(`client ${name} to connect`, entry(name, "CONNECTED").promise),
+      within(
+        entry(name, "CONNECTED").promise,
+        30_000,
+        `client ${name} to connect`,
+      ),
     disconnected: (name: string) =>
       within(
-        `client ${name} to disconnect`,
         entry(name, "DISCONNECTED").promise,
+        30_000,
+        `client ${name} to disconnect`,
       ),
   };
 }
@@ -220,8 +203,9 @@ export async function cliReadOneLine(args: string[]): Promise<{
   let text = "";
   while (!text.includes("\n")) {
     const { value, done } = await within(
-      "a line on stdout",
       reader.read(),
+      30_000,
+      "a line on stdout",
     );
     if (done) {
       const { code, stderr } = await ended;

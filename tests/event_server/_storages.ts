@@ -1,5 +1,6 @@
 // The storages every storage test runs against, each opened fresh.
 
+import { DatabaseSync } from "node:sqlite";
 import type { Event, EventPayload, Timestamp } from "../../event/types.ts";
 import { MemoryStorage } from "../../event_server/storage/memory.ts";
 import {
@@ -121,3 +122,46 @@ export const MEMORY_SMALL_CHUNKS: Kind = {
 };
 
 KINDS.push(MEMORY_SMALL_CHUNKS, SQLITE, SQLITE_SMALL_CHUNKS);
+
+/**
+ * Holds the write lock of the SQLite database at `path` from a second
+ * connection (as another process writing to it would) until disposed, so
+ * that the storage's next write waits for it and fails.
+ */
+export function holdWriteLock(path: string): Disposable {
+  const db = new DatabaseSync(path);
+  db.exec("BEGIN IMMEDIATE");
+  return {
+    [Symbol.dispose]() {
+      db.exec("ROLLBACK");
+      db.close();
+    },
+  };
+}
+
+/**
+ * Holds the write lock of the SQLite database at `path` for `ms` from
+ * another thread, as a short write of another process would; resolves once
+ * it holds it, with a promise of its release.
+ */
+export async function holdWriteLockFor(
+  path: string,
+  ms: number,
+): Promise<{ released: Promise<void> }> {
+  const worker = new Worker(new URL("./_lock_worker.ts", import.meta.url), {
+    type: "module",
+  });
+  const { promise: locked, resolve: onLocked } = Promise.withResolvers<void>();
+  const released = new Promise<void>((resolve) => {
+    worker.onmessage = (e: MessageEvent<string>) => {
+      if (e.data === "locked") onLocked();
+      else {
+        worker.terminate();
+        resolve();
+      }
+    };
+  });
+  worker.postMessage({ path, ms });
+  await locked;
+  return { released };
+}

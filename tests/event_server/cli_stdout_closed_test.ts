@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { startEngine } from "../../event_server/engine.ts";
 import { MemoryStorage } from "../../event_server/storage/memory.ts";
-import { cliReadOneLine, connectionWatcher, within } from "./_cli.ts";
+import { cliReadOneLine, connectionWatcher } from "./_cli.ts";
+import { within } from "../_within.ts";
 
 async function start() {
   const engine = await startEngine({ hostname: "127.0.0.1", port: 0 }, {
@@ -41,7 +42,7 @@ Deno.test("cli: query whose stdout is closed early exits 0 without a message", a
     address,
   ]);
   assert.deepEqual(JSON.parse(line).type[0], "m");
-  const { code, stderr } = await within("query to end", ended);
+  const { code, stderr } = await within(ended, 30_000, "query to end");
   assert.equal(stderr, "");
   assert.equal(code, 0);
 });
@@ -65,7 +66,7 @@ Deno.test("cli: subscribe whose stdout is closed early exits 0 and disconnects",
   assert.deepEqual(JSON.parse(line).type, ["s", "1"]);
   // its next write finds stdout closed
   engine.register([{ type: ["s", "2"], sourceTimestamp: null, payload: null }]);
-  const { code, stderr } = await within("subscribe to end", ended);
+  const { code, stderr } = await within(ended, 30_000, "subscribe to end");
   assert.equal(stderr, "");
   assert.equal(code, 0);
   await watcher.disconnected("piped");

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { type Engine, startEngine } from "../../event_server/engine.ts";
 import { MemoryStorage } from "../../event_server/storage/memory.ts";
-import { cli, CLI_MAIN, connectionWatcher, TextSink, within } from "./_cli.ts";
+import { cli, CLI_MAIN, connectionWatcher, TextSink } from "./_cli.ts";
+import { within } from "../_within.ts";
 
 async function start(
   options: { serverToken?: string } = {},
@@ -357,9 +358,9 @@ Deno.test("cli: subscribe prints events until interrupted, exit 2 when the serve
   }]);
   engine.register([{ type: ["other"], sourceTimestamp: null, payload: null }]);
   engine.register([{ type: ["s", "2"], sourceTimestamp: null, payload: null }]);
-  await within("two events printed", stdout.waitLines(2));
+  await within(stdout.waitLines(2), 30_000, "two events printed");
   stop.abort();
-  const run = await within("subscribe to end", running);
+  const run = await within(running, 30_000, "subscribe to end");
   assert.equal(run.code, 0);
   assert.deepEqual(jsonLines(run.stdout).map((e) => e.type), [["s", "1"], [
     "s",
@@ -369,7 +370,7 @@ Deno.test("cli: subscribe prints events until interrupted, exit 2 when the serve
   const lost = cli(["subscribe", "--name", "second", "-a", address]);
   await watcher.connected("second");
   await engine.close();
-  const end = await within("subscribe to end", lost);
+  const end = await within(lost, 30_000, "subscribe to end");
   assert.equal(end.code, 2);
   assert.match(end.stderr, /lost/);
   await watcher.client.close();

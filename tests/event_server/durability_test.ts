@@ -1,12 +1,14 @@
 // The server as a real process: events whose persisted notification a
 // client received survive SIGKILL; SIGTERM and SIGINT shut it down
-// gracefully.
+// gracefully; a storage that fails stops it with exit 4.
 
 import assert from "node:assert/strict";
 import { connect } from "../../client.ts";
 import type { Event, Status } from "../../event/mod.ts";
 import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
 import { serveProcess } from "./_cli.ts";
+import { within } from "../_within.ts";
+import { ev, holdWriteLock } from "./_storages.ts";
 
 function addr(address: string) {
   const [hostname, port] = address.split(":");
@@ -173,6 +175,65 @@ Deno.test("server process: exits 4 when it cannot start", async () => {
     const out = await child.output();
     assert.equal(out.code, 4);
     assert.match(new TextDecoder().decode(out.stderr), /SQLite database/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("server process: exits 4 when its storage fails to commit", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "eventer_fail_" });
+  try {
+    await using server = await serveProcess(["--data-dir", dir]);
+    const client = await connect(addr(server.address), "c");
+    let status;
+    {
+      // another process writing: the server's commit waits for the lock
+      // for its busy timeout (5 s), then fails
+      using _lock = holdWriteLock(`${dir}/events.db`);
+      await client.register([{
+        type: ["t"],
+        sourceTimestamp: null,
+        payload: { kind: "json", data: "lost" },
+      }]);
+      status = await server.status;
+    }
+    await client.closed;
+    assert.equal(status.code, 4, server.log());
+    assert.match(server.log(), /Cannot commit events/);
+    assert.match(server.log(), /The server stopped: its storage failed/);
+    assert.doesNotMatch(server.log(), /Unexpected error/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("server process: exits 4 when a retention cleanup of its storage fails", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "eventer_fail_" });
+  try {
+    const path = `${dir}/events.db`;
+    const storage = new SqliteStorage(path);
+    await storage.register([ev([1, 1, 1], ["old"], 1000)]);
+    await storage.close();
+    await Deno.writeTextFile(
+      `${dir}/config.json`,
+      JSON.stringify({
+        dataDir: dir,
+        // nothing registered, so nothing to commit: only the cleanup writes
+        status: "standby",
+        retention: [{ eventTypes: [["old"]], maxAge: 3600 }],
+        cleanupPeriod: 100,
+      }),
+    );
+    // another process writing: the cleanup waits for the lock for the busy
+    // timeout (5 s), then fails
+    using _lock = holdWriteLock(path);
+    await using server = await serveProcess(["--config", `${dir}/config.json`]);
+    const client = await connect(addr(server.address), "c");
+    const status = await within(server.status, 30_000, "serve exits");
+    await client.closed;
+    assert.equal(status.code, 4, server.log());
+    assert.match(server.log(), /Retention cleanup failed/);
+    assert.match(server.log(), /The server stopped: its storage failed/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -5,7 +5,8 @@ import { type Engine, startEngine } from "../../event_server/engine.ts";
 import { MemoryStorage } from "../../event_server/storage/memory.ts";
 import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
 import type { Storage } from "../../event_server/storage/storage.ts";
-import { within } from "./_cli.ts";
+import { within } from "../_within.ts";
+import { ev, holdWriteLock } from "./_storages.ts";
 
 const ANY = { hostname: "127.0.0.1", port: 0 };
 
@@ -304,11 +305,11 @@ Deno.test("engine: close() ends after its timeout when the graceful part cannot 
   const client = await connect(engine.addrs[0], "c");
   const started = performance.now();
   const closing = engine.close({ timeout: 300 });
-  await within("the graceful part to flush", flushing.promise);
-  await within("close() to end despite the stuck flush", closing);
+  await within(flushing.promise, 30_000, "the graceful part to flush");
+  await within(closing, 30_000, "close() to end despite the stuck flush");
   const elapsed = performance.now() - started;
   assert.ok(elapsed >= 250, `closed after ${elapsed} ms, before its timeout`);
-  await within("the client to be closed", client.closed);
+  await within(client.closed, 30_000, "the client to be closed");
   assert.equal(storage.isOpen, false);
 });
 
@@ -337,4 +338,113 @@ Deno.test("engine: stops when its storage fails to commit", async () => {
   await engine.closed;
   await client.closed;
   assert.ok(errors.includes("storage failed, stopping"));
+});
+
+Deno.test("engine: stops, and close() resolves, when its SQLite storage fails to commit", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "eventer_engine_" });
+  try {
+    const path = `${dir}/events.db`;
+    const storage = new SqliteStorage(path, {
+      busyTimeout: 10,
+      onError: () => {},
+    });
+    const errors: [unknown, string][] = [];
+    const engine = await startEngine(ANY, {
+      storage,
+      onError: (error, context) => void errors.push([error, context]),
+    });
+    const statuses: Status[] = [];
+    const client = await connect(engine.addrs[0], "c", {
+      onStatus: (_c, s) => void statuses.push(s),
+    });
+    await storage.flush();
+    {
+      using _lock = holdWriteLock(path);
+      const events = await client.register([reg(["k"])], {
+        withResponse: true,
+      });
+      assert.equal(events?.length, 1);
+      await engine.closed;
+    }
+    await engine.close();
+    await client.closed;
+    assert.deepEqual(statuses, ["stopping"]);
+    assert.equal(storage.isOpen, false);
+    assert.deepEqual(errors.map(([, context]) => context), [
+      "storage failed, stopping",
+    ]);
+    assert.match(String(errors[0][0]), /Cannot commit events/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("engine: close() resolves, and reports, when the last commit fails", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "eventer_engine_" });
+  try {
+    const path = `${dir}/events.db`;
+    const storage = new SqliteStorage(path, {
+      busyTimeout: 10,
+      flushPeriod: 60_000,
+      onError: () => {},
+    });
+    const errors: [unknown, string][] = [];
+    const engine = await startEngine(ANY, {
+      storage,
+      onError: (error, context) => void errors.push([error, context]),
+    });
+    await storage.flush();
+    assert.equal(engine.register([reg(["k"])])?.length, 1);
+    {
+      using _lock = holdWriteLock(path);
+      await engine.close();
+    }
+    assert.equal(storage.isOpen, false);
+    assert.deepEqual(errors.map(([, context]) => context), ["shutdown"]);
+    assert.match(String(errors[0][0]), /Cannot commit events/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("engine: stops when its SQLite storage fails a retention cleanup with nothing pending", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "eventer_engine_" });
+  try {
+    const path = `${dir}/events.db`;
+    const storage = new SqliteStorage(path, {
+      busyTimeout: 10,
+      retention: [{ eventTypes: [["old"]], maxAge: 3600 }],
+      // run by hand below
+      cleanupPeriod: 3_600_000,
+      onError: () => {},
+    });
+    await storage.register([ev([1, 1, 1], ["old"], 1000)]);
+    const errors: [unknown, string][] = [];
+    const engine = await startEngine(ANY, {
+      storage,
+      onError: (error, context) => void errors.push([error, context]),
+    });
+    const statuses: Status[] = [];
+    const client = await connect(engine.addrs[0], "c", {
+      onStatus: (_c, s) => void statuses.push(s),
+    });
+    await storage.flush();
+    {
+      using _lock = holdWriteLock(path);
+      assert.throws(() => storage.cleanup(), /Retention cleanup failed/);
+    }
+    try {
+      await within(engine.closed, 20_000, "the engine stops");
+    } finally {
+      await engine.close();
+    }
+    await client.closed;
+    assert.deepEqual(statuses, ["stopping"]);
+    assert.deepEqual(errors.map(([, context]) => context), [
+      "storage failed, stopping",
+    ]);
+    assert.match(String(errors[0][0]), /Retention cleanup failed/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

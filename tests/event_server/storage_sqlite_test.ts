@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import type { Event } from "../../event/types.ts";
 import { StorageClosedError, StorageError } from "../../event_server/errors.ts";
 import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
-import { ev, ids } from "./_storages.ts";
+import { ev, holdWriteLock, holdWriteLockFor, ids } from "./_storages.ts";
 import { oracle } from "./_oracle.ts";
 import { randomQuery, randomSessions, rng } from "./_random.ts";
 
@@ -165,6 +166,62 @@ Deno.test("SqliteStorage commits pending events on close and refuses use after",
   const reopened = new SqliteStorage(path);
   assert.equal(reopened.query({ kind: "timeseries" }).events.length, 1);
   await reopened.close();
+});
+
+Deno.test("SqliteStorage fails a commit and closes when another connection holds the write lock beyond busyTimeout", async () => {
+  await using db = await tempDb();
+  const errors: unknown[] = [];
+  const storage = new SqliteStorage(db.path, {
+    busyTimeout: 10,
+    onError: (error) => void errors.push(error),
+  });
+  try {
+    await storage.register([ev([1, 1, 1], ["a"], 10)]);
+    const started = Date.now();
+    {
+      using _lock = holdWriteLock(db.path);
+      await assert.rejects(
+        storage.register([ev([1, 2, 1], ["a"], 11)]),
+        (error: Error) =>
+          error instanceof StorageError &&
+          /database is locked/.test(String(error.cause)),
+      );
+    }
+    // far below the default of 5 s: the option was applied
+    assert.ok(Date.now() - started < 4000, `${Date.now() - started} ms`);
+    assert.equal(storage.isOpen, false);
+    assert.equal(errors.length, 1);
+  } finally {
+    await storage.close();
+  }
+});
+
+Deno.test("SqliteStorage's retention cleanup waits for another connection's write lock, as a commit does", async () => {
+  await using db = await tempDb();
+  await using storage = new SqliteStorage(db.path, {
+    retention: [{ eventTypes: [["old"]], maxAge: 3600 }],
+    // run by hand below
+    cleanupPeriod: 3_600_000,
+  });
+  await storage.register([ev([1, 1, 1], ["old"], 1000)]);
+  const lock = await holdWriteLockFor(db.path, 100);
+  // blocks until the other thread lets go (well within the 5 s timeout)
+  assert.equal(storage.cleanup(), false);
+  await lock.released;
+  assert.deepEqual(storage.query({ kind: "timeseries" }).events, []);
+});
+
+Deno.test("SqliteStorage keeps its database in WAL mode", async () => {
+  await using db = await tempDb();
+  await using storage = new SqliteStorage(db.path);
+  await storage.register([ev([1, 1, 1], ["a"], 1)]);
+  const other = new DatabaseSync(db.path);
+  try {
+    const row = other.prepare("PRAGMA journal_mode").get();
+    assert.deepEqual({ ...row }, { journal_mode: "wal" });
+  } finally {
+    other.close();
+  }
 });
 
 Deno.test("SqliteStorage reports a file that is not its database", async () => {
