@@ -5,11 +5,14 @@
 
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import type { RegisterEvent } from "../../event/mod.ts";
+import { connect } from "../../client.ts";
+import type { Event, RegisterEvent } from "../../event/mod.ts";
 import { type Engine, startEngine } from "../../event_server/engine.ts";
+import { StorageError } from "../../event_server/errors.ts";
 import { MemoryStorage } from "../../event_server/storage/memory.ts";
 import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
 import { SESSION_BLOCK } from "../../event_server/storage/_sqlite_sessions.ts";
+import { serveProcess } from "./_cli.ts";
 
 const EVENT: RegisterEvent = {
   type: ["a"],
@@ -69,6 +72,76 @@ function register(engine: Engine): number {
   return events[0].id.session;
 }
 
+function sessionsOf(storage: SqliteStorage): number[] {
+  return storage.query({ kind: "server", serverId: 1 }).events.map((e) =>
+    e.id.session
+  );
+}
+
+for (const synchronous of ["full", "normal"] as const) {
+  Deno.test(`engine on SQLite (synchronous ${synchronous}): after a crash no session handed out before it is given again`, async () => {
+    await using dir = await tempDir();
+    await using image = await tempDir();
+    await using engine = await serve(
+      open(`${dir.path}/events.db`, synchronous),
+    );
+    const handed = [register(engine), register(engine), register(engine)];
+    const highest = Math.max(...handed);
+    const crashed = await crashImage(`${dir.path}/events.db`, image.path);
+
+    const storage = open(crashed, synchronous);
+    // the crash lost the uncommitted events (what makes the test a test)
+    assert.ok(storage.lastEventId(1).session < handed[0]);
+    assert.ok(storage.lastSession(1) >= highest);
+    await using after = await serve(storage);
+    const next = register(after);
+    assert.ok(next > highest, `session ${next} after ${highest}`);
+    // and the stored events have sessions of their own
+    await storage.flush();
+    const stored = sessionsOf(storage);
+    for (const s of handed) assert.ok(!stored.includes(s));
+  });
+}
+
+Deno.test("engine on SQLite: a graceful restart continues right after the highest stored session", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/events.db`;
+  const first = await serve(open(path));
+  register(first);
+  register(first);
+  await first.close(); // registers STOPPED, commits, closes the storage
+
+  const storage = open(path);
+  const stored = storage.lastEventId(1).session;
+  assert.equal(storage.lastSession(1), stored);
+  await using second = await serve(storage);
+  assert.equal(register(second), stored + 2); // after STARTED
+  await storage.flush();
+  // no gap: sessions 1, 2, ... in order
+  const sessions = [...new Set(sessionsOf(storage))];
+  assert.deepEqual(sessions, sessions.map((_, i) => i + 1));
+});
+
+Deno.test("SqliteStorage: opening and closing after a crash keeps the sessions handed out before it reserved", async () => {
+  await using dir = await tempDir();
+  await using image = await tempDir();
+  await using engine = await serve(open(`${dir.path}/events.db`));
+  const handed = register(engine);
+  const crashed = await crashImage(`${dir.path}/events.db`, image.path);
+  // a look at the database left by the crash (as the crash test does),
+  // and one that reserved sessions but registered nothing
+  await open(crashed).close();
+  const looked = open(crashed);
+  looked.reserveSessions(1, looked.lastSession(1) + 1);
+  await looked.close();
+  const storage = open(crashed);
+  try {
+    assert.ok(storage.lastSession(1) >= handed);
+  } finally {
+    await storage.close();
+  }
+});
+
 Deno.test("SqliteStorage.reserveSessions() writes a block, read back after a crash", async () => {
   await using dir = await tempDir();
   await using image = await tempDir();
@@ -123,4 +196,54 @@ Deno.test("MemoryStorage reserves nothing: the engine never asks again", async (
     payload: null,
   }]);
   assert.equal(storage.lastSession(1), 3);
+});
+
+Deno.test("engine: a reservation that cannot be written fails the registration and stops the engine", async () => {
+  class Unwritable extends MemoryStorage {
+    override reserveSessions(): number {
+      throw new StorageError("disk full");
+    }
+  }
+  const errors: [unknown, string][] = [];
+  await using engine = await startEngine({ hostname: "127.0.0.1", port: 0 }, {
+    storage: new Unwritable(),
+    status: "standby", // no STARTED event yet
+    onError: (error, context) => void errors.push([error, context]),
+  });
+  await engine.setStatus("operational"); // STARTED needs a session
+  assert.equal(engine.register([EVENT]), null);
+  assert.equal(errors.length, 1);
+  assert.match(String(errors[0][0]), /disk full/);
+  assert.match(errors[0][1], /storage failed/);
+  await engine.closed;
+});
+
+function addr(address: string) {
+  const [hostname, port] = address.split(":");
+  return { hostname, port: Number(port) };
+}
+
+async function registerVia(address: string): Promise<Event> {
+  await using client = await connect(addr(address), "ids");
+  const events = await client.register([EVENT], { withResponse: true });
+  assert.ok(events !== null);
+  return events[0];
+}
+
+Deno.test("server process: an id handed out before SIGKILL is not given to another event after the restart", async () => {
+  await using dir = await tempDir();
+  const args = ["--data-dir", dir.path, "--flush-period", "60000"];
+  let before: Event;
+  {
+    await using server = await serveProcess(args);
+    before = await registerVia(server.address);
+    server.child.kill("SIGKILL");
+    await server.status;
+  }
+  await using again = await serveProcess(args);
+  const after = await registerVia(again.address);
+  assert.ok(
+    after.id.session > before.id.session,
+    `session ${after.id.session} after ${before.id.session}`,
+  );
 });
