@@ -5,7 +5,9 @@
  *
  * - each register request is one session: the session counter increases
  *   by one, its events get instances 1..n and share one timestamp; session
- *   ids continue after a restart from the highest stored id;
+ *   ids continue after a restart from the highest stored id, and after a
+ *   crash beyond every session handed out before it (never reused, see
+ *   {@linkcode Storage.reserveSessions});
  * - subscribers of new events are notified as soon as events are
  *   registered (before the registering client gets its answer),
  *   subscribers of persisted events after the commit that stored them;
@@ -133,6 +135,8 @@ export class Engine implements AsyncDisposable {
   #serverId: number;
   #token: string | null;
   #session: number;
+  /** Sessions up to this one are reserved in the storage. */
+  #reserved: number;
   #running: boolean;
   #onError: (error: unknown, context: string) => void;
   #closing: Promise<void> | null = null;
@@ -151,7 +155,8 @@ export class Engine implements AsyncDisposable {
     this.#running = (options.status ?? "operational") === "operational";
     this.#onError = options.onError ??
       ((error, context) => console.error(`${context}:`, error));
-    this.#session = this.#storage.lastEventId(this.#serverId).session;
+    this.#session = this.#storage.lastSession(this.#serverId);
+    this.#reserved = this.#session;
   }
 
   /**
@@ -328,11 +333,22 @@ export class Engine implements AsyncDisposable {
     }]);
   }
 
-  #register(registerEvents: readonly RegisterEvent[]): Event[] {
+  #register(registerEvents: readonly RegisterEvent[]): Event[] | null {
     const n = registerEvents.length;
     if (n === 0) return [];
     const server = this.#serverId;
-    const session = ++this.#session;
+    const session = this.#session + 1;
+    if (session > this.#reserved) {
+      try {
+        this.#reserved = this.#storage.reserveSessions(server, session);
+      } catch (error) {
+        // No id may be handed out any more, not even for STOPPED.
+        this.#running = false;
+        this.#storageFailed(error);
+        return null;
+      }
+    }
+    this.#session = session;
     const timestamp = now();
     const events = new Array<Event>(n);
     for (let i = 0; i < n; i++) {

@@ -166,6 +166,29 @@ export class MemoryStorage implements Storage {
   }
 
   /**
+   * The session an engine continues after: nothing survives the process,
+   * so the highest registered.
+   *
+   * @param serverId The server.
+   * @returns That session, 0 if none.
+   */
+  lastSession(serverId: ServerId): number {
+    return this.#store.lastEventId(serverId).session;
+  }
+
+  /**
+   * Nothing to reserve: the storage does not outlive the process.
+   *
+   * @param _serverId The server.
+   * @param _session The session about to be handed out.
+   * @returns The highest safe integer (the engine never asks again).
+   */
+  reserveSessions(_serverId: ServerId, _session: number): number {
+    if (!this.#open) throw new StorageClosedError();
+    return Number.MAX_SAFE_INTEGER;
+  }
+
+  /**
    * Stores events; they are durable at once.
    *
    * @param events The events, ids increasing per server.

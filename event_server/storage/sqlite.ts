@@ -62,6 +62,7 @@ import { Checkpointer } from "./_checkpointer.ts";
 import { CleanupLoop } from "./_cleanup_loop.ts";
 import { checkInteger, type CommonOptions, commonOptions } from "./_options.ts";
 import { type Db, loadState, openDb, SqliteBackend } from "./_sqlite_db.ts";
+import { SessionReservations } from "./_sqlite_sessions.ts";
 import type {
   Storage,
   StorageOptions,
@@ -149,6 +150,7 @@ export class SqliteStorage implements Storage {
   #maxPending: number;
   #db: Db | null;
   #store: ChunkStore;
+  #sessions: SessionReservations;
   #pending: Pending[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #cleanup: CleanupLoop | null = null;
@@ -205,6 +207,7 @@ export class SqliteStorage implements Storage {
         { ...this.#options, chunkSize },
         loadState(db),
       );
+      this.#sessions = new SessionReservations(db.db, synchronous);
     } catch (cause) {
       db.db.close();
       throw new StorageError(`Cannot read SQLite database ${path}`, { cause });
@@ -259,6 +262,42 @@ export class SqliteStorage implements Storage {
    */
   lastEventId(serverId: ServerId): EventId {
     return this.#store.lastEventId(serverId);
+  }
+
+  /**
+   * The session a (re)started engine continues after: the highest stored
+   * one, or after a crash the highest that may have been handed out.
+   *
+   * @param serverId The server.
+   * @returns That session, 0 if none.
+   */
+  lastSession(serverId: ServerId): number {
+    return Math.max(
+      this.#store.lastEventId(serverId).session,
+      this.#sessions.floor(serverId),
+    );
+  }
+
+  /**
+   * Reserves sessions from `session` on, a block of them, written and
+   * synced to disk before it returns. A failed write closes the storage.
+   *
+   * @param serverId The server.
+   * @param session The first session to reserve.
+   * @returns The highest session reserved.
+   */
+  reserveSessions(serverId: ServerId, session: number): number {
+    if (this.#db === null) throw new StorageClosedError();
+    try {
+      return this.#sessions.reserve(serverId, session);
+    } catch (cause) {
+      const error = new StorageError(
+        `Cannot reserve sessions in ${this.#path}`,
+        { cause },
+      );
+      this.#shutdown(error);
+      throw error;
+    }
   }
 
   /**
@@ -323,6 +362,9 @@ export class SqliteStorage implements Storage {
   close(): Promise<void> {
     if (this.#db !== null) {
       this.#commitOrFail();
+      // Only when the commit succeeded: the highest stored session is then
+      // the highest handed out.
+      if (this.#db !== null) this.#release();
       this.#shutdown(null);
     }
     return this.#stopped;
@@ -383,6 +425,17 @@ export class SqliteStorage implements Storage {
       throw error;
     }
     for (const p of batch) p.resolve();
+  }
+
+  #release(): void {
+    try {
+      this.#sessions.release((server) =>
+        this.#store.lastEventId(server).session
+      );
+    } catch (error) {
+      // The next start then leaves a gap, which is allowed.
+      this.#options.onError(error);
+    }
   }
 
   /** Closes the database; `reason` is the failure that made it close. */

@@ -55,13 +55,42 @@ export interface Storage extends AsyncDisposable {
   /**
    * The highest event id ever registered for `serverId`, also when those
    * events were since removed by retention; `{server, session: 0,
-   * instance: 0}` when none was. Session ids of a restarted server continue
-   * after it, so ids are never reused.
+   * instance: 0}` when none was.
    *
    * @param serverId The server.
    * @returns Its highest id.
    */
   lastEventId(serverId: ServerId): EventId;
+
+  /**
+   * The session an engine (re)started on this storage continues after for
+   * `serverId`: the highest session of {@linkcode Storage.lastEventId}, or,
+   * after a crash lost events that were not yet committed, the highest
+   * session that may have been handed out before it (the reservation of
+   * {@linkcode Storage.reserveSessions}). Ids are never reused; a gap
+   * marks a crash.
+   *
+   * @param serverId The server.
+   * @returns That session; 0 when none was.
+   */
+  lastSession(serverId: ServerId): number;
+
+  /**
+   * Called by the engine before it hands out a session of `serverId` above
+   * the highest reserved: makes sure that, after a crash, no session up to
+   * `session` is given out again. A persistent storage records a block of
+   * sessions durably before it returns, so that it writes rarely; a
+   * graceful {@linkcode Storage.close} gives back what was not used.
+   *
+   * @param serverId The server.
+   * @param session The session about to be handed out.
+   * @returns The highest session reserved (at least `session`): the engine
+   * asks again only above it.
+   * @throws {StorageError} When it could not be recorded (the storage then
+   * closed).
+   * @throws {StorageClosedError} When the storage is closed.
+   */
+  reserveSessions(serverId: ServerId, session: number): number;
 
   /**
    * Stores events. Ids of one server must increase (as the engine assigns

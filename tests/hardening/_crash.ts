@@ -3,8 +3,9 @@
 // times in a row. After each kill the store opens, every event a
 // persisted subscriber was notified of (in any cycle so far) is in it,
 // unchanged, and the restarted server's ids continue after the highest
-// stored one. Shared by tests/hardening/crash_test.ts (a few cycles, in CI)
-// and tools/crash.ts (`deno task crash [cycles]`).
+// stored one and after every one it handed out before a kill. Shared by
+// tests/hardening/crash_test.ts (a few cycles, in CI) and tools/crash.ts
+// (`deno task crash [cycles]`).
 
 import { connect } from "../../client.ts";
 import type { Event, EventId } from "../../event/mod.ts";
@@ -65,6 +66,8 @@ export async function crashCycles(
   const notified = new Map<string, Event>();
   const results: CrashCycle[] = [];
   let highest = 0;
+  /** Highest session in a register response, of any cycle so far. */
+  let handed = 0;
   try {
     for (let cycle = 0; cycle < options.cycles; cycle++) {
       const server = await serveProcess(["--data-dir", dir]);
@@ -86,6 +89,7 @@ export async function crashCycles(
         onError: () => {},
       });
       let answered = 0;
+      const handedBefore = handed;
       let idsError: Error | undefined;
       let writing = true;
       const writing_ = (async () => {
@@ -104,16 +108,18 @@ export async function crashCycles(
           }
           if (res === null) {
             idsError = new Error(`cycle ${cycle}: register ${i} failed`);
-            return;
+            return reached(); // no more events will come: kill now
           }
-          if (res[0].id.session <= highest) {
+          const floor = Math.max(highest, handedBefore);
+          if (res[0].id.session <= floor) {
             idsError = new Error(
               `cycle ${cycle}: session ${
                 res[0].id.session
-              } does not continue after ${highest}`,
+              } does not continue after ${floor}`,
             );
-            return;
+            return reached();
           }
+          handed = Math.max(handed, res[0].id.session);
           answered += 1;
         }
       })();
