@@ -48,6 +48,12 @@ export interface RunningServer extends AsyncDisposable {
    * its storage failed.
    */
   readonly closed: Promise<void>;
+  /**
+   * Resolves once the storage is closed: with the error that closed it
+   * when it failed (also when its last commit failed during `close()`),
+   * `null` after a clean close.
+   */
+  readonly storageClosed: Promise<StorageError | null>;
 }
 
 async function openStorage(
@@ -177,6 +183,7 @@ export async function startEventServer(
     engine,
     close,
     closed: engine.closed,
+    storageClosed: storage.closed,
     [Symbol.asyncDispose]: close,
   };
 }

@@ -281,8 +281,17 @@ export async function serve(args: string[], io: Io): Promise<number> {
     running.closed.then(() => "failed" as const),
   ]);
   await running.close();
-  if (why === "failed") {
-    throw new CliError("The server stopped: its storage failed", EXIT.start);
+  // Also a shutdown whose last commit failed: its events are lost, which a
+  // script must hear of.
+  const failure = await running.storageClosed;
+  if (why === "failed" || failure !== null) {
+    throw new CliError(
+      `The server stopped: its storage failed${
+        failure === null ? "" : ` (${failure.message})`
+      }`,
+      EXIT.start,
+      { cause: failure },
+    );
   }
   return EXIT.ok;
 }

@@ -238,3 +238,37 @@ Deno.test("server process: exits 4 when a retention cleanup of its storage fails
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("server process: exits 4 when the last commit of a shutdown fails", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "eventer_fail_" });
+  try {
+    // a long flush period: the event waits for the shutdown's commit
+    await using server = await serveProcess([
+      "--data-dir",
+      dir,
+      "--flush-period",
+      "60000",
+    ]);
+    const client = await connect(addr(server.address), "c");
+    const answer = await client.register([{
+      type: ["t"],
+      sourceTimestamp: null,
+      payload: { kind: "json", data: "lost" },
+    }], { withResponse: true });
+    assert.notEqual(answer, null);
+    let status;
+    {
+      // another process writing: the final commit waits for the lock for
+      // its busy timeout (5 s), then fails
+      using _lock = holdWriteLock(`${dir}/events.db`);
+      server.child.kill("SIGTERM");
+      status = await within(server.status, 30_000, "serve exits");
+    }
+    await client.closed;
+    assert.equal(status.code, 4, server.log());
+    assert.match(server.log(), /Cannot commit events/);
+    assert.match(server.log(), /The server stopped: its storage failed/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
