@@ -295,6 +295,9 @@ export class SqliteStorage implements Storage {
         `Cannot reserve sessions in ${this.#path}`,
         { cause },
       );
+      // What waits holds sessions reserved before: commit it first (a
+      // reservation that cannot be written says nothing of the commit).
+      this.#commitOrFail();
       this.#shutdown(error);
       throw error;
     }
@@ -447,7 +450,7 @@ export class SqliteStorage implements Storage {
     this.#cleanup?.stop();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    const error = new StorageClosedError();
+    const error = reason ?? new StorageClosedError();
     for (const p of this.#pending) p.reject(error);
     this.#pending = [];
     try {

@@ -160,6 +160,39 @@ Deno.test("SqliteStorage.reserveSessions() writes a block, read back after a cra
   }
 });
 
+Deno.test("SqliteStorage: a reservation that cannot be written still commits what waits, then closes with its error", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/events.db`;
+  const storage = new SqliteStorage(path, {
+    flushPeriod: 60_000,
+    checkpointPeriod: 0,
+    onError: () => {},
+  });
+  // every reservation write fails (in place of an I/O error on that write)
+  const other = new DatabaseSync(path);
+  other.exec(
+    "CREATE TRIGGER no BEFORE INSERT ON sessions " +
+      "BEGIN SELECT RAISE(ABORT, 'refused'); END",
+  );
+  other.close();
+  const durable = storage.register([{
+    id: { server: 1, session: 1, instance: 1 },
+    type: ["a"],
+    timestamp: { s: 1, us: 0 },
+    sourceTimestamp: null,
+    payload: null,
+  }]);
+  assert.throws(() => storage.reserveSessions(1, 2), StorageError);
+  await durable; // committed, not dropped
+  const failure = await storage.closed;
+  assert.match(String(failure?.message), /Cannot reserve sessions/);
+  await using again = new SqliteStorage(path, { checkpointPeriod: 0 });
+  assert.deepEqual(
+    again.query({ kind: "timeseries" }).events.map((e) => e.id.session),
+    [1],
+  );
+});
+
 Deno.test("SqliteStorage opens a database written without the sessions table", async () => {
   await using dir = await tempDir();
   const path = `${dir.path}/events.db`;
