@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS sessions (
 export class SessionReservations {
   #db: DatabaseSync;
   #set: StatementSync;
+  #raise: StatementSync;
   /** Whether the connection syncs every commit by itself. */
   #full: boolean;
   /** Per server, the highest session that may have been handed out before
@@ -57,6 +58,12 @@ export class SessionReservations {
     this.#set = db.prepare(
       "INSERT OR REPLACE INTO sessions (server, reserved) VALUES (?, ?)",
     );
+    // A reservation only grows (release() alone lowers it, at a close).
+    this.#raise = db.prepare(
+      "INSERT INTO sessions (server, reserved) VALUES (?, ?) " +
+        "ON CONFLICT (server) DO UPDATE SET " +
+        "reserved = max(reserved, excluded.reserved)",
+    );
   }
 
   /**
@@ -82,11 +89,11 @@ export class SessionReservations {
       Number.MAX_SAFE_INTEGER,
     );
     if (this.#full) {
-      this.#set.run(server, reserved);
+      this.#raise.run(server, reserved);
     } else {
       this.#db.exec("PRAGMA synchronous = FULL");
       try {
-        this.#set.run(server, reserved);
+        this.#raise.run(server, reserved);
       } finally {
         this.#db.exec("PRAGMA synchronous = NORMAL");
       }

@@ -148,6 +148,8 @@ Deno.test("SqliteStorage.reserveSessions() writes a block, read back after a cra
   await using storage = open(`${dir.path}/events.db`);
   assert.equal(storage.reserveSessions(1, 5), 5 + SESSION_BLOCK - 1);
   assert.equal(storage.reserveSessions(7, 1), SESSION_BLOCK);
+  // asking again from lower down never lowers what is reserved
+  storage.reserveSessions(1, 2);
   // reserving alone hands nothing out yet
   assert.equal(storage.lastSession(1), 0);
   const crashed = open(await crashImage(`${dir.path}/events.db`, image.path));
