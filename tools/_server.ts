@@ -25,6 +25,7 @@ export interface ServerProcess {
 }
 
 const LISTENING = /listening on 127\.0\.0\.1:(\d+)/;
+const START_TIMEOUT = 30_000;
 
 /** Starts `cli/main.ts serve` on 127.0.0.1 with a port of its own. */
 export async function startServer(o: ServerOptions): Promise<ServerProcess> {
@@ -58,16 +59,23 @@ export async function startServer(o: ServerOptions): Promise<ServerProcess> {
   const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   let port = 0;
-  while (port === 0) {
-    const { value, done } = await reader.read();
-    if (done) {
-      await child.status;
-      await Deno.remove(dir, { recursive: true });
-      throw new Error(`Server did not start:\n${text}`);
+  // The port comes from the info line (args given later must not lower the
+  // log level); a server that says nothing for this long is given up on.
+  const timer = setTimeout(() => child.kill("SIGKILL"), START_TIMEOUT);
+  try {
+    while (port === 0) {
+      const { value, done } = await reader.read();
+      if (done) {
+        await child.status;
+        await Deno.remove(dir, { recursive: true });
+        throw new Error(`Server did not start:\n${text}`);
+      }
+      text += value;
+      const m = LISTENING.exec(text);
+      if (m !== null) port = Number(m[1]);
     }
-    text += value;
-    const m = LISTENING.exec(text);
-    if (m !== null) port = Number(m[1]);
+  } finally {
+    clearTimeout(timer);
   }
   // Keep reading, so that the pipe never fills and the log stays whole.
   const drained = (async () => {
