@@ -14,10 +14,11 @@
  * Output is JSON lines (one event per line) unless `--format table`.
  * Exit codes: 0 success, 1 usage (bad arguments, config, event type, JSON
  * or payload file), 2 connection (unreachable server, lost connection,
- * refused client, a peer that is not an eventer server), 3 the server failed the registration, 4 `serve` could
- * not start (storage, TLS files, address in use) or its storage failed, 5
- * unexpected error. A command whose stdout is closed by its reader (as
- * `| head -1` does) stops quietly with 0.
+ * refused client, a peer that is not an eventer server), 3 the server
+ * failed the registration, 4 `serve` could not start (storage, TLS files,
+ * address in use) or its storage failed, 5 unexpected error. A command
+ * whose stdout is closed by its reader (as `| head -1` does) stops quietly
+ * with 0.
  *
  * @example Commands return their exit code
  * ```ts
