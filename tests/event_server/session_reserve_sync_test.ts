@@ -39,7 +39,7 @@ async function openWatched(synchronous: "normal" | "full") {
   const prepare = db.prepare.bind(db);
   db.prepare = (sql: string): StatementSync => {
     const statement = prepare(sql);
-    if (/INSERT OR REPLACE INTO sessions/.test(sql)) {
+    if (/INSERT (OR REPLACE )?INTO sessions/.test(sql)) {
       type Run = StatementSync["run"];
       const run = statement.run.bind(statement) as (
         ...args: unknown[]
