@@ -57,6 +57,7 @@ import {
   type Server,
   type ServerOptions,
 } from "../server.ts";
+import { StorageClosedError } from "./errors.ts";
 import { checkEvents } from "./storage/_check.ts";
 import type { Storage } from "./storage/storage.ts";
 
@@ -185,9 +186,10 @@ export class Engine implements AsyncDisposable {
       ...engine.#callbacks(),
     });
     // A storage that failed closes itself, also when no registration
-    // waits for a commit to hear of it (a failed retention cleanup).
+    // waits for a commit to hear of it (a failed retention cleanup); one
+    // closed by someone else leaves the engine nothing to serve either.
     engine.#storage.closed.then((error) => {
-      if (error !== null) engine.#storageFailed(error);
+      engine.#storageFailed(error ?? new StorageClosedError());
     });
     engine.#engineEvent("STARTED");
     return engine;

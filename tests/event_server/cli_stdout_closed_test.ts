@@ -64,9 +64,23 @@ Deno.test("cli: subscribe whose stdout is closed early exits 0 and disconnects",
   engine.register([{ type: ["s", "1"], sourceTimestamp: null, payload: null }]);
   const { line, ended } = await reading;
   assert.deepEqual(JSON.parse(line).type, ["s", "1"]);
-  // its next write finds stdout closed
-  engine.register([{ type: ["s", "2"], sourceTimestamp: null, payload: null }]);
+  // A write finds stdout closed once the pipe's reading end is gone, which
+  // happens some time after the cancel: until then writes fill the pipe.
+  // So events keep coming until the subscriber ends.
+  let over = false;
+  ended.finally(() => over = true);
+  const feeding = (async () => {
+    for (let i = 2; !over; i++) {
+      engine.register([{
+        type: ["s", String(i)],
+        sourceTimestamp: null,
+        payload: null,
+      }]);
+      await Promise.race([ended, new Promise((r) => setTimeout(r, 20))]);
+    }
+  })();
   const { code, stderr } = await within(ended, 30_000, "subscribe to end");
+  await feeding;
   assert.equal(stderr, "");
   assert.equal(code, 0);
   await watcher.disconnected("piped");

@@ -1,5 +1,6 @@
 // The engine at its end: a graceful close, a close that times out, and a
-// stop when its storage fails (commit or retention cleanup).
+// stop when its storage fails (commit or retention cleanup) or is closed
+// by someone else.
 
 import assert from "node:assert/strict";
 import { connect } from "../../client.ts";
@@ -206,4 +207,30 @@ Deno.test("engine: stops when its SQLite storage fails a retention cleanup with 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("engine: stops when its storage is closed under it", async () => {
+  const storage = new MemoryStorage();
+  const errors: [unknown, string][] = [];
+  const engine = await startEngine(ANY, {
+    storage,
+    onError: (error, context) => void errors.push([error, context]),
+  });
+  const statuses: Status[] = [];
+  const client = await connect(engine.addrs[0], "c", {
+    onStatus: (_c, s) => void statuses.push(s),
+  });
+  // someone else closes it: nothing could be registered or queried any more
+  await storage.close();
+  try {
+    await within(engine.closed, 20_000, "the engine stops");
+  } finally {
+    await engine.close();
+  }
+  await client.closed;
+  assert.deepEqual(statuses, ["stopping"]);
+  assert.deepEqual(errors.map(([, context]) => context), [
+    "storage failed, stopping",
+  ]);
+  assert.equal((errors[0][0] as Error).name, "StorageClosedError");
 });
