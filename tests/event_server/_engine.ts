@@ -1,7 +1,9 @@
 // Shared setup of the engine tests: an engine on a loopback port from 0,
 // register requests and a subscriber that collects events.
 
-import type { Event } from "../../event/mod.ts";
+import assert from "node:assert/strict";
+import { connect } from "../../client.ts";
+import type { Event, Status } from "../../event/mod.ts";
 import { type Engine, startEngine } from "../../event_server/engine.ts";
 import { MemoryStorage } from "../../event_server/storage/memory.ts";
 import type { Storage } from "../../event_server/storage/storage.ts";
@@ -39,4 +41,37 @@ export function collector(n: number) {
       if (events.length >= n) done();
     },
   };
+}
+
+/**
+ * Starts an engine on `storage` that records what it reports, and a client
+ * that records the statuses it is told.
+ */
+export async function startWatched(storage: Storage) {
+  const errors: [unknown, string][] = [];
+  const engine = await startEngine(ANY, {
+    storage,
+    onError: (error, context) => void errors.push([error, context]),
+  });
+  const statuses: Status[] = [];
+  const client = await connect(engine.addrs[0], "c", {
+    onStatus: (_c, s) => void statuses.push(s),
+  });
+  return { engine, errors, statuses, client };
+}
+
+/**
+ * Checks that the engine of `watched` stopped because its storage failed
+ * with an error matching `error`: its client was told "stopping" and closed.
+ */
+export async function assertStorageStop(
+  watched: Awaited<ReturnType<typeof startWatched>>,
+  error: RegExp,
+): Promise<void> {
+  await watched.client.closed;
+  assert.deepEqual(watched.statuses, ["stopping"]);
+  assert.deepEqual(watched.errors.map(([, context]) => context), [
+    "storage failed, stopping",
+  ]);
+  assert.match(String(watched.errors[0][0]), error);
 }

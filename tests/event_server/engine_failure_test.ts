@@ -9,7 +9,14 @@ import { startEngine } from "../../event_server/engine.ts";
 import { MemoryStorage } from "../../event_server/storage/memory.ts";
 import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
 import { within } from "../_within.ts";
-import { ANY, collector, reg, start } from "./_engine.ts";
+import {
+  ANY,
+  assertStorageStop,
+  collector,
+  reg,
+  start,
+  startWatched,
+} from "./_engine.ts";
 import { ev, holdWriteLock } from "./_storages.ts";
 
 Deno.test("engine: close() announces stopping, commits, closes clients and storage", async () => {
@@ -108,15 +115,8 @@ Deno.test("engine: stops, and close() resolves, when its SQLite storage fails to
       busyTimeout: 10,
       onError: () => {},
     });
-    const errors: [unknown, string][] = [];
-    const engine = await startEngine(ANY, {
-      storage,
-      onError: (error, context) => void errors.push([error, context]),
-    });
-    const statuses: Status[] = [];
-    const client = await connect(engine.addrs[0], "c", {
-      onStatus: (_c, s) => void statuses.push(s),
-    });
+    const watched = await startWatched(storage);
+    const { engine, client } = watched;
     await storage.flush();
     {
       using _lock = holdWriteLock(path);
@@ -127,13 +127,8 @@ Deno.test("engine: stops, and close() resolves, when its SQLite storage fails to
       await engine.closed;
     }
     await engine.close();
-    await client.closed;
-    assert.deepEqual(statuses, ["stopping"]);
+    await assertStorageStop(watched, /Cannot commit events/);
     assert.equal(storage.isOpen, false);
-    assert.deepEqual(errors.map(([, context]) => context), [
-      "storage failed, stopping",
-    ]);
-    assert.match(String(errors[0][0]), /Cannot commit events/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -179,15 +174,8 @@ Deno.test("engine: stops when its SQLite storage fails a retention cleanup with 
       onError: () => {},
     });
     await storage.register([ev([1, 1, 1], ["old"], 1000)]);
-    const errors: [unknown, string][] = [];
-    const engine = await startEngine(ANY, {
-      storage,
-      onError: (error, context) => void errors.push([error, context]),
-    });
-    const statuses: Status[] = [];
-    const client = await connect(engine.addrs[0], "c", {
-      onStatus: (_c, s) => void statuses.push(s),
-    });
+    const watched = await startWatched(storage);
+    const { engine } = watched;
     await storage.flush();
     {
       using _lock = holdWriteLock(path);
@@ -198,12 +186,7 @@ Deno.test("engine: stops when its SQLite storage fails a retention cleanup with 
     } finally {
       await engine.close();
     }
-    await client.closed;
-    assert.deepEqual(statuses, ["stopping"]);
-    assert.deepEqual(errors.map(([, context]) => context), [
-      "storage failed, stopping",
-    ]);
-    assert.match(String(errors[0][0]), /Retention cleanup failed/);
+    await assertStorageStop(watched, /Retention cleanup failed/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -211,26 +194,13 @@ Deno.test("engine: stops when its SQLite storage fails a retention cleanup with 
 
 Deno.test("engine: stops when its storage is closed under it", async () => {
   const storage = new MemoryStorage();
-  const errors: [unknown, string][] = [];
-  const engine = await startEngine(ANY, {
-    storage,
-    onError: (error, context) => void errors.push([error, context]),
-  });
-  const statuses: Status[] = [];
-  const client = await connect(engine.addrs[0], "c", {
-    onStatus: (_c, s) => void statuses.push(s),
-  });
+  const watched = await startWatched(storage);
   // someone else closes it: nothing could be registered or queried any more
   await storage.close();
   try {
-    await within(engine.closed, 20_000, "the engine stops");
+    await within(watched.engine.closed, 20_000, "the engine stops");
   } finally {
-    await engine.close();
+    await watched.engine.close();
   }
-  await client.closed;
-  assert.deepEqual(statuses, ["stopping"]);
-  assert.deepEqual(errors.map(([, context]) => context), [
-    "storage failed, stopping",
-  ]);
-  assert.equal((errors[0][0] as Error).name, "StorageClosedError");
+  await assertStorageStop(watched, /^StorageClosedError/);
 });
