@@ -1,6 +1,21 @@
 // Owns the checkpoint Worker of an SQLite storage (see
 // _checkpoint_worker.ts).
 
+/** How a {@linkcode Checkpointer} runs and reports. */
+export interface CheckpointerOptions {
+  /** Milliseconds between checkpoints. */
+  readonly period: number;
+  /** Told about checkpoints that failed. */
+  readonly onError: (error: unknown) => void;
+  /**
+   * The worker's script; tests give one that fails.
+   * @default {the URL of _checkpoint_worker.ts}
+   */
+  readonly worker?: URL;
+}
+
+const WORKER = new URL("./_checkpoint_worker.ts", import.meta.url);
+
 /** A running checkpoint worker. */
 export class Checkpointer {
   #worker: Worker;
@@ -11,13 +26,12 @@ export class Checkpointer {
   /**
    * Starts checkpointing the database at `path` every `period` ms.
    *
-   * @param onError Told about checkpoints that failed.
+   * @param path The database file.
+   * @param options Period, error handler and worker script.
    */
-  constructor(path: string, period: number, onError: (e: unknown) => void) {
-    this.#worker = new Worker(
-      new URL("./_checkpoint_worker.ts", import.meta.url),
-      { type: "module" },
-    );
+  constructor(path: string, options: CheckpointerOptions) {
+    const { period, onError } = options;
+    this.#worker = new Worker(options.worker ?? WORKER, { type: "module" });
     this.#stopped = new Promise((resolve) => this.#resolveStopped = resolve);
     this.#worker.onmessage = (
       e: MessageEvent<{ kind: string; message?: string }>,

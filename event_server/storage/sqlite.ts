@@ -110,6 +110,13 @@ export interface SqliteStorageOptions extends StorageOptions {
    * @default {5000}
    */
   readonly busyTimeout?: number;
+  /**
+   * For tests only: the checkpoint worker's script, speaking the protocol
+   * of `_checkpoint_worker.ts`, so that a test can give one that fails.
+   * SqliteStorage is not among the package's exports.
+   * @default {the URL of _checkpoint_worker.ts}
+   */
+  readonly checkpointWorker?: URL;
 }
 
 interface Pending {
@@ -213,11 +220,11 @@ export class SqliteStorage implements Storage {
       throw new StorageError(`Cannot read SQLite database ${path}`, { cause });
     }
     if (checkpointPeriod > 0) {
-      this.#checkpointer = new Checkpointer(
-        path,
-        checkpointPeriod,
-        this.#options.onError,
-      );
+      this.#checkpointer = new Checkpointer(path, {
+        period: checkpointPeriod,
+        onError: this.#options.onError,
+        worker: options.checkpointWorker,
+      });
     }
     if (this.#options.retention.length > 0) {
       this.#cleanup = new CleanupLoop(
