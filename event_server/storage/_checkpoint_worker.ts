@@ -19,12 +19,21 @@ interface Stop {
 
 let db: DatabaseSync | null = null;
 let timer: ReturnType<typeof setInterval> | undefined;
+let failing = false;
 
+// Posts every failure (the owner counts them in a row) but a success only
+// after a failure, so a healthy worker stays quiet.
 function checkpoint(): void {
   try {
     db?.exec("PRAGMA wal_checkpoint(PASSIVE)");
   } catch (error) {
+    failing = true;
     self.postMessage({ kind: "error", message: String(error) });
+    return;
+  }
+  if (failing) {
+    failing = false;
+    self.postMessage({ kind: "recovered" });
   }
 }
 
@@ -37,7 +46,7 @@ self.onmessage = (e: MessageEvent<Start | Stop>) => {
       timer = setInterval(checkpoint, msg.period);
       self.postMessage({ kind: "started" });
     } catch (error) {
-      self.postMessage({ kind: "error", message: String(error) });
+      self.postMessage({ kind: "startFailed", message: String(error) });
     }
   } else {
     clearInterval(timer);

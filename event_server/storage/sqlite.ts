@@ -110,7 +110,17 @@ export interface SqliteStorageOptions extends StorageOptions {
    * @default {5000}
    */
   readonly busyTimeout?: number;
+  /**
+   * For tests only: the checkpoint worker's script, speaking the protocol
+   * of `_checkpoint_worker.ts`, so that a test can give one that fails.
+   * SqliteStorage is not among the package's exports.
+   * @default {the URL of _checkpoint_worker.ts}
+   */
+  readonly checkpointWorker?: URL;
 }
+
+/** SQLite's default `wal_autocheckpoint`, in pages. */
+const AUTOCHECKPOINT_PAGES = 1000;
 
 interface Pending {
   resolve(): void;
@@ -213,11 +223,12 @@ export class SqliteStorage implements Storage {
       throw new StorageError(`Cannot read SQLite database ${path}`, { cause });
     }
     if (checkpointPeriod > 0) {
-      this.#checkpointer = new Checkpointer(
-        path,
-        checkpointPeriod,
-        this.#options.onError,
-      );
+      this.#checkpointer = new Checkpointer(path, {
+        period: checkpointPeriod,
+        onError: this.#options.onError,
+        onFallback: (cause) => this.#checkpointInCommits(cause),
+        worker: options.checkpointWorker,
+      });
     }
     if (this.#options.retention.length > 0) {
       this.#cleanup = new CleanupLoop(
@@ -428,6 +439,28 @@ export class SqliteStorage implements Storage {
       throw error;
     }
     for (const p of batch) p.resolve();
+  }
+
+  /**
+   * Turns SQLite's own checkpoints back on for this connection, after the
+   * checkpoint worker gave up: without them the WAL grows for as long as
+   * the storage is open. A checkpoint in a commit that fails does not fail
+   * the commit.
+   */
+  #checkpointInCommits(cause: Error): void {
+    if (this.#db === null) return;
+    let message = `Checkpoint worker of ${this.#path} stopped ` +
+      `(${cause.message}); ` +
+      "WAL checkpoints now run in commits on the storage's connection";
+    try {
+      this.#db.db.exec(`PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    } catch (error) {
+      message = `Checkpoint worker of ${this.#path} stopped ` +
+        `(${cause.message}), and checkpoints in commits could not be ` +
+        `turned on (${error}); ` +
+        "the WAL grows until the storage is reopened";
+    }
+    this.#options.onError(new StorageError(message, { cause }));
   }
 
   #release(): void {
