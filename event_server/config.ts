@@ -13,6 +13,7 @@
  *   "dataDir": "./data",
  *   "flushPeriod": 20,
  *   "synchronous": "full",
+ *   "busyTimeout": 5000,
  *   "maxResults": 4096,
  *   "retention": [{ "eventTypes": [["a", "*"]], "maxEntries": 100000, "maxAge": 86400 }],
  *   "cleanupPeriod": 1000,
@@ -44,6 +45,13 @@
  */
 
 import type { Status } from "../event/mod.ts";
+import {
+  integer,
+  oneOf,
+  positiveSeconds,
+  seconds,
+  text,
+} from "./_config_values.ts";
 import { ConfigError } from "./errors.ts";
 import { checkRule } from "./storage/_options.ts";
 import type { RetentionRule } from "./storage/storage.ts";
@@ -93,6 +101,13 @@ export interface ConfigFile {
    * @default {"full"}
    */
   readonly synchronous?: "full" | "normal";
+  /**
+   * Milliseconds a commit or retention cleanup waits for a write lock that
+   * another process holds on the database before the storage fails (and
+   * the server stops with exit 4). The wait holds up the whole server.
+   * @default {5000}
+   */
+  readonly busyTimeout?: number;
   /**
    * Most events one query returns.
    * @default {4096}
@@ -178,6 +193,8 @@ export interface ServerConfig {
   readonly flushPeriod: number;
   /** SQLite `synchronous`. */
   readonly synchronous: "full" | "normal";
+  /** Milliseconds to wait for another process's write lock. */
+  readonly busyTimeout: number;
   /** Most events one query returns. */
   readonly maxResults: number;
   /** Retention limits. */
@@ -225,6 +242,7 @@ export const DEFAULT_CONFIG: ServerConfig = Object.freeze({
   dataDir: "./data",
   flushPeriod: 20,
   synchronous: "full",
+  busyTimeout: 5000,
   maxResults: 4096,
   retention: Object.freeze([]) as readonly RetentionRule[],
   cleanupPeriod: 1000,
@@ -243,64 +261,6 @@ export const DEFAULT_CONFIG: ServerConfig = Object.freeze({
 const KEYS = new Set(Object.keys(DEFAULT_CONFIG));
 const STATUSES = ["standby", "starting", "operational", "stopping"];
 const LEVELS = ["error", "warn", "info", "debug"];
-
-function oneOf<T extends string>(
-  key: string,
-  v: unknown,
-  allowed: string[],
-): T {
-  if (typeof v !== "string" || !allowed.includes(v)) {
-    throw new ConfigError(
-      key,
-      `expected one of ${allowed.join(", ")}, got ${JSON.stringify(v)}`,
-    );
-  }
-  return v as T;
-}
-
-function integer(key: string, v: unknown, min: number, max: number): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    throw new ConfigError(
-      key,
-      `expected an integer in ${min}..${max}, got ${JSON.stringify(v)}`,
-    );
-  }
-  return v;
-}
-
-// Timers take at most 2^31 - 1 ms; a longer delay fires at once (so a
-// pingDelay of 1e9 s would ping every millisecond).
-const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
-
-function seconds(key: string, v: unknown): number {
-  if (typeof v !== "number" || !(v >= 0 && v <= MAX_TIMER_SECONDS)) {
-    throw new ConfigError(
-      key,
-      `expected seconds in 0..${MAX_TIMER_SECONDS}, got ${JSON.stringify(v)}`,
-    );
-  }
-  return v;
-}
-
-function positiveSeconds(key: string, v: unknown): number {
-  if (typeof v !== "number" || !(v > 0 && v <= MAX_TIMER_SECONDS)) {
-    throw new ConfigError(
-      key,
-      `expected seconds in (0, ${MAX_TIMER_SECONDS}], got ${JSON.stringify(v)}`,
-    );
-  }
-  return v;
-}
-
-function text(key: string, v: unknown): string {
-  if (typeof v !== "string" || v === "") {
-    throw new ConfigError(
-      key,
-      `expected a non-empty string, got ${JSON.stringify(v)}`,
-    );
-  }
-  return v;
-}
 
 /** `host:port`, `:port` or `port`; `[v6]:port` for IPv6.  *
  * @example
@@ -410,6 +370,7 @@ export function resolveConfig(
       "full",
       "normal",
     ]),
+    busyTimeout: integer("busyTimeout", get("busyTimeout"), 0, 2 ** 31 - 1),
     maxResults: integer("maxResults", get("maxResults"), 1, 2 ** 31 - 1),
     retention: rules,
     cleanupPeriod: integer(

@@ -80,6 +80,7 @@ async function openStorage(
       ...common,
       flushPeriod: config.flushPeriod,
       synchronous: config.synchronous,
+      busyTimeout: config.busyTimeout,
     });
   } catch (cause) {
     if (cause instanceof StorageError) {

@@ -96,6 +96,13 @@ const FLAGS: readonly Flag[] = [
       `SQLite synchronous: full survives power loss (default ${d.synchronous})`,
   },
   {
+    name: "busy-timeout",
+    kind: "string",
+    value: "MS",
+    help: "wait for another process's lock on the database before " +
+      `failing (default ${d.busyTimeout})`,
+  },
+  {
     name: "max-results",
     kind: "string",
     value: "N",
@@ -199,6 +206,7 @@ async function configOf(parsed: Parsed): Promise<ServerConfig> {
     dataDir: str(parsed, "data-dir"),
     flushPeriod: number(parsed, "flush-period"),
     synchronous: str(parsed, "sync") as ConfigFile["synchronous"],
+    busyTimeout: number(parsed, "busy-timeout"),
     maxResults: number(parsed, "max-results"),
     tls: cert === undefined ? undefined : { cert, key: key! },
     maxMessageSize: number(parsed, "max-message-size"),

@@ -15,6 +15,8 @@ Deno.test("resolveConfig() fills in the defaults of deno task start", () => {
   assert.equal(DEFAULT_CONFIG.serverId, 1);
   assert.equal(DEFAULT_CONFIG.storage, "sqlite");
   assert.equal(DEFAULT_CONFIG.status, "operational");
+  assert.equal(DEFAULT_CONFIG.busyTimeout, 5000);
+  assert.equal(resolveConfig({ busyTimeout: 0 }).busyTimeout, 0);
 });
 
 Deno.test("resolveConfig() lets overrides win over the file", () => {
@@ -42,6 +44,7 @@ Deno.test("resolveConfig() names the entry that is wrong", async (t) => {
     ["status", { status: "up" }, /Invalid status: expected one of/],
     ["storage", { storage: "lmdb" }, /Invalid storage/],
     ["synchronous", { synchronous: "off" }, /Invalid synchronous/],
+    ["busyTimeout", { busyTimeout: -5 }, /Invalid busyTimeout/],
     ["token", { serverToken: 5 }, /Invalid serverToken/],
     ["tls", { tls: { cert: "a" } }, /Invalid tls.key/],
     ["retention", { retention: [{ eventTypes: [["*", "x"]] }] }, /retention/],

@@ -3,7 +3,9 @@
 
 import assert from "node:assert/strict";
 import { hasOpenssl, makePki } from "../_tls.ts";
+import { within } from "../_within.ts";
 import { cli, serveProcess } from "./_cli.ts";
+import { holdWriteLockFor } from "./_storages.ts";
 
 async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "eventer_serve_" });
@@ -169,4 +171,43 @@ Deno.test("serve: a config file's settings are applied, and flags override them"
       assert.equal(await exists(`${dir}/data/events.db`), true);
     });
   });
+});
+
+Deno.test("serve: --busy-timeout sets how long a commit waits out another writer", async (t) => {
+  // Another process holds the database's write lock for 1.5 s while an
+  // event waits for its commit: the default wait (5 s) rides it out, a
+  // wait of 100 ms gives up and the server stops with exit 4.
+  for (
+    const [name, flags, outcome] of [
+      ["default", [], "committed"],
+      ["--busy-timeout 100", ["--busy-timeout", "100"], "stopped"],
+    ] as const
+  ) {
+    await t.step(name, async () => {
+      await inTempDir(async (dir) => {
+        await using server = await serveProcess([
+          "--data-dir",
+          dir,
+          "--flush-period",
+          "200",
+          ...flags,
+        ]);
+        const lock = await holdWriteLockFor(`${dir}/events.db`, 1500);
+        const a = ["-a", server.address];
+        const reg = await cli(["register", "b/t", "--no-wait", ...a]);
+        assert.equal(reg.code, 0, reg.stderr);
+        await lock.released;
+        if (outcome === "stopped") {
+          const status = await within(server.status, 30_000, "serve exits");
+          assert.equal(status.code, 4, server.log());
+          assert.match(server.log(), /Cannot commit events/);
+          return;
+        }
+        const q = await cli(["query", "timeseries", "-t", "b/*", ...a]);
+        assert.equal(q.code, 0, q.stderr);
+        assert.deepEqual(registered(q.stdout).type, ["b", "t"]);
+        assert.doesNotMatch(server.log(), /Cannot commit events/);
+      });
+    });
+  }
 });
