@@ -86,6 +86,9 @@ export class Checkpointer {
   }
 
   #receive(msg: WorkerMessage): void {
+    // Once stopping, only the end matters: a failure posted before the
+    // worker read "stop" is not news to an owner that is closing.
+    if (this.#stopping && msg.kind !== "stopped") return;
     switch (msg.kind) {
       case "stopped":
         this.#finish();

@@ -80,7 +80,8 @@ export class SessionReservations {
    * which would otherwise not sync: the write is rare, and a machine crash
    * then loses committed events but still never reuses an id).
    *
-   * @returns The highest session reserved.
+   * @returns The highest session this call reserved (what is stored may
+   *   be higher: a reservation never goes down).
    * @throws When it cannot be written.
    */
   reserve(server: ServerId, session: number): number {

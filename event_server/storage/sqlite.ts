@@ -194,8 +194,9 @@ export class SqliteStorage implements Storage {
   }
 
   /**
-   * Resolves once closed: at once with the error when a commit or a
-   * retention cleanup failed and closed it, otherwise with `null`.
+   * Resolves once closed: at once with the error when a commit, a
+   * retention cleanup or a session reservation failed and closed it,
+   * otherwise with `null`.
    */
   get closed(): Promise<StorageError | null> {
     return this.#closed.promise;
@@ -240,7 +241,10 @@ export class SqliteStorage implements Storage {
 
   /**
    * Reserves sessions from `session` on, a block of them, written and
-   * synced to disk before it returns. A failed write closes the storage.
+   * synced to disk before it returns. A failed write commits what waits
+   * (its sessions were reserved before; when the database is locked this
+   * waits out the busy timeout a second time, rather than lose events),
+   * then closes the storage.
    *
    * @param serverId The server.
    * @param session The first session to reserve.

@@ -96,8 +96,9 @@ export interface Storage extends AsyncDisposable {
    * Stores events. Ids of one server must increase (as the engine assigns
    * them). The events are visible to queries at once; the returned promise
    * resolves when they are durable (memory storage: at once) and rejects
-   * with a `StorageError` when they could not be committed or with
-   * `StorageClosedError` when the storage was closed first.
+   * with a `StorageError` when they could not be committed, or when a
+   * failure of other work closed the storage first (that failure), or with
+   * `StorageClosedError` when the storage was closed by `close()` first.
    *
    * @param events The events, in id order.
    * @returns Resolves when the events are durable.

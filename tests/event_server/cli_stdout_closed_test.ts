@@ -68,7 +68,10 @@ Deno.test("cli: subscribe whose stdout is closed early exits 0 and disconnects",
   // happens some time after the cancel: until then writes fill the pipe.
   // So events keep coming until the subscriber ends.
   let over = false;
-  ended.finally(() => over = true);
+  const stop = () => {
+    over = true;
+  };
+  ended.then(stop, stop);
   const feeding = (async () => {
     for (let i = 2; !over; i++) {
       engine.register([{
