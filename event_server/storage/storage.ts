@@ -178,8 +178,10 @@ export interface StorageOptions {
    */
   readonly cleanupPeriod?: number;
   /**
-   * Events removed per cleanup step (and at most one chunk rewritten per
-   * 256 of them), so a cleanup never holds up registrations for long.
+   * Events removed per cleanup step by rewriting chunks (and at most one
+   * chunk rewritten or deleted per 256 of them), so a cleanup never holds
+   * up registrations for long; a chunk whose events all go is deleted
+   * whole and does not count against the events.
    * @default {1024}
    */
   readonly cleanupBatch?: number;

@@ -59,6 +59,32 @@ for (const kind of KINDS) {
     });
   });
 
+  Deno.test(`${kind.name} storage deletes whole chunks beyond a step's event budget`, async () => {
+    // A step removes at most cleanupBatch events by rewriting chunks, but
+    // deletes a chunk that goes whole without counting its events: else
+    // retention falls behind any rate above cleanupBatch per step.
+    await using opened = await kind.open({
+      retention: [{ eventTypes: [["*"]], maxEntries: 50 }],
+      cleanupBatch: 2,
+      cleanupPeriod: 3_600_000,
+      chunkSize: 10,
+    });
+    const { storage } = opened;
+    for (let s = 1; s <= 20; s++) {
+      await storage.register(
+        Array.from({ length: 10 }, (_, i) => ev([1, s, i + 1], ["a"], s)),
+      );
+    }
+    const cleanup = cleanupOf(storage);
+    let steps = 0;
+    while (cleanup()) steps++;
+    // 15 chunks of 10 go, one per step (2 events a step would take 75)
+    assert.ok(steps <= 15, `${steps} steps`);
+    const left = storage.query({ kind: "server", serverId: 1 }).events;
+    assert.equal(left.length, 50);
+    assert.deepEqual(ids(left.slice(0, 1)), ["1/16/1"]);
+  });
+
   Deno.test(`${kind.name} storage removes events older than maxAge`, async () => {
     await using opened = await kind.open({
       retention: [{ eventTypes: [["old", "*"]], maxAge: 3600 }],
