@@ -51,26 +51,6 @@ export function shareTypes(
   return prev;
 }
 
-/**
- * Whether the ascending type ids `types` (a chunk's) hold any of the
- * ascending `ids`: a binary search per id, for a query's few types.
- */
-export function holdsAny(types: Uint32Array, ids: Uint32Array): boolean {
-  let from = 0;
-  for (let k = 0; k < ids.length; k++) {
-    const id = ids[k];
-    let lo = from, hi = types.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (types[mid] < id) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo < types.length && types[lo] === id) return true;
-    from = lo;
-  }
-  return false;
-}
-
 function writeTs(v: DataView, at: number, t: Timestamp | null): number {
   if (t === null) {
     v.setUint32(at, 0, true);

@@ -11,7 +11,7 @@ import type {
   Timestamp,
 } from "../../event/types.ts";
 import type { ChunkView } from "./_chunk.ts";
-import { type ChunkMeta, holdsAny } from "./_chunk_meta.ts";
+import type { ChunkMeta } from "./_chunk_meta.ts";
 import { compareIds, compareTs, secondsHi, secondsLo } from "./_compare.ts";
 import {
   EMPTY_RESULT,
@@ -124,18 +124,7 @@ export function chunkTimeseries(
     : bySource
     ? after.view.sourceTimestamp(after.i)
     : after.view.timestamp(after.i);
-  // Whether a chunk holds a matching type, asked once per distinct type
-  // list (consecutive chunks of steady traffic share theirs).
-  const typeIds = plan.typeIds;
-  const held = new Map<Uint32Array, boolean>();
-  const holdsType = (list: Uint32Array): boolean => {
-    let yes = held.get(list);
-    if (yes === undefined) {
-      yes = typeIds !== null ? holdsAny(list, typeIds) : list.some(types!);
-      held.set(list, yes);
-    }
-    return yes;
-  };
+  const chunkTypes = plan.chunkTypes;
   const candidates = source.chunks.filter((m) => {
     const lo = keyMin(m), hi = keyMax(m);
     if (lo === null || hi === null) return false;
@@ -158,7 +147,7 @@ export function chunkTimeseries(
       }
       if (plan.sTo !== null && compareTs(m.srcMin, plan.sTo) > 0) return false;
     }
-    return types === null || holdsType(m.types);
+    return chunkTypes === null || chunkTypes(m.types);
   });
   candidates.sort(
     desc

@@ -76,17 +76,10 @@ export function cleanupChunks(ctx: CleanupContext): boolean {
         ? secondsAgo(rule.maxAge)
         : null;
       if (excess <= 0 && cutoff === null) continue;
-      // Asked once per distinct type list (chunks of steady traffic share
-      // theirs): every type of every chunk at every step was what made a
-      // step slower than the traffic it had to keep up with.
-      const held = new Map<Uint32Array, boolean>();
-      const holds = (list: Uint32Array): boolean => {
-        let yes = held.get(list);
-        if (yes === undefined) held.set(list, yes = list.some(matches));
-        return yes;
-      };
+      const holds = ctx.registry.listTest(rule.eventTypes);
       const candidates = ctx.chunks.filter((m) =>
-        (excess > 0 || compareTs(m.tsMin, cutoff!) < 0) && holds(m.types)
+        (excess > 0 || compareTs(m.tsMin, cutoff!) < 0) &&
+        (holds === null || holds(m.types))
       ).sort((a, b) => compareTs(a.tsMin, b.tsMin) || a.id - b.id);
       for (const meta of candidates) {
         if (budget === 0 || chunks === 0) return true;

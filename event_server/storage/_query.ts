@@ -25,7 +25,11 @@ import type {
   Timestamp,
 } from "../../event/types.ts";
 import { compareTs } from "./_compare.ts";
-import type { TypeFilter, TypeRegistry } from "./_type_registry.ts";
+import type {
+  TypeFilter,
+  TypeListTest,
+  TypeRegistry,
+} from "./_type_registry.ts";
 
 /** The empty result. */
 export const EMPTY_RESULT: QueryResult = Object.freeze({
@@ -43,9 +47,6 @@ export function effectiveLimit(
     : cap;
 }
 
-/** Up to this many matching types are looked up in chunks' type lists. */
-const FEW_TYPES = 64;
-
 /** A timeseries query in normalized form. */
 export interface TimeseriesPlan {
   readonly descending: boolean;
@@ -54,12 +55,8 @@ export interface TimeseriesPlan {
   readonly limit: number;
   /** Type predicate (null: all). */
   readonly types: TypeFilter;
-  /**
-   * The matching type ids, ascending, when they are few (see
-   * `TypeRegistry.ids`): chunks are then picked by looking these up in
-   * their type lists rather than by testing every type of every chunk.
-   */
-  readonly typeIds: Uint32Array | null;
+  /** Test of chunks' type lists (null: all), see `TypeRegistry.listTest`. */
+  readonly chunkTypes: TypeListTest;
   readonly tFrom: Timestamp | null;
   readonly tTo: Timestamp | null;
   readonly sFrom: Timestamp | null;
@@ -78,7 +75,7 @@ export function planTimeseries(
     bySource: (params.orderBy ?? "timestamp") === "sourceTimestamp",
     limit: effectiveLimit(params.maxResults, cap),
     types: registry.filter(params.eventTypes),
-    typeIds: registry.ids(params.eventTypes, FEW_TYPES),
+    chunkTypes: registry.listTest(params.eventTypes),
     tFrom: params.tFrom ?? null,
     tTo: params.tTo ?? null,
     sFrom: params.sourceTFrom ?? null,

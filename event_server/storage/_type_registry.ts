@@ -12,6 +12,35 @@ interface Node {
 /** A predicate over type ids; `null` stands for "every type". */
 export type TypeFilter = ((typeId: number) => boolean) | null;
 
+/**
+ * A test of ascending type-id lists (a chunk's types): whether one holds a
+ * matching type; `null` stands for "every list".
+ */
+export type TypeListTest = ((types: Uint32Array) => boolean) | null;
+
+/** Up to this many matching types are looked up in a list by bisection. */
+const FEW_TYPES = 64;
+
+/**
+ * Whether the ascending type ids `types` (a chunk's) hold any of the
+ * ascending `ids`: a binary search per id, for a query's few types.
+ */
+export function holdsAny(types: Uint32Array, ids: Uint32Array): boolean {
+  let from = 0;
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k];
+    let lo = from, hi = types.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (types[mid] < id) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < types.length && types[lo] === id) return true;
+    from = lo;
+  }
+  return false;
+}
+
 /** Interned event types. */
 export class TypeRegistry {
   #root: Node = { id: -1, children: null };
@@ -101,6 +130,30 @@ export class TypeRegistry {
       if (!walk(this.#root, q, 0)) return null;
     }
     return Uint32Array.from(found).sort();
+  }
+
+  /**
+   * A test of chunks' type lists for `queryTypes` (`null`: every type),
+   * for one query or cleanup step: a list is looked at once however many
+   * chunks share it (consecutive chunks of steady traffic do), by
+   * bisection for each of the few matching ids when they are few, else by
+   * the {@linkcode TypeRegistry.filter} predicate over its ids. Testing
+   * every type of every chunk made type-filtered queries and retention
+   * steps grow with the store.
+   */
+  listTest(queryTypes: readonly QueryType[] | null | undefined): TypeListTest {
+    const filter = this.filter(queryTypes);
+    if (filter === null) return null;
+    const ids = this.ids(queryTypes, FEW_TYPES);
+    const test = ids !== null
+      ? (list: Uint32Array) => holdsAny(list, ids)
+      : (list: Uint32Array) => list.some(filter);
+    const held = new Map<Uint32Array, boolean>();
+    return (list) => {
+      let yes = held.get(list);
+      if (yes === undefined) held.set(list, yes = test(list));
+      return yes;
+    };
   }
 
   /**

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { matchesQueryType } from "../../event/query_type.ts";
 import type { EventType, QueryType } from "../../event/types.ts";
-import { holdsAny } from "../../event_server/storage/_chunk_meta.ts";
-import { TypeRegistry } from "../../event_server/storage/_type_registry.ts";
+import {
+  holdsAny,
+  TypeRegistry,
+} from "../../event_server/storage/_type_registry.ts";
 import { rng } from "./_random.ts";
 
 const SEGMENTS = ["a", "b", "c", "?x"];
@@ -80,4 +82,25 @@ Deno.test("holdsAny() tells whether two ascending id lists share an id", () => {
     const want = [...ids].some((id) => types.includes(id));
     assert.equal(holdsAny(types, ids), want, `${types} / ${ids}`);
   }
+});
+
+Deno.test("TypeRegistry.listTest() tells which type lists hold a matching type, by ids or by the predicate", () => {
+  const registry = new TypeRegistry();
+  for (let d = 0; d < 100; d++) registry.intern(["dev", String(d)]);
+  registry.intern(["rare"]);
+  const lists = [
+    Uint32Array.of(0, 5, 99),
+    Uint32Array.of(100),
+    Uint32Array.of(),
+    Uint32Array.of(3, 100),
+  ];
+  assert.equal(registry.listTest(null), null);
+  assert.equal(registry.listTest([["*"]]), null);
+  // one matching id: found by bisection
+  const rare = registry.listTest([["rare"]])!;
+  assert.deepEqual(lists.map(rare), [false, true, false, true]);
+  // 100 matching ids, more than are looked up one by one: the predicate
+  const dev = registry.listTest([["dev", "?"]])!;
+  assert.deepEqual(lists.map(dev), [true, false, false, true]);
+  assert.deepEqual(registry.listTest([])!(lists[0]), false);
 });
