@@ -3,6 +3,7 @@
 
 import { ConfigError } from "./errors.ts";
 
+/** `v` when it is one of `allowed`; a ConfigError naming `key` otherwise. */
 export function oneOf<T extends string>(
   key: string,
   v: unknown,
@@ -17,6 +18,7 @@ export function oneOf<T extends string>(
   return v as T;
 }
 
+/** `v` when it is an integer in `min..max`; a ConfigError otherwise. */
 export function integer(
   key: string,
   v: unknown,
@@ -36,6 +38,7 @@ export function integer(
 // pingDelay of 1e9 s would ping every millisecond).
 const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
+/** `v` when it is seconds a timer can wait (0 included). */
 export function seconds(key: string, v: unknown): number {
   if (typeof v !== "number" || !(v >= 0 && v <= MAX_TIMER_SECONDS)) {
     throw new ConfigError(
@@ -46,6 +49,7 @@ export function seconds(key: string, v: unknown): number {
   return v;
 }
 
+/** `v` when it is more than 0 seconds a timer can wait. */
 export function positiveSeconds(key: string, v: unknown): number {
   if (typeof v !== "number" || !(v > 0 && v <= MAX_TIMER_SECONDS)) {
     throw new ConfigError(
@@ -56,6 +60,7 @@ export function positiveSeconds(key: string, v: unknown): number {
   return v;
 }
 
+/** `v` when it is a non-empty string. */
 export function text(key: string, v: unknown): string {
   if (typeof v !== "string" || v === "") {
     throw new ConfigError(

@@ -402,18 +402,17 @@ export class SqliteStorage implements Storage {
    */
   #checkpointInCommits(cause: Error): void {
     if (this.#db === null) return;
-    let message = `Checkpoint worker of ${this.#path} stopped ` +
-      `(${cause.message}); ` +
-      "WAL checkpoints now run in commits on the storage's connection";
+    const stopped = `Checkpoint worker of ${this.#path} stopped ` +
+      `(${cause.message})`;
+    let then = "; WAL checkpoints now run in commits on the storage's " +
+      "connection";
     try {
       this.#db.db.exec(`PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
     } catch (error) {
-      message = `Checkpoint worker of ${this.#path} stopped ` +
-        `(${cause.message}), and checkpoints in commits could not be ` +
-        `turned on (${error}); ` +
-        "the WAL grows until the storage is reopened";
+      then = `, and checkpoints in commits could not be turned on ` +
+        `(${error}); the WAL grows until the storage is reopened`;
     }
-    this.#options.onError(new StorageError(message, { cause }));
+    this.#options.onError(new StorageError(stopped + then, { cause }));
   }
 
   #release(): void {
