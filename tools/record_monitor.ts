@@ -154,7 +154,10 @@ function startProxy(upstreamPort: number, names: string[]) {
         frames: [{ dir: "open", t_ms: now() }],
       };
       recordings.push(rec);
-      const upstream = await Deno.connect({ hostname: HOST, port: upstreamPort });
+      const upstream = await Deno.connect({
+        hostname: HOST,
+        port: upstreamPort,
+      });
       done.push(
         Promise.all([
           pump(client, upstream, rec, "c2s"),
@@ -276,10 +279,20 @@ const step = (s: string) => {
 };
 
 try {
-  const monConf = await conf(`${REF}/conf/monitor.yaml`, `${tmp}/monitor.yaml`, [
-    [/(server:\s*\n\s*host: "127.0.0.1"\s*\n\s*port: )\d+/, `$1${monitorPort}`],
-    [/(master:\s*\n\s*host: "127.0.0.1"\s*\n\s*port: )\d+/, `$1${masterPort}`],
-  ]);
+  const monConf = await conf(
+    `${REF}/conf/monitor.yaml`,
+    `${tmp}/monitor.yaml`,
+    [
+      [
+        /(server:\s*\n\s*host: "127.0.0.1"\s*\n\s*port: )\d+/,
+        `$1${monitorPort}`,
+      ],
+      [
+        /(master:\s*\n\s*host: "127.0.0.1"\s*\n\s*port: )\d+/,
+        `$1${masterPort}`,
+      ],
+    ],
+  );
   const pair = async (name: string) =>
     await conf(`${REF}/conf/${name}.yaml`, `${tmp}/${name}.yaml`, [
       [/db_path: ".*"/, `db_path: "${tmp}/${name}.db"`],
@@ -316,7 +329,10 @@ try {
 
   step("a client sends a message a component never sends (MsgServer)");
   const bad = await chatterConnect({ hostname: HOST, port: proxy.port });
-  await until("bad_client listed", () => lastState(proxy.recordings[2]) !== undefined);
+  await until(
+    "bad_client listed",
+    () => lastState(proxy.recordings[2]) !== undefined,
+  );
   await bad.send({
     type: "HatObserver.MsgServer",
     data: repo.encode("HatObserver.MsgServer", {
@@ -366,4 +382,6 @@ await Deno.writeTextFile(
   `${OUT}/transcripts_meta.json`,
   JSON.stringify(meta, null, 1) + "\n",
 );
+// In the project's JSON style, so that `deno fmt --check` stays clean.
+await new Deno.Command(Deno.execPath(), { args: ["fmt", OUT] }).output();
 console.error(`logs in ${tmp}`);
