@@ -17,8 +17,9 @@
  * Exit codes: 0 success, 1 usage (bad arguments, config, event type, JSON
  * or payload file), 2 connection (unreachable server, lost connection,
  * refused client, a peer that is not an eventer server), 3 the server
- * failed the registration, 4 `serve` could not start (storage, TLS files,
- * address in use) or its storage failed, 5 unexpected error. A command
+ * failed the registration, 4 `serve` could not start (storage, data
+ * directory in use by another server, TLS files, address in use) or its
+ * storage failed, 5 unexpected error. A command
  * whose stdout is closed by its reader (as `| head -1` does) stops quietly
  * with 0.
  *
@@ -75,7 +76,8 @@ Exit codes:
   2  connection: server unreachable, connection lost, client refused,
      or the peer is not an eventer server
   3  the server did not register the event
-  4  serve could not start (storage, TLS files, address in use) or its storage failed
+  4  serve could not start (storage, data directory in use by another server,
+     TLS files, address in use) or its storage failed
   5  unexpected error (a bug)
 A command whose output is closed by its reader (| head -1) stops with 0.
 `;
