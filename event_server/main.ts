@@ -57,10 +57,7 @@ export interface RunningServer extends AsyncDisposable {
   readonly storageClosed: Promise<StorageError | null>;
 }
 
-async function openStorage(
-  config: ServerConfig,
-  log: Logger,
-): Promise<Storage> {
+function openStorage(config: ServerConfig, log: Logger): Storage {
   const common = {
     maxResults: config.maxResults,
     retention: config.retention,
@@ -148,7 +145,7 @@ export async function startEventServer(
   const lock = await lockData(config);
   let storage: Storage;
   try {
-    storage = await openStorage(config, log);
+    storage = openStorage(config, log);
   } catch (error) {
     lock?.release();
     throw error;
