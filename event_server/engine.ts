@@ -58,6 +58,15 @@ import {
   type ServerOptions,
 } from "../server.ts";
 import { StorageClosedError } from "./errors.ts";
+import {
+  type LoadedModule,
+  type ModuleEngine,
+  type ModuleError,
+  type ModuleFailures,
+  ModuleRunner,
+  ObjectSession,
+  type Source,
+} from "./modules/internal_mod.ts";
 import { checkEvents } from "./storage/_check.ts";
 import type { Storage } from "./storage/storage.ts";
 
@@ -98,6 +107,52 @@ export interface EngineOptions extends
    * @default {console.error}
    */
   readonly onError?: (error: unknown, context: string) => void;
+  /**
+   * Engine modules (imported by `loadModules`), in configuration order;
+   * created when the engine becomes operational, closed when it stops
+   * being so (docs/modules.md).
+   * @default {[]}
+   */
+  readonly modules?: readonly LoadedModule[];
+  /**
+   * Seconds each call of a module (`create`, `process`, the session hooks,
+   * `close`) may take to settle; a session whose call does not settle in
+   * time fails.
+   * @default {5}
+   */
+  readonly moduleTimeout?: number;
+  /**
+   * Told of each module failure (a failed session, a failed close); the
+   * failures are counted by {@linkcode Engine.moduleFailures} either way.
+   * @default {the engine's onError, with context "module"}
+   */
+  readonly onModuleError?: (error: ModuleError) => void;
+}
+
+/** Options of {@linkcode Engine.register}. */
+export interface RegisterOptions {
+  /**
+   * Who registers the events, as modules see it.
+   * @default {{ type: "server", id: 0 }}
+   */
+  readonly source?: Source;
+}
+
+const SERVER_SOURCE: Source = Object.freeze({ type: "server", id: 0 });
+const ENGINE_SOURCE: Source = Object.freeze({ type: "engine", id: 0 });
+const SOURCE_TYPES = new Set(["eventer", "module", "engine", "server"]);
+
+function checkSource(source: unknown): asserts source is Source {
+  const s = source as Source;
+  if (
+    typeof s !== "object" || s === null || !SOURCE_TYPES.has(s.type) ||
+    !Number.isSafeInteger(s.id)
+  ) {
+    throw new TypeError(
+      `Invalid source: expected { type: "eventer" | "module" | "engine" | ` +
+        `"server", id: integer }, got ${JSON.stringify(source)}`,
+    );
+  }
 }
 
 /** Options of {@linkcode Engine.close}. */
@@ -123,9 +178,10 @@ export interface CloseOptions {
  *   storage: new MemoryStorage(),
  *   status: "standby",
  * });
- * assert.equal(engine.register([{ type: ["x"], sourceTimestamp: null, payload: null }]), null);
+ * const x = { type: ["x"], sourceTimestamp: null, payload: null };
+ * assert.equal(await engine.register([x]), null);
  * await engine.setStatus("operational");
- * assert.equal(engine.register([{ type: ["x"], sourceTimestamp: null, payload: null }])?.length, 1);
+ * assert.equal((await engine.register([x]))?.length, 1);
  * await engine.close();
  * assert.equal(engine.storage.isOpen, false);
  * ```
@@ -143,6 +199,10 @@ export class Engine implements AsyncDisposable {
   #closing: Promise<void> | null = null;
   /** Connected clients with subscriptions: [new events, persisted]. */
   #subscribers = [0, 0];
+  /** The module step, `null` without modules. */
+  #runner: ModuleRunner<ObjectSession> | null = null;
+  /** Status changes, one after another (creating modules takes time). */
+  #statusChange: Promise<void> = Promise.resolve();
 
   private constructor(options: EngineOptions) {
     this.#storage = options.storage;
@@ -153,11 +213,57 @@ export class Engine implements AsyncDisposable {
       );
     }
     this.#token = options.serverToken ?? null;
-    this.#running = (options.status ?? "operational") === "operational";
     this.#onError = options.onError ??
       ((error, context) => console.error(`${context}:`, error));
     this.#session = this.#storage.lastSession(this.#serverId);
     this.#reserved = this.#session;
+    const modules = options.modules ?? [];
+    // Without modules, operational at once; with them, once created.
+    this.#running = modules.length === 0 &&
+      (options.status ?? "operational") === "operational";
+    if (modules.length > 0) this.#runner = this.#moduleRunner(options);
+  }
+
+  #moduleRunner(options: EngineOptions): ModuleRunner<ObjectSession> {
+    const timeout = options.moduleTimeout ?? 5;
+    if (!(timeout > 0 && timeout <= 2147483)) {
+      throw new RangeError(
+        `Invalid moduleTimeout: expected seconds in (0, 2147483], got ${timeout}`,
+      );
+    }
+    const onModuleError = options.onModuleError ??
+      ((error: ModuleError) => this.#onError(error, "module"));
+    const check = (events: readonly RegisterEvent[]) =>
+      checkEvents(events, false);
+    return new ModuleRunner<ObjectSession>(options.modules!, {
+      open: (_source, registerEvents) => {
+        if (!this.#storage.isOpen) return null;
+        const session = this.#takeSession();
+        if (session === null) return null;
+        return new ObjectSession(
+          { server: this.#serverId, session, timestamp: now() },
+          registerEvents,
+          { check },
+        );
+      },
+      commit: (session, first) => {
+        if (!this.#storage.isOpen) return null;
+        const events = session.events;
+        try {
+          this.#commit(events);
+        } catch (error) {
+          this.#onError(error, "commit");
+          return null;
+        }
+        return first === events.length ? events : events.slice(0, first);
+      },
+      // Its id stays unused: a gap, as after a crash.
+      abort: () => {},
+    }, {
+      timeout,
+      maxAdded: options.maxRegisterEvents ?? 100_000,
+      onError: onModuleError,
+    });
   }
 
   /**
@@ -165,9 +271,11 @@ export class Engine implements AsyncDisposable {
    * as {@linkcode startEngine}.
    *
    * @param addr Where to listen.
-   * @param options Storage, server id and token, status, eventer server
-   * options.
+   * @param options Storage, server id and token, status, modules, eventer
+   * server options.
    * @returns The running engine.
+   * @throws {ModuleCreateError} When a module cannot be created (the
+   * server is closed again; the storage is left open).
    */
   static async start(addr: Address, options: EngineOptions): Promise<Engine> {
     const {
@@ -175,23 +283,38 @@ export class Engine implements AsyncDisposable {
       serverId: _serverId,
       serverToken: _serverToken,
       onError: _onError,
+      modules: _modules,
+      moduleTimeout: _moduleTimeout,
+      onModuleError: _onModuleError,
       ...rest
     } = options;
     const engine = new Engine(options);
+    const status = options.status ?? "operational";
+    const withModules = engine.#runner !== null && status === "operational";
     engine.#server = await listen(addr, {
       ...rest,
-      status: options.status ?? "operational",
+      // The reference's engine runner announces starting while it creates
+      // the engine and its modules.
+      status: withModules ? "starting" : status,
       // Payloads are stored and forwarded, never looked at: kept as text.
       jsonText: true,
       ...engine.#callbacks(),
     });
+    if (withModules) {
+      try {
+        await engine.setStatus("operational");
+      } catch (error) {
+        await engine.#server.close();
+        throw error;
+      }
+    }
     // A storage that failed closes itself, also when no registration
     // waits for a commit to hear of it (a failed retention cleanup); one
     // closed by someone else leaves the engine nothing to serve either.
     engine.#storage.closed.then((error) => {
       engine.#storageFailed(error ?? new StorageClosedError());
     });
-    engine.#engineEvent("STARTED");
+    if (!withModules) engine.#engineEvent("STARTED");
     return engine;
   }
 
@@ -226,21 +349,39 @@ export class Engine implements AsyncDisposable {
   }
 
   /**
-   * Registers events as one session, as if a client had sent them.
+   * Failures of each configured module since the engine started (a
+   * session it failed, a `close` that failed).
+   *
+   * @returns One entry per module, in configuration order.
+   */
+  moduleFailures(): ModuleFailures[] {
+    return this.#runner?.failures() ?? [];
+  }
+
+  /**
+   * Registers events as one session, as if a client had sent them; the
+   * modules process it like any other.
    *
    * @param registerEvents The events to register.
-   * @returns The registered events, or `null` when the engine is not
-   * operational or its storage failed.
-   * @throws {TypeError} For an event of the wrong shape (nothing is
-   * registered).
+   * @param options Who registers them.
+   * @returns The registered events (without what modules added), or
+   * `null` when the engine is not operational, its storage failed, or a
+   * module failed the session.
+   * @throws {TypeError} For an event or source of the wrong shape (nothing
+   * is registered).
    * @throws {EventPayloadError} For JSON data that has no JSON text.
    */
-  register(registerEvents: readonly RegisterEvent[]): Event[] | null {
+  async register(
+    registerEvents: readonly RegisterEvent[],
+    options: RegisterOptions = {},
+  ): Promise<Event[] | null> {
     // Checked before a session id is taken: a wrong value fails the call
     // and stores nothing.
     checkEvents(registerEvents, false);
+    const source = options.source ?? SERVER_SOURCE;
+    checkSource(source);
     if (!this.#running || !this.#storage.isOpen) return null;
-    return this.#register(registerEvents);
+    return await this.#submit(source, registerEvents);
   }
 
   /**
@@ -255,23 +396,61 @@ export class Engine implements AsyncDisposable {
 
   /**
    * Changes the status, announcing it to clients; registrations are taken
-   * only while it is `operational`.
+   * only while it is `operational`. Becoming operational creates the
+   * modules (the status stays as it was when one cannot be created);
+   * leaving it fails the sessions waiting for modules and closes them.
+   * Changes are made one after another.
    *
    * @param status The new status.
    * @returns When announced.
+   * @throws {ModuleCreateError} When a module cannot be created.
    */
   setStatus(status: Status): Promise<void> {
-    const was = this.#running;
-    this.#running = status === "operational";
-    if (this.#running && !was) this.#engineEvent("STARTED");
-    if (!this.#running && was) this.#engineEvent("STOPPED", true);
+    const change = this.#statusChange.then(() => this.#changeStatus(status));
+    this.#statusChange = change.catch(() => {});
+    return change;
+  }
+
+  async #changeStatus(status: Status): Promise<void> {
+    const on = status === "operational";
+    if (on && !this.#running && this.#closing === null) {
+      if (this.#runner !== null) {
+        await this.#runner.start(this.#moduleEngine(), {
+          source: ENGINE_SOURCE,
+          events: [this.#engineRegisterEvent("STARTED")],
+        });
+        if (this.#closing !== null) {
+          await this.#runner.stop();
+          return;
+        }
+        this.#running = true;
+      } else {
+        this.#running = true;
+        this.#engineEvent("STARTED");
+      }
+    } else if (!on && this.#running) {
+      await this.#stopRunning();
+    }
     return this.#server.setStatus(status);
   }
 
   /**
+   * Stops taking registrations: sessions waiting for modules fail,
+   * `STOPPED` is registered (past the modules, as the reference does),
+   * and the modules are closed.
+   */
+  #stopRunning(): Promise<void> {
+    this.#running = false;
+    const modulesStopped = this.#runner?.stop();
+    this.#engineEvent("STOPPED", true);
+    return modulesStopped ?? Promise.resolve();
+  }
+
+  /**
    * Shuts down gracefully: stops taking registrations, announces status
-   * `stopping`, commits and notifies what is pending, closes the clients
-   * and the storage. Within `timeout` ms; then closes regardless.
+   * `stopping`, closes the modules, commits and notifies what is pending,
+   * closes the clients and the storage. Within `timeout` ms; then closes
+   * regardless.
    *
    * @param options Timeout.
    * @returns When everything is closed.
@@ -297,8 +476,10 @@ export class Engine implements AsyncDisposable {
         if (this.#running) this.#clientEvent(info, "DISCONNECTED");
       },
       // A storage that failed (and closed itself) fails registrations.
-      onRegister: (_info, events) =>
-        this.#running && this.#storage.isOpen ? this.#register(events) : null,
+      onRegister: (info, events) =>
+        this.#running && this.#storage.isOpen
+          ? this.#submit(eventerSource(info), events)
+          : null,
       onQuery: (_info, params) =>
         this.#storage.query(params, { jsonText: true }),
       onError: (error, info) =>
@@ -307,6 +488,27 @@ export class Engine implements AsyncDisposable {
           info === null ? "eventer server" : `client ${info.clientName}`,
         ),
     };
+  }
+
+  /** The engine as modules see it. */
+  #moduleEngine(): ModuleEngine {
+    return Object.freeze({
+      serverId: this.#serverId,
+      register: async (source: Source, events: readonly RegisterEvent[]) => {
+        checkSource(source);
+        checkEvents(events, false);
+        if (!this.#storage.isOpen || this.#runner === null) return null;
+        if (events.length === 0) return [];
+        return await this.#runner.submit(source, events);
+      },
+      query: (params: QueryParams) =>
+        Promise.resolve().then(() => this.#storage.query(params)),
+      clientNames: () =>
+        this.#server.connInfos().map((info) => ({
+          source: eventerSource(info),
+          name: info.clientName,
+        })),
+    });
   }
 
   #connected(info: ConnectionInfo): void {
@@ -319,30 +521,46 @@ export class Engine implements AsyncDisposable {
 
   #clientEvent(info: ConnectionInfo, what: string): void {
     if (!this.#storage.isOpen) return;
-    this.#register([{
+    this.#submit(eventerSource(info), [{
       type: ["event", String(this.#serverId), "eventer", info.clientName],
       sourceTimestamp: null,
       payload: { kind: "json", data: what },
     }]);
   }
 
-  #engineEvent(what: string, force = false): void {
-    if ((!this.#running && !force) || !this.#storage.isOpen) return;
-    this.#register([{
+  #engineRegisterEvent(what: string): RegisterEvent {
+    return {
       type: ["event", String(this.#serverId), "engine"],
       sourceTimestamp: null,
       payload: { kind: "json", data: what },
-    }]);
+    };
   }
 
-  #register(registerEvents: readonly RegisterEvent[]): Event[] | null {
-    const n = registerEvents.length;
-    if (n === 0) return [];
-    const server = this.#serverId;
+  /** `STARTED` without modules; `STOPPED` always past the modules. */
+  #engineEvent(what: string, force = false): void {
+    if ((!this.#running && !force) || !this.#storage.isOpen) return;
+    this.#register([this.#engineRegisterEvent(what)]);
+  }
+
+  /** A session: through the modules when there are any. */
+  #submit(
+    source: Source,
+    registerEvents: readonly RegisterEvent[],
+  ): Event[] | null | Promise<Event[] | null> {
+    if (this.#runner === null) return this.#register(registerEvents);
+    if (registerEvents.length === 0) return [];
+    return this.#runner.submit(source, registerEvents);
+  }
+
+  /** Takes the next session id, reserving more when needed. */
+  #takeSession(): number | null {
     const session = this.#session + 1;
     if (session > this.#reserved) {
       try {
-        this.#reserved = this.#storage.reserveSessions(server, session);
+        this.#reserved = this.#storage.reserveSessions(
+          this.#serverId,
+          session,
+        );
       } catch (error) {
         // No id may be handed out any more, not even for STOPPED.
         this.#running = false;
@@ -351,6 +569,16 @@ export class Engine implements AsyncDisposable {
       }
     }
     this.#session = session;
+    return session;
+  }
+
+  /** A session past the modules: ids, storage, notification. */
+  #register(registerEvents: readonly RegisterEvent[]): Event[] | null {
+    const n = registerEvents.length;
+    if (n === 0) return [];
+    const server = this.#serverId;
+    const session = this.#takeSession();
+    if (session === null) return null;
     const timestamp = now();
     const events = new Array<Event>(n);
     for (let i = 0; i < n; i++) {
@@ -363,13 +591,18 @@ export class Engine implements AsyncDisposable {
         payload: e.payload,
       };
     }
+    this.#commit(events);
+    return events;
+  }
+
+  /** Stores a session's events and notifies subscribers of them. */
+  #commit(events: Event[]): void {
     const durable = this.#storage.register(events);
     this.#notify(events, false);
     durable.then(
       () => this.#notify(events, true),
       (error) => this.#storageFailed(error),
     );
-    return events;
   }
 
   #notify(events: Event[], persisted: boolean): void {
@@ -400,9 +633,12 @@ export class Engine implements AsyncDisposable {
     try {
       // Reported, never passed on: close() finishes closing regardless.
       const graceful = (async () => {
-        if (this.#running) this.#engineEvent("STOPPED");
+        const modulesStopped = this.#running
+          ? this.#stopRunning()
+          : this.#runner?.stop();
         this.#running = false;
         await this.#server.setStatus("stopping");
+        await modulesStopped;
         // A storage that failed closed itself (and was reported): nothing
         // of it is left to commit.
         if (this.#storage.isOpen) await this.#storage.flush();
@@ -423,13 +659,18 @@ function subscribes(info: ConnectionInfo): boolean {
   return info.subscription.queryTypes().length > 0;
 }
 
+function eventerSource(info: ConnectionInfo): Source {
+  return { type: "eventer", id: info.id };
+}
+
 /**
  * Starts an engine listening on `addr` (port 0 picks a free port).
  *
  * @param addr Where to listen.
- * @param options Storage, server id and token, status, eventer server
- * options.
+ * @param options Storage, server id and token, status, modules, eventer
+ * server options.
  * @returns The running engine.
+ * @throws {ModuleCreateError} When a module cannot be created.
  *
  * @example
  * ```ts
@@ -441,7 +682,7 @@ function subscribes(info: ConnectionInfo): boolean {
  *   storage: new MemoryStorage(),
  *   serverId: 2,
  * });
- * const [event] = engine.register([{ type: ["x"], sourceTimestamp: null, payload: null }])!;
+ * const [event] = (await engine.register([{ type: ["x"], sourceTimestamp: null, payload: null }]))!;
  * assert.deepEqual(event.id.server, 2);
  * assert.equal(engine.status, "operational");
  * ```

@@ -24,6 +24,13 @@ import type { ServerConfig } from "./config.ts";
 import { type Engine, startEngine } from "./engine.ts";
 import { StartError, StorageError } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
+import {
+  FailureLog,
+  type LoadedModule,
+  loadModules,
+  ModuleCreateError,
+  type ModuleError,
+} from "./modules/internal_mod.ts";
 import { type DataDirLock, lockDataDir } from "./_data_dir_lock.ts";
 import { MemoryStorage } from "./storage/memory.ts";
 import { SqliteStorage } from "./storage/sqlite.ts";
@@ -120,6 +127,8 @@ async function readTls(
  * @throws {StartError} When the data directory is in use by another
  * server (its `server.lock` is held), the storage cannot be opened, the TLS
  * files cannot be read or the address cannot be listened on.
+ * @throws {ModuleError} When an engine module cannot be imported
+ * ({@linkcode ModuleLoadError}) or created ({@linkcode ModuleCreateError}).
  *
  * @example
  * ```ts
@@ -141,6 +150,9 @@ export async function startEventServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
+  // Imported first: a module that cannot be loaded stops the start before
+  // anything is opened.
+  const modules: LoadedModule[] = await loadModules(config.modules);
   const tls = await readTls(config);
   const lock = await lockData(config);
   let storage: Storage;
@@ -150,6 +162,13 @@ export async function startEventServer(
     lock?.release();
     throw error;
   }
+  const failures = new FailureLog((line, error: ModuleError) => {
+    log.error(line);
+    // The module's own stack, for its author.
+    if (error.cause instanceof Error && error.cause.stack !== undefined) {
+      log.debug(error.cause.stack);
+    }
+  });
   let engine: Engine;
   try {
     engine = await startEngine(config.address, {
@@ -167,10 +186,14 @@ export async function startEventServer(
       pingDelay: config.pingDelay,
       pingTimeout: config.pingTimeout,
       onError: (error, context) => log.warn(`${context}: ${describe(error)}`),
+      modules,
+      moduleTimeout: config.moduleTimeout,
+      onModuleError: (error) => failures.report(error),
     });
   } catch (cause) {
     await storage.close();
     lock?.release();
+    if (cause instanceof ModuleCreateError) throw cause;
     const { hostname, port } = config.address;
     throw new StartError(
       `Cannot listen on ${hostname}:${port}: ${(cause as Error).message}`,
@@ -186,6 +209,7 @@ export async function startEventServer(
           : `${config.dataDir}/events.db (synchronous ${config.synchronous})`
       }, status ${config.status}`,
   );
+  for (const m of modules) log.info(`module ${m.index}: ${m.name}`);
   let closing: Promise<void> | null = null;
   const close = () =>
     closing ??= (async () => {
@@ -195,6 +219,7 @@ export async function startEventServer(
       } finally {
         lock?.release();
       }
+      for (const line of failures.pending()) log.error(line);
       log.info("stopped");
     })();
   // An engine that stopped by itself (its storage failed) still lets go of

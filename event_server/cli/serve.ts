@@ -21,12 +21,14 @@ import {
   type ServerConfig,
 } from "../config.ts";
 import { ConfigError, StartError } from "../errors.ts";
+import { ModuleError } from "../modules/internal_mod.ts";
 import { createLogger } from "../log.ts";
 import { startEventServer } from "../main.ts";
 import {
   bool,
   type Flag,
   helpText,
+  list,
   parseArgs,
   type Parsed,
   str,
@@ -153,6 +155,22 @@ const FLAGS: readonly Flag[] = [
       `bytes waiting for a client before it is dropped as slow (default ${d.sendQueueBytes})`,
   },
   {
+    name: "module",
+    kind: "string",
+    short: "m",
+    multiple: true,
+    value: "PATH",
+    help: "engine module to run, after the config file's (a path relative " +
+      "to here, an absolute path or a URL; docs/modules.md)",
+  },
+  {
+    name: "module-timeout",
+    kind: "string",
+    value: "SECONDS",
+    help: "longest a module's call may take before its session fails " +
+      `(default ${d.moduleTimeout})`,
+  },
+  {
     name: "shutdown-timeout",
     kind: "string",
     value: "SECONDS",
@@ -216,6 +234,8 @@ async function configOf(parsed: Parsed): Promise<ServerConfig> {
     sendQueueBytes: number(parsed, "send-queue-bytes"),
     shutdownTimeout: number(parsed, "shutdown-timeout"),
     logLevel: str(parsed, "log-level") as ConfigFile["logLevel"],
+    modules: list(parsed, "module").map((module) => ({ module })),
+    moduleTimeout: number(parsed, "module-timeout"),
   };
   const file = str(parsed, "config");
   try {
@@ -275,6 +295,10 @@ export async function serve(args: string[], io: Io): Promise<number> {
   } catch (cause) {
     if (cause instanceof StartError) {
       throw new CliError(cause.message, EXIT.start, { cause });
+    }
+    // A module that cannot be loaded or created is a configuration error.
+    if (cause instanceof ModuleError) {
+      throw new CliError(cause.message, EXIT.usage, { cause });
     }
     throw cause;
   }
