@@ -183,7 +183,6 @@ export async function loadModules(
   for (let index = 0; index < specs.length; index++) {
     const { url, conf } = specs[index];
     const name = conf.module;
-    const where = url === name ? "" : ` (${url})`;
     let mod: Record<string, unknown>;
     try {
       mod = await import(url);
@@ -192,7 +191,7 @@ export async function loadModules(
       throw new ModuleLoadError(
         name,
         index,
-        `cannot import ${name}${where}: ${message}`,
+        `cannot import ${url}: ${message}`,
         { cause },
       );
     }
@@ -204,8 +203,8 @@ export async function loadModules(
       throw new ModuleLoadError(
         name,
         index,
-        `${name}${where} exports no "info" object with a "create" function ` +
-          `(it exports ${describeExports(mod)})`,
+        `it exports no "info" object with a "create" function (it ` +
+          `exports ${describeExports(mod)})`,
       );
     }
     loaded.push({ index, conf, name, info: info as ModuleInfo });

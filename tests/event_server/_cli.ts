@@ -121,9 +121,17 @@ export interface ServeProcess extends AsyncDisposable {
   readonly status: Promise<Deno.CommandStatus>;
 }
 
-/** Starts `serve` as a subprocess on a free port. */
-export async function serveProcess(args: string[]): Promise<ServeProcess> {
+/**
+ * Starts `serve` as a subprocess on a free port (in `cwd`, with `env`
+ * added to the environment).
+ */
+export async function serveProcess(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<ServeProcess> {
   const child = new Deno.Command(Deno.execPath(), {
+    cwd: options.cwd,
+    env: options.env,
     args: [
       "run",
       "-A",
