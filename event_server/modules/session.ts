@@ -104,8 +104,19 @@ export class ObjectSession implements SessionEvents {
   ) {
     this.#stamp = stamp;
     this.#check = options.check ?? (() => {});
-    this.events = [];
-    this.#push(registerEvents);
+    const { server, session, timestamp } = stamp;
+    const n = registerEvents.length;
+    const events = this.events = new Array<Event>(n);
+    for (let i = 0; i < n; i++) {
+      const e = registerEvents[i];
+      events[i] = {
+        id: { server, session, instance: i + 1 },
+        type: e.type,
+        timestamp,
+        sourceTimestamp: e.sourceTimestamp,
+        payload: e.payload,
+      };
+    }
   }
 
   /** The session's id. */
@@ -129,8 +140,9 @@ export class ObjectSession implements SessionEvents {
   }
 
   /**
-   * Event `i`, frozen (with its id and type) so that a module cannot
-   * change what is stored.
+   * Event `i`, frozen with its id and type so that a module cannot change
+   * what is stored (its payload is not: freezing it would cost as much as
+   * building the event; modules must leave it as it is).
    *
    * @param i Its position.
    * @returns The event.
@@ -140,7 +152,6 @@ export class ObjectSession implements SessionEvents {
     if (!Object.isFrozen(e)) {
       Object.freeze(e.id);
       Object.freeze(e.type);
-      if (e.payload !== null) Object.freeze(e.payload);
       Object.freeze(e);
     }
     return e;
@@ -149,14 +160,10 @@ export class ObjectSession implements SessionEvents {
   /**
    * Appends events with the next instances, after checking their shape.
    *
-   * @param events The events.
+   * @param registerEvents The events.
    */
-  add(events: readonly RegisterEvent[]): void {
-    this.#check(events);
-    this.#push(events);
-  }
-
-  #push(registerEvents: readonly RegisterEvent[]): void {
+  add(registerEvents: readonly RegisterEvent[]): void {
+    this.#check(registerEvents);
     const { server, session, timestamp } = this.#stamp;
     const events = this.events;
     for (const e of registerEvents) {
@@ -202,28 +209,48 @@ function outputs(value: unknown): readonly RegisterEvent[] | null {
   );
 }
 
+/** Events of a round that some module wants, and which modules want them. */
+interface Hits {
+  readonly events: number[];
+  readonly modules: (readonly number[])[];
+}
+
+function hitsOf(
+  set: ModuleSet,
+  s: SessionEvents,
+  from: number,
+  to: number,
+): Hits | null {
+  let hits: Hits | null = null;
+  for (let i = from; i < to; i++) {
+    const modules = set.match(s.type(i));
+    if (modules.length > 0) {
+      hits ??= { events: [], modules: [] };
+      hits.events.push(i);
+      hits.modules.push(modules);
+    }
+  }
+  return hits;
+}
+
 function* rounds(
   set: ModuleSet,
   s: SessionEvents,
   source: Source,
   maxAdded: number,
+  firstHits: Hits | null | undefined,
 ): Steps {
   const first = s.length;
   const added: Source[] = [];
   let from = 0;
   let to = first;
   while (from < to) {
-    // The round's events some module wants, and which modules want them.
-    const hits: number[] = [];
-    const wanted: (readonly number[])[] = [];
-    for (let i = from; i < to; i++) {
-      const modules = set.match(s.type(i));
-      if (modules.length > 0) {
-        hits.push(i);
-        wanted.push(modules);
-      }
-    }
-    if (hits.length === 0) return;
+    const found = from === 0 && firstHits !== undefined
+      ? firstHits
+      : hitsOf(set, s, from, to);
+    if (found === null) return;
+    const hits = found.events;
+    const wanted = found.modules;
     for (let m = 0; m < set.size; m++) {
       const module = set.module(m);
       for (let h = 0; h < hits.length; h++) {
@@ -261,6 +288,7 @@ function* steps(
   s: SessionEvents,
   source: Source,
   options: RunOptions,
+  firstHits: Hits | null | undefined,
 ): Steps {
   let failure: ModuleSessionError | null = null;
   // Modules whose onSessionStart was reached: they get onSessionStop.
@@ -277,7 +305,7 @@ function* steps(
   }
   if (failure === null) {
     try {
-      yield* rounds(set, s, source, options.maxAdded);
+      yield* rounds(set, s, source, options.maxAdded, firstHits);
     } catch (error) {
       failure = error as ModuleSessionError;
     }
@@ -365,6 +393,12 @@ export function runSession(
   source: Source,
   options: RunOptions,
 ): void | Promise<void> {
-  const gen = steps(set, session, source, options);
+  let firstHits: Hits | null | undefined;
+  if (!set.hasStart && !set.hasStop) {
+    // Most sessions: no hooks to call and no event any module wants.
+    firstHits = hitsOf(set, session, 0, session.length);
+    if (firstHits === null) return;
+  }
+  const gen = steps(set, session, source, options, firstHits);
   return drive(gen, options.timeout, gen.next());
 }

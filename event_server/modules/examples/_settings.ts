@@ -102,7 +102,40 @@ export function startsWith(
   return true;
 }
 
-/** A map key of an event type. */
-export function typeKey(type: EventType): string {
-  return JSON.stringify(type);
+interface TypeNode<V> {
+  value: V | undefined;
+  children: Map<string, TypeNode<V>> | null;
+}
+
+/**
+ * A map by event type, segment by segment: looking a type up builds no
+ * key (an event type's strings joined would cost as much as the rest of
+ * what a module does with an event).
+ */
+export class TypeMap<V> {
+  #root: TypeNode<V> = { value: undefined, children: null };
+
+  /** The value of `type`, if any. */
+  get(type: EventType): V | undefined {
+    let node: TypeNode<V> | undefined = this.#root;
+    for (let i = 0; i < type.length && node !== undefined; i++) {
+      node = node.children?.get(type[i]);
+    }
+    return node?.value;
+  }
+
+  /** Sets the value of `type`. */
+  set(type: EventType, value: V): void {
+    let node = this.#root;
+    for (const segment of type) {
+      const children: Map<string, TypeNode<V>> = node.children ??= new Map();
+      let next = children.get(segment);
+      if (next === undefined) {
+        next = { value: undefined, children: null };
+        children.set(segment, next);
+      }
+      node = next;
+    }
+    node.value = value;
+  }
 }

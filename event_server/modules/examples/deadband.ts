@@ -73,7 +73,7 @@ import {
   prefixSetting,
   queryTypes,
   startsWith,
-  typeKey,
+  TypeMap,
 } from "./_settings.ts";
 
 /** The settings of the deadband filter, as checked by `create`. */
@@ -143,9 +143,9 @@ function lastOf(event: Event, field: readonly string[]): Last {
 class Deadband implements Module {
   readonly subscription: readonly (readonly string[])[];
   readonly #s: DeadbandSettings;
-  readonly #last: Map<string, Last>;
+  readonly #last: TypeMap<Last>;
 
-  constructor(s: DeadbandSettings, last: Map<string, Last>) {
+  constructor(s: DeadbandSettings, last: TypeMap<Last>) {
     this.#s = s;
     this.subscription = s.eventTypes;
     this.#last = last;
@@ -154,9 +154,8 @@ class Deadband implements Module {
   process(_source: unknown, event: Event): RegisterEvent[] | null {
     const s = this.#s;
     if (startsWith(event.type, s.outputPrefix)) return null;
-    const key = typeKey(event.type);
     const now = lastOf(event, s.field);
-    const before = this.#last.get(key);
+    const before = this.#last.get(event.type);
     if (before !== undefined) {
       if ("value" in now && "value" in before) {
         if (Math.abs(now.value - before.value) < s.deadband) return null;
@@ -166,7 +165,7 @@ class Deadband implements Module {
         return null;
       }
     }
-    this.#last.set(key, now);
+    this.#last.set(event.type, now);
     return [{
       type: [...s.outputPrefix, ...event.type],
       sourceTimestamp: event.sourceTimestamp,
@@ -179,14 +178,14 @@ class Deadband implements Module {
 async function storedLast(
   engine: ModuleEngine,
   s: DeadbandSettings,
-): Promise<Map<string, Last>> {
-  const last = new Map<string, Last>();
+): Promise<TypeMap<Last>> {
+  const last = new TypeMap<Last>();
   const { events } = await engine.query({
     kind: "latest",
     eventTypes: [[...s.outputPrefix, "*"]],
   });
   for (const e of events) {
-    last.set(typeKey(e.type.slice(s.outputPrefix.length)), lastOf(e, s.field));
+    last.set(e.type.slice(s.outputPrefix.length), lastOf(e, s.field));
   }
   return last;
 }

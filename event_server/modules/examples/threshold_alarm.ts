@@ -81,7 +81,7 @@ import {
   prefixSetting,
   queryTypes,
   startsWith,
-  typeKey,
+  TypeMap,
 } from "./_settings.ts";
 
 /** The state of a watched value. */
@@ -179,9 +179,9 @@ export function nextAlarmState(
 class ThresholdAlarm implements Module {
   readonly subscription: readonly (readonly string[])[];
   readonly #s: ThresholdAlarmSettings;
-  readonly #states: Map<string, AlarmState>;
+  readonly #states: TypeMap<AlarmState>;
 
-  constructor(s: ThresholdAlarmSettings, states: Map<string, AlarmState>) {
+  constructor(s: ThresholdAlarmSettings, states: TypeMap<AlarmState>) {
     this.#s = s;
     this.subscription = s.eventTypes;
     this.#states = states;
@@ -192,11 +192,10 @@ class ThresholdAlarm implements Module {
     if (startsWith(event.type, s.alarmPrefix)) return null;
     const value = fieldOf(event, s.field);
     if (typeof value !== "number" || Number.isNaN(value)) return null;
-    const key = typeKey(event.type);
-    const before = this.#states.get(key) ?? "normal";
+    const before = this.#states.get(event.type) ?? "normal";
     const state = nextAlarmState(s, before, value);
     if (state === before) return null;
-    this.#states.set(key, state);
+    this.#states.set(event.type, state);
     const limit = state === "high" || before === "high" && state === "normal"
       ? s.high
       : s.low;
@@ -221,8 +220,8 @@ class ThresholdAlarm implements Module {
 async function storedStates(
   engine: ModuleEngine,
   prefix: readonly string[],
-): Promise<Map<string, AlarmState>> {
-  const states = new Map<string, AlarmState>();
+): Promise<TypeMap<AlarmState>> {
+  const states = new TypeMap<AlarmState>();
   const { events } = await engine.query({
     kind: "latest",
     eventTypes: [[...prefix, "*"]],
@@ -232,7 +231,7 @@ async function storedStates(
     const state = isJsonObject(data) ? data.state : null;
     if (state === "high" || state === "low") {
       const watched: EventType = e.type.slice(prefix.length);
-      states.set(typeKey(watched), state);
+      states.set(watched, state);
     }
   }
   return states;
