@@ -6,7 +6,7 @@
 // one buffer, their equal types shared; a register request read with
 // `keepRaw` is remembered for the splice of _event_codec.ts.
 
-import { copyBytes } from "../codec/_copy.ts";
+import { copyBytes } from "../codec/internal_mod.ts";
 import type { Reader } from "../codec/mod.ts";
 import { JsonTextPayload } from "../event/json_text_payload.ts";
 import {

@@ -7,7 +7,7 @@
 // text the check doubts) falls back to one parse per text, in order, with
 // the errors those give.
 
-import { copyBytes } from "../codec/_copy.ts";
+import { copyBytes } from "../codec/internal_mod.ts";
 import { Reader } from "../codec/mod.ts";
 import { isJsonText } from "../event/_json_text.ts";
 import { parseJson } from "../event/_python_json.ts";

@@ -24,7 +24,7 @@ import type {
   EventPayload,
   Timestamp,
 } from "../../event/types.ts";
-import { copyBytes } from "../../codec/_copy.ts";
+import { copyBytes } from "../../codec/internal_mod.ts";
 import { JsonTextPayload } from "../../event/json_text_payload.ts";
 import { compareTs, secondsHi, secondsLo, secondsOf } from "./_compare.ts";
 import { CompactReader, encodeCompact, isCompact } from "./_chunk_compact.ts";
