@@ -16,13 +16,13 @@
 
 import { copyBytes } from "../codec/internal_mod.ts";
 import type { Writer } from "../codec/mod.ts";
-import { JsonTextPayload } from "../event/json_text_payload.ts";
-import { jsonPayloadText } from "../event/payload_json.ts";
+import { jsonPayloadText } from "../event/internal_mod.ts";
 import {
   type Event,
   type EventId,
   type EventPayload,
   type EventType,
+  JsonTextPayload,
   type RegisterEvent,
   type Timestamp,
   validateTimestamp,

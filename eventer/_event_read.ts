@@ -8,13 +8,13 @@
 
 import { copyBytes } from "../codec/internal_mod.ts";
 import type { Reader } from "../codec/mod.ts";
-import { JsonTextPayload } from "../event/json_text_payload.ts";
 import {
   type Event,
   type EventId,
   type EventPayload,
   EventPayloadError,
   EventSbsError,
+  JsonTextPayload,
   type RegisterEvent,
   type Timestamp,
 } from "../event/mod.ts";

@@ -9,8 +9,7 @@
 
 import { copyBytes } from "../codec/internal_mod.ts";
 import { Reader } from "../codec/mod.ts";
-import { isJsonText } from "../event/_json_text.ts";
-import { parseJson } from "../event/_python_json.ts";
+import { isJsonText, parseJson } from "../event/internal_mod.ts";
 import { EventPayloadError, type JsonValue } from "../event/mod.ts";
 
 const EMPTY = new Uint8Array(0);

@@ -18,14 +18,14 @@
 // finished chunks are stored in the compact form of _chunk_compact.ts when
 // their values fit it (the 4 bytes after the count tell the form apart).
 
-import type {
-  Event,
-  EventId,
-  EventPayload,
-  Timestamp,
-} from "../../event/types.ts";
+import {
+  type Event,
+  type EventId,
+  type EventPayload,
+  JsonTextPayload,
+  type Timestamp,
+} from "../../event/mod.ts";
 import { copyBytes } from "../../codec/internal_mod.ts";
-import { JsonTextPayload } from "../../event/json_text_payload.ts";
 import { compareTs, secondsHi, secondsLo, secondsOf } from "./_compare.ts";
 import { CompactReader, encodeCompact, isCompact } from "./_chunk_compact.ts";
 import { type ChunkMeta, shareTypes } from "./_chunk_meta.ts";

@@ -9,7 +9,7 @@ import type {
   EventId,
   QueryResult,
   Timestamp,
-} from "../../event/types.ts";
+} from "../../event/mod.ts";
 import type { ChunkView } from "./_chunk.ts";
 import type { ChunkMeta } from "./_chunk_meta.ts";
 import { compareIds, compareTs, secondsHi, secondsLo } from "./_compare.ts";

@@ -2,7 +2,7 @@
 // statements, on `node:sqlite` (built into Deno).
 
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import type { EventId, EventType } from "../../event/types.ts";
+import type { EventId, EventType } from "../../event/mod.ts";
 import { StorageError } from "../errors.ts";
 import { type ChunkMeta, encodeMeta } from "./_chunk_meta.ts";
 import type { ChunkBackend, LoadedState } from "./_chunk_store.ts";

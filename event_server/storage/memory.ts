@@ -32,7 +32,7 @@ import type {
   QueryParams,
   QueryResult,
   ServerId,
-} from "../../event/types.ts";
+} from "../../event/mod.ts";
 import { StorageClosedError, StorageError } from "../errors.ts";
 import type { ChunkMeta } from "./_chunk_meta.ts";
 import { type ChunkBackend, ChunkStore } from "./_chunk_store.ts";

@@ -55,7 +55,7 @@ import type {
   QueryParams,
   QueryResult,
   ServerId,
-} from "../../event/types.ts";
+} from "../../event/mod.ts";
 import { StorageClosedError, StorageError } from "../errors.ts";
 import { ChunkStore } from "./_chunk_store.ts";
 import { Checkpointer } from "./_checkpointer.ts";

@@ -21,7 +21,7 @@ import type {
   QueryResult,
   QueryType,
   ServerId,
-} from "../../event/types.ts";
+} from "../../event/mod.ts";
 import type { StorageError } from "../errors.ts";
 
 /** Options of {@linkcode Storage.query}. */
