@@ -3,7 +3,7 @@
 // it; paths are joined only when an error is thrown.
 
 import { EventSbsError } from "./errors.ts";
-import type { SbsValue } from "./_sbs_value.ts";
+import type { SbsValue } from "../codec/mod.ts";
 
 export type SbsRecord = { readonly [entry: string]: SbsValue };
 
