@@ -25,7 +25,7 @@ import { type Engine, startEngine } from "./engine.ts";
 import { StartError, StorageError } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { MemoryStorage } from "./storage/memory.ts";
-import { SqliteStorage } from "./storage/sqlite.ts";
+import { SqliteStorage } from "./storage/sqlite/sqlite.ts";
 import type { Storage } from "./storage/storage.ts";
 
 /** Options of {@linkcode startEventServer}. */

@@ -34,8 +34,8 @@ import type {
   ServerId,
 } from "../../event/mod.ts";
 import { StorageClosedError, StorageError } from "../errors.ts";
-import type { ChunkMeta } from "./_chunk_meta.ts";
-import { type ChunkBackend, ChunkStore } from "./_chunk_store.ts";
+import type { ChunkMeta } from "./chunk/_meta.ts";
+import { type ChunkBackend, ChunkStore } from "./chunk/_store.ts";
 import { CleanupLoop } from "./_cleanup_loop.ts";
 import { checkInteger, commonOptions } from "./_options.ts";
 import type {

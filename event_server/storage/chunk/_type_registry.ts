@@ -5,7 +5,7 @@ import {
   type EventType,
   matchesQueryType,
   type QueryType,
-} from "../../event/mod.ts";
+} from "../../../event/mod.ts";
 
 interface Node {
   id: number;

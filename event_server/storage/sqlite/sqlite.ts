@@ -55,16 +55,20 @@ import type {
   QueryParams,
   QueryResult,
   ServerId,
-} from "../../event/mod.ts";
-import { StorageClosedError, StorageError } from "../errors.ts";
-import { ChunkStore } from "./_chunk_store.ts";
+} from "../../../event/mod.ts";
+import { StorageClosedError, StorageError } from "../../errors.ts";
+import { ChunkStore } from "../chunk/_store.ts";
 import { Checkpointer } from "./_checkpointer.ts";
-import { CleanupLoop } from "./_cleanup_loop.ts";
-import { checkInteger, type CommonOptions, commonOptions } from "./_options.ts";
-import { type Db, loadState, openDb, SqliteBackend } from "./_sqlite_db.ts";
-import { SessionReservations } from "./_sqlite_sessions.ts";
-import type { SqliteStorageOptions } from "./_sqlite_options.ts";
-import type { Storage, StorageQueryOptions } from "./storage.ts";
+import { CleanupLoop } from "../_cleanup_loop.ts";
+import {
+  checkInteger,
+  type CommonOptions,
+  commonOptions,
+} from "../_options.ts";
+import { type Db, loadState, openDb, SqliteBackend } from "./_db.ts";
+import { SessionReservations } from "./_sessions.ts";
+import type { SqliteStorageOptions } from "./_options.ts";
+import type { Storage, StorageQueryOptions } from "../storage.ts";
 
 export type { SqliteStorageOptions };
 

@@ -4,7 +4,7 @@
 // memory, and a backend keeps the chunks: a Map (memory storage) or
 // SQLite rows (SQLite storage).
 
-import { parseJson } from "../../event/internal_mod.ts";
+import { parseJson } from "../../../event/internal_mod.ts";
 import {
   type Event,
   type EventId,
@@ -14,18 +14,14 @@ import {
   type QueryParams,
   type QueryResult,
   type ServerId,
-} from "../../event/mod.ts";
+} from "../../../event/mod.ts";
 import { ChunkBuilder, ChunkView } from "./_chunk.ts";
-import { type ChunkMeta, decodeMeta, shareTypes } from "./_chunk_meta.ts";
-import {
-  chunkServer,
-  type ChunkSource,
-  chunkTimeseries,
-} from "./_chunk_query.ts";
-import { checkEvents } from "./_check.ts";
-import { cleanupChunks } from "./_chunk_retention.ts";
+import { type ChunkMeta, decodeMeta, shareTypes } from "./_meta.ts";
+import { chunkServer, type ChunkSource, chunkTimeseries } from "./_scan.ts";
+import { checkEvents } from "../_check.ts";
+import { cleanupChunks } from "./_retention.ts";
 import { checkIds, isNewer } from "./_compare.ts";
-import type { CommonOptions } from "./_options.ts";
+import type { CommonOptions } from "../_options.ts";
 import { effectiveLimit, planTimeseries, queryLatest } from "./_query.ts";
 import { TypeRegistry } from "./_type_registry.ts";
 
