@@ -24,9 +24,7 @@ import type { ServerConfig } from "./config.ts";
 import { type Engine, startEngine } from "./engine.ts";
 import { StartError, StorageError } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
-import { MemoryStorage } from "./storage/memory.ts";
-import { SqliteStorage } from "./storage/sqlite/sqlite.ts";
-import type { Storage } from "./storage/storage.ts";
+import { MemoryStorage, SqliteStorage, type Storage } from "./storage/mod.ts";
 
 /** Options of {@linkcode startEventServer}. */
 export interface StartOptions {

@@ -34,8 +34,7 @@ import type {
   ServerId,
 } from "../../event/mod.ts";
 import { StorageClosedError, StorageError } from "../errors.ts";
-import type { ChunkMeta } from "./chunk/_meta.ts";
-import { type ChunkBackend, ChunkStore } from "./chunk/_store.ts";
+import { type ChunkBackend, type ChunkMeta, ChunkStore } from "./chunk/mod.ts";
 import { CleanupLoop } from "./_cleanup_loop.ts";
 import { checkInteger, commonOptions } from "./_options.ts";
 import type {

@@ -4,8 +4,12 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { EventId, EventType } from "../../../event/mod.ts";
 import { StorageError } from "../../errors.ts";
-import { type ChunkMeta, encodeMeta } from "../chunk/_meta.ts";
-import type { ChunkBackend, LoadedState } from "../chunk/_store.ts";
+import {
+  type ChunkBackend,
+  type ChunkMeta,
+  encodeMeta,
+  type LoadedState,
+} from "../chunk/mod.ts";
 
 /** Identifies the layout of the database; checked at open. */
 export const FORMAT = "hat-eventer-chunks-1";

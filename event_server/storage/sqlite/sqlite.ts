@@ -57,7 +57,7 @@ import type {
   ServerId,
 } from "../../../event/mod.ts";
 import { StorageClosedError, StorageError } from "../../errors.ts";
-import { ChunkStore } from "../chunk/_store.ts";
+import { ChunkStore } from "../chunk/mod.ts";
 import { Checkpointer } from "./_checkpointer.ts";
 import { CleanupLoop } from "../_cleanup_loop.ts";
 import {
