@@ -35,7 +35,7 @@ import type {
 } from "../../event/mod.ts";
 import { StorageClosedError, StorageError } from "../errors.ts";
 import { type ChunkBackend, type ChunkMeta, ChunkStore } from "./chunk/mod.ts";
-import { CleanupLoop } from "./_cleanup_loop.ts";
+import { CleanupLoop } from "./_chunk_storage.ts";
 import { checkInteger, commonOptions } from "./_options.ts";
 import type {
   Storage,

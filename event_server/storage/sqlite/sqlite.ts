@@ -59,7 +59,7 @@ import type {
 import { StorageClosedError, StorageError } from "../../errors.ts";
 import { ChunkStore } from "../chunk/mod.ts";
 import { Checkpointer } from "./_checkpointer.ts";
-import { CleanupLoop } from "../_cleanup_loop.ts";
+import { CleanupLoop } from "../_chunk_storage.ts";
 import {
   checkInteger,
   type CommonOptions,
