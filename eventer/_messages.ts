@@ -1,5 +1,5 @@
 // The HatEventer messages: their type names and their encodings. Events and
-// register events take the direct path of _event_codec.ts and
+// register events take the direct path of _event_write.ts and
 // _event_read.ts; the query
 // parameters, which need the model's defaults and checks, take the
 // reference path (Repository + the model's SBS conversions).
@@ -21,7 +21,7 @@ import {
   writeEvents,
   writeEventType,
   writeRegisterEvents,
-} from "./_event_codec.ts";
+} from "./_event_write.ts";
 import {
   readEvents,
   readEventType,
