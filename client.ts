@@ -218,6 +218,7 @@ async function connectOne(
   const abort = () => void conn.close();
   signal?.addEventListener("abort", abort, { once: true });
   try {
+    signal?.throwIfAborted(); // aborted while the socket was being opened
     const conv = await conn.send({ type: MSG_INIT_REQ, data }, { last: false });
     const msg = await conn.receive();
     if (msg.type !== MSG_INIT_RES || !sameConv(msg.conv, conv)) {

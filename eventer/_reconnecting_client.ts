@@ -361,6 +361,7 @@ class ReconnectingClient implements Client {
     reconnect: boolean,
     signal?: AbortSignal,
   ): Promise<Connected> {
+    signal?.throwIfAborted();
     const cancel = new AbortController();
     const stop = () => cancel.abort(this.#stop.signal.reason);
     const abort = () => cancel.abort(signal!.reason);

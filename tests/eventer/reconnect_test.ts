@@ -584,3 +584,74 @@ Deno.test("connect() refuses invalid reconnect options", async (t) => {
     });
   }
 });
+
+/** A listener that accepts connections and never answers. */
+function silentServer() {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const conns: Deno.Conn[] = [];
+  let waiters: { n: number; resolve: () => void }[] = [];
+  const accepting = (async () => {
+    try {
+      for (;;) {
+        conns.push(await listener.accept());
+        waiters = waiters.filter((w) => {
+          if (conns.length < w.n) return true;
+          w.resolve();
+          return false;
+        });
+      }
+    } catch {
+      // closed
+    }
+  })();
+  const a = listener.addr as Deno.NetAddr;
+  return {
+    addr: { hostname: a.hostname, port: a.port },
+    accepted: () => conns.length,
+    untilAccepted(n: number): Promise<void> {
+      if (conns.length >= n) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ n, resolve }));
+    },
+    async [Symbol.asyncDispose]() {
+      listener.close();
+      await accepting;
+      for (const c of conns) c.close();
+    },
+  };
+}
+
+Deno.test("an attempt that gets no init answer within connectTimeout gives way to the next address", async () => {
+  await using silent = silentServer();
+  await using server = await listen(LOOPBACK, {});
+  await using client = await connect([silent.addr, server.addrs[0]], "c", {
+    reconnect: { connectTimeout: 0.05 },
+  });
+  assert.equal(client.connectionState, "connected");
+  assert.equal(silent.accepted(), 1);
+  assert.equal(server.connInfos().length, 1);
+});
+
+Deno.test("connect()'s signal aborts the init exchange, with and without reconnect", async (t) => {
+  await using silent = silentServer();
+  for (const reconnect of [false, true]) {
+    await t.step(`reconnect: ${reconnect}`, async () => {
+      const ac = new AbortController();
+      const connecting = connect(silent.addr, "c", {
+        reconnect,
+        signal: ac.signal,
+      });
+      const reason = new Error("gave up");
+      await within(
+        silent.untilAccepted(silent.accepted() + 1),
+        20_000,
+        "the connection",
+      );
+      ac.abort(reason);
+      await assert.rejects(connecting, (e) => e === reason);
+      await assert.rejects(
+        connect(silent.addr, "c", { reconnect, signal: ac.signal }),
+        (e) => e === reason,
+      );
+    });
+  }
+});
