@@ -5,7 +5,23 @@
 import type { Address } from "../chatter/mod.ts";
 import type { Client } from "./_client_interface.ts";
 
-/** How a client made with `reconnect` looks for a server again. */
+/**
+ * How a client made with `reconnect` looks for a server again.
+ *
+ * @example
+ * ```ts
+ * import { connect, listen } from "@hat/eventer";
+ * import assert from "node:assert/strict";
+ *
+ * await using server = await listen({ hostname: "127.0.0.1", port: 0 });
+ * await using client = await connect([server.addrs[0]], "gateway", {
+ *   reconnect: { delay: 0.1, maxDelay: 5, connectTimeout: 2 },
+ *   requestTimeout: 30,
+ *   onReconnect: (_client, info) => assert.ok(info.attempts >= 1),
+ * });
+ * assert.equal(client.connectionState, "connected");
+ * ```
+ */
 export interface ReconnectOptions {
   /**
    * Seconds to wait after the first round of attempts that found no
