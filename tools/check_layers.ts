@@ -21,6 +21,7 @@ export const LAYERS: Readonly<Record<string, number>> = {
   "event": 1,
   "chatter": 1,
   "eventer": 2,
+  "monitor": 2,
   "mod.ts": 3,
   "event_server": 4,
 };
@@ -35,6 +36,7 @@ export const PART_OF: Readonly<Record<string, string>> = {
 export const FORBIDDEN: Readonly<Record<string, readonly string[]>> = {
   "event": ["chatter"],
   "chatter": ["event"],
+  "monitor": ["event"],
 };
 
 /** Parts of one layer of which the first may import the second. */

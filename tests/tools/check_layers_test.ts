@@ -169,11 +169,11 @@ Deno.test("checkLayers() rejects library code that imports tests or leaves the c
 });
 
 Deno.test("checkLayers() rejects a folder missing from its layer table", async () => {
-  const problems = await problemsOf({ "monitor/mod.ts": PRIVATE });
+  const problems = await problemsOf({ "gadget/mod.ts": PRIVATE });
   assert.equal(problems.length, 1);
   assert.match(
     problems[0],
-    /^monitor\/mod\.ts: monitor is not in the layer table/,
+    /^gadget\/mod\.ts: gadget is not in the layer table/,
   );
 });
 
