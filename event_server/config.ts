@@ -62,8 +62,7 @@ import {
   pathUrl,
   resolveModuleSpecifier,
 } from "./modules/internal_mod.ts";
-import { checkRule } from "./storage/_options.ts";
-import type { RetentionRule } from "./storage/storage.ts";
+import { checkRule, type RetentionRule } from "./storage/mod.ts";
 
 /** Log levels, from the quietest. */
 export type LogLevel = "error" | "warn" | "info" | "debug";

@@ -40,7 +40,7 @@ import type {
   RegisterEvent,
 } from "../../event/mod.ts";
 import { type Engine, startEngine } from "../engine.ts";
-import { MemoryStorage } from "../storage/memory.ts";
+import { MemoryStorage } from "../storage/mod.ts";
 import type { ModuleError } from "./errors.ts";
 import type { ModuleConf, ModuleInfo, Source } from "./types.ts";
 

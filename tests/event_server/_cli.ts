@@ -122,12 +122,16 @@ export interface ServeProcess extends AsyncDisposable {
 }
 
 /**
- * Starts `serve` as a subprocess on a free port (in `cwd`, with `env`
- * added to the environment).
+ * Starts `serve` as a subprocess, on a free port unless told one (in
+ * `cwd`, with `env` added to the environment).
  */
 export async function serveProcess(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
+  options: {
+    listenOn?: string;
+    cwd?: string;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<ServeProcess> {
   const child = new Deno.Command(Deno.execPath(), {
     cwd: options.cwd,
@@ -138,7 +142,7 @@ export async function serveProcess(
       CLI_MAIN.href,
       "serve",
       "--address",
-      "127.0.0.1:0",
+      options.listenOn ?? "127.0.0.1:0",
       ...args,
     ],
     stdin: "null",

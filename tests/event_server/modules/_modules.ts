@@ -10,8 +10,8 @@ import type {
   ModuleError,
   ModuleInfo,
 } from "../../../event_server/modules/internal_mod.ts";
-import { MemoryStorage } from "../../../event_server/storage/memory.ts";
-import type { Storage } from "../../../event_server/storage/storage.ts";
+import { MemoryStorage } from "../../../event_server/storage/mod.ts";
+import type { Storage } from "../../../event_server/storage/mod.ts";
 
 /** Loopback, any free port. */
 export const ANY = { hostname: "127.0.0.1", port: 0 };

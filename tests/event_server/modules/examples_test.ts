@@ -9,7 +9,7 @@ import { startEngine } from "../../../event_server/engine.ts";
 import { info as deadband } from "../../../event_server/modules/examples/deadband.ts";
 import { info as thresholdAlarm } from "../../../event_server/modules/examples/threshold_alarm.ts";
 import { startModuleServer } from "../../../event_server/modules/mod.ts";
-import { SqliteStorage } from "../../../event_server/storage/sqlite.ts";
+import { SqliteStorage } from "../../../event_server/storage/mod.ts";
 import { ANY, dataOf, loaded, reg } from "./_modules.ts";
 
 const TEMP = ["gateway", "g1", "data", "temperature"];

@@ -11,7 +11,7 @@ import {
   type ModuleInfo,
   ModuleSessionError,
 } from "../../../event_server/modules/internal_mod.ts";
-import { MemoryStorage } from "../../../event_server/storage/memory.ts";
+import { MemoryStorage } from "../../../event_server/storage/mod.ts";
 import { startEngine } from "../../../event_server/engine.ts";
 import { resolveConfig } from "../../../event_server/config.ts";
 import { createLogger } from "../../../event_server/log.ts";
