@@ -416,7 +416,7 @@ export class Engine implements AsyncDisposable {
       if (this.#runner !== null) {
         await this.#runner.start(this.#moduleEngine(), {
           source: ENGINE_SOURCE,
-          events: [this.#engineRegisterEvent("STARTED")],
+          request: [this.#engineRegisterEvent("STARTED")],
         });
         if (this.#closing !== null) {
           await this.#runner.stop();

@@ -64,18 +64,25 @@ import { ModuleSet } from "./module_set.ts";
 import { runSession, type SessionEvents } from "./session.ts";
 import type { ModuleEngine, Source } from "./types.ts";
 
-/** What the runner needs of the engine's register path. */
-export interface SessionHost<S extends SessionEvents> {
+/**
+ * What the runner needs of the engine's register path. `R` is a request as
+ * the engine holds it (register event objects, or a batch of bytes): the
+ * runner only hands it back to `open`.
+ */
+export interface SessionHost<
+  S extends SessionEvents,
+  R = readonly RegisterEvent[],
+> {
   /**
    * Opens a session: takes its id and timestamp and holds the request's
    * events as its first ones.
    *
    * @param source Who registers them.
-   * @param events The request's events.
+   * @param request The request's events.
    * @returns The session, or `null` when the engine cannot take it (its
    * storage failed).
    */
-  open(source: Source, events: readonly RegisterEvent[]): S | null;
+  open(source: Source, request: R): S | null;
   /**
    * Stores and notifies all of a session's events; must not throw.
    *
@@ -116,25 +123,31 @@ export interface ModuleFailures {
 
 type Result = Event[] | null;
 
-interface Job {
+interface Job<R> {
   readonly source: Source;
-  readonly events: readonly RegisterEvent[];
+  readonly request: R;
   resolve: (result: Result) => void;
 }
 
 /** The state of the modules: not created, being created, running, closing. */
 export type RunnerState = "stopped" | "starting" | "active" | "stopping";
 
-/** Creates, runs and closes the configured modules of an engine. */
-export class ModuleRunner<S extends SessionEvents> {
+/**
+ * Creates, runs and closes the configured modules of an engine, whose
+ * sessions are `S` and requests `R`.
+ */
+export class ModuleRunner<
+  S extends SessionEvents,
+  R = readonly RegisterEvent[],
+> {
   readonly #loaded: readonly LoadedModule[];
-  readonly #host: SessionHost<S>;
+  readonly #host: SessionHost<S, R>;
   readonly #options: ModuleRunnerOptions;
   readonly #runOptions;
   readonly #failures: number[];
   #set: ModuleSet | null = null;
   #state: RunnerState = "stopped";
-  #queue: Job[] = [];
+  #queue: Job<R>[] = [];
   #head = 0;
   #busy = false;
   #draining = false;
@@ -151,7 +164,7 @@ export class ModuleRunner<S extends SessionEvents> {
    */
   constructor(
     loaded: readonly LoadedModule[],
-    host: SessionHost<S>,
+    host: SessionHost<S, R>,
     options: ModuleRunnerOptions,
   ) {
     this.#loaded = loaded;
@@ -195,7 +208,7 @@ export class ModuleRunner<S extends SessionEvents> {
    */
   async start(
     engine: ModuleEngine,
-    first?: { source: Source; events: readonly RegisterEvent[] },
+    first?: { source: Source; request: R },
   ): Promise<void> {
     if (this.#state !== "stopped") {
       throw new Error(`Cannot start modules that are ${this.#state}`);
@@ -222,24 +235,21 @@ export class ModuleRunner<S extends SessionEvents> {
    * processed, else after those before it.
    *
    * @param source Who registers the events.
-   * @param events The events (already checked).
+   * @param request The events (already checked).
    * @returns The request's events once stored, or `null` when the session
    * failed or the modules are not running.
    */
-  submit(
-    source: Source,
-    events: readonly RegisterEvent[],
-  ): Result | Promise<Result> {
+  submit(source: Source, request: R): Result | Promise<Result> {
     const state = this.#state;
     if (state === "stopped" || state === "stopping") return null;
     if (
       this.#busy || state === "starting" || this.#head < this.#queue.length
     ) {
       return new Promise<Result>((resolve) => {
-        this.#queue.push({ source, events, resolve });
+        this.#queue.push({ source, request, resolve });
       });
     }
-    return this.#run(source, events);
+    return this.#run(source, request);
   }
 
   /**
@@ -281,13 +291,10 @@ export class ModuleRunner<S extends SessionEvents> {
     }
   }
 
-  #run(
-    source: Source,
-    events: readonly RegisterEvent[],
-  ): Result | Promise<Result> {
-    const session = this.#host.open(source, events);
+  #run(source: Source, request: R): Result | Promise<Result> {
+    const session = this.#host.open(source, request);
     if (session === null) return null;
-    const first = events.length;
+    const first = session.length;
     const cancel = { cancelled: false };
     this.#busy = true;
     this.#cancel = cancel;
@@ -339,12 +346,12 @@ export class ModuleRunner<S extends SessionEvents> {
         this.#head < this.#queue.length
       ) {
         const job = this.#queue[this.#head];
-        this.#queue[this.#head++] = undefined as unknown as Job;
+        this.#queue[this.#head++] = undefined as unknown as Job<R>;
         if (this.#head === this.#queue.length) {
           this.#queue = [];
           this.#head = 0;
         }
-        const result = this.#run(job.source, job.events);
+        const result = this.#run(job.source, job.request);
         if (result instanceof Promise) result.then(job.resolve);
         else job.resolve(result);
       }
