@@ -11,12 +11,15 @@ import {
   type ModuleInfo,
   ModuleSessionError,
 } from "../../../event_server/modules/internal_mod.ts";
-import { MemoryStorage } from "../../../event_server/storage/mod.ts";
+import {
+  MemoryStorage,
+  SqliteStorage,
+} from "../../../event_server/storage/mod.ts";
 import { startEngine } from "../../../event_server/engine.ts";
 import { resolveConfig } from "../../../event_server/config.ts";
 import { createLogger } from "../../../event_server/log.ts";
 import { startEventServer } from "../../../event_server/main.ts";
-import { ANY, loaded, reg, startWith, subscriber } from "./_modules.ts";
+import { ANY, dataOf, loaded, reg, startWith, subscriber } from "./_modules.ts";
 
 function failOn(type: string, how: (event: Event) => unknown): ModuleInfo {
   return {
@@ -293,6 +296,59 @@ Deno.test("serve: a failing module's failures are logged at most once per 10 s p
     assert.deepEqual(server.engine.moduleFailures().map((f) => f.failures), [
       5,
     ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("modules: a shutdown during a session that waits for a module fails it and the waiting ones, stores STOPPED, closes the modules", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "eventer_module_stop_" });
+  try {
+    const life: string[] = [];
+    let entered!: () => void;
+    const waiting = new Promise<void>((resolve) => entered = resolve);
+    const slow: ModuleInfo = {
+      create: () => ({
+        subscription: [["slow"]],
+        process: () => {
+          entered();
+          return new Promise(() => {}); // until moduleTimeout
+        },
+        onSessionStop: (id) => void life.push(`stop ${id}`),
+        close: () => void life.push("close"),
+      }),
+    };
+    const engine = await startEngine(ANY, {
+      storage: new SqliteStorage(`${dir}/events.db`),
+      onError: () => {},
+      modules: loaded(slow),
+      moduleTimeout: 0.2,
+    });
+    const client = await connect(engine.addrs[0], "c");
+    const slowSession = client.register([reg(["slow"])], {
+      withResponse: true,
+    });
+    await waiting;
+    const queued = engine.register([reg(["queued"])]);
+    await engine.close();
+    assert.equal(await slowSession, null); // answered before the close
+    assert.equal(await queued, null);
+    await client.close();
+    // The modules were closed after the session's onSessionStop.
+    assert.deepEqual(life.slice(-2), [life.at(-2)!, "close"]);
+    assert.match(life.at(-2)!, /^stop \d+$/);
+    const storage = new SqliteStorage(`${dir}/events.db`);
+    try {
+      const stored = storage.query({ kind: "server", serverId: 1 }).events;
+      assert.deepEqual(
+        stored.map((e) => [e.type.join("/"), dataOf(e)]).filter(([t]) =>
+          t !== "event/1/eventer/c"
+        ),
+        [["event/1/engine", "STARTED"], ["event/1/engine", "STOPPED"]],
+      );
+    } finally {
+      await storage.close();
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
