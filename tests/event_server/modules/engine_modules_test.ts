@@ -369,3 +369,25 @@ Deno.test("modules: are created when the engine becomes operational and closed w
   }).events;
   assert.equal(dataOf(stopped[0]), "STOPPED");
 });
+
+Deno.test("modules: what a module registers while the modules are created waits, and comes after STARTED", async () => {
+  const seen: string[] = [];
+  let registered!: Promise<Event[] | null>;
+  const early: ModuleInfo = {
+    create: (_conf, engine, source) => {
+      registered = engine.register(source, [reg(["early"])]);
+      return {
+        subscription: [["*"]],
+        process: (_source, event) => void seen.push(event.type.join("/")),
+      };
+    },
+  };
+  await using s = await startWith([early]);
+  const [e] = (await registered)!;
+  assert.deepEqual(seen, ["event/1/engine", "early"]);
+  const stored = s.engine.query({ kind: "server", serverId: 1 }).events;
+  assert.deepEqual(
+    stored.map((x) => [x.id.session, x.type.join("/")]),
+    [[e.id.session - 1, "event/1/engine"], [e.id.session, "early"]],
+  );
+});
