@@ -155,6 +155,8 @@ export class ModuleSet {
   readonly #timeout: number;
   #lastType: EventType | null = null;
   #lastMatch: readonly number[] = NONE;
+  #byKey: (readonly number[] | undefined)[] = [];
+  #keyGeneration = NaN;
 
   private constructor(
     loaded: readonly LoadedModule[],
@@ -262,6 +264,35 @@ export class ModuleSet {
     }
     this.#lastType = type;
     this.#lastMatch = found;
+    return found;
+  }
+
+  /**
+   * The positions of the modules whose subscription matches the type
+   * known by `key` (a small integer such as an interned type id), matched
+   * once per key: later calls with the same key and `generation` only
+   * look the answer up. A new `generation` (the keys were given to other
+   * types) forgets what was matched.
+   *
+   * @param key The type's key (a non-negative integer).
+   * @param generation The generation of the keys.
+   * @param type Gives the type, when it has to be matched.
+   * @returns The positions.
+   */
+  matchKey(
+    key: number,
+    generation: number,
+    type: () => EventType,
+  ): readonly number[] {
+    if (generation !== this.#keyGeneration) {
+      this.#byKey = [];
+      this.#keyGeneration = generation;
+    }
+    let found = this.#byKey[key];
+    if (found === undefined) {
+      found = this.match(type());
+      this.#byKey[key] = found;
+    }
     return found;
   }
 

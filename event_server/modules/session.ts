@@ -56,6 +56,16 @@ export interface SessionEvents {
    */
   type(i: number): EventType;
   /**
+   * Optional: a small integer naming the type of an event, equal for equal
+   * types (an interned type id), so that each type is matched against the
+   * subscriptions once, not once per event. With it, `typeKeyGeneration`.
+   *
+   * @param i The event's position.
+   */
+  typeKey?(i: number): number;
+  /** Changes when the keys of `typeKey` name other types. */
+  readonly typeKeyGeneration?: number;
+  /**
    * An event as a module sees it, built when first asked for; frozen.
    *
    * @param i The event's position.
@@ -222,8 +232,11 @@ function hitsOf(
   to: number,
 ): Hits | null {
   let hits: Hits | null = null;
+  const keyed = s.typeKey !== undefined;
   for (let i = from; i < to; i++) {
-    const modules = set.match(s.type(i));
+    const modules = keyed
+      ? set.matchKey(s.typeKey!(i), s.typeKeyGeneration ?? 0, () => s.type(i))
+      : set.match(s.type(i));
     if (modules.length > 0) {
       hits ??= { events: [], modules: [] };
       hits.events.push(i);

@@ -131,3 +131,34 @@ Deno.test("runSession() returns a promise from the first call that returns one, 
   assert.deepEqual(session.types, [["a"], ["b"], ["c"]]);
   assert.deepEqual(order, ["a", "b"]);
 });
+
+/** A session whose types come with keys (as interned type ids would). */
+class KeyedSession extends CountingSession {
+  typeKeyGeneration = 1;
+  typeKey(i: number): number {
+    return Number(this.types[i][2].slice(1));
+  }
+}
+
+Deno.test("runSession() matches each type once per key when the session gives type keys", async () => {
+  const modules = await set({
+    create: () => ({ subscription: [["load", "?", "t7"]], process: () => [] }),
+  });
+  const types = Array.from(
+    { length: 300 },
+    (_, i) => ["load", "1", `t${i % 100}`],
+  );
+  const first = new KeyedSession(types);
+  runSession(modules, first, SOURCE, OPTIONS);
+  assert.equal(first.typeReads, 100);
+  assert.deepEqual(first.built, [7, 107, 207]);
+  const second = new KeyedSession(types.slice());
+  runSession(modules, second, SOURCE, OPTIONS);
+  assert.equal(second.typeReads, 0, "every key was matched before");
+  assert.deepEqual(second.built, [7, 107, 207]);
+  // A new generation: the keys may name other types now.
+  const third = new KeyedSession(types.slice());
+  third.typeKeyGeneration = 2;
+  runSession(modules, third, SOURCE, OPTIONS);
+  assert.equal(third.typeReads, 100);
+});
