@@ -24,6 +24,7 @@ import type { ServerConfig } from "./config.ts";
 import { type Engine, startEngine } from "./engine.ts";
 import { StartError, StorageError } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { type Redundancy, startRedundancy } from "./redundancy/mod.ts";
 import { MemoryStorage } from "./storage/memory.ts";
 import { SqliteStorage } from "./storage/sqlite.ts";
 import type { Storage } from "./storage/storage.ts";
@@ -41,6 +42,11 @@ export interface StartOptions {
 export interface RunningServer extends AsyncDisposable {
   /** The engine (addresses, status, storage). */
   readonly engine: Engine;
+  /**
+   * The peers' syncs and the monitor membership; `null` with neither
+   * `monitorComponent` nor `peers` configured.
+   */
+  readonly redundancy: Redundancy | null;
   /** Shuts down gracefully within the configured `shutdownTimeout`. */
   close(): Promise<void>;
   /**
@@ -136,7 +142,10 @@ export async function startEventServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
+  for (const warning of config.warnings) log.warn(warning);
   const tls = await readTls(config);
+  // With a monitor, the monitor decides: standby until blessed.
+  const status = config.monitorComponent === null ? config.status : "standby";
   const storage = await openStorage(config, log);
   let engine: Engine;
   try {
@@ -144,7 +153,7 @@ export async function startEventServer(
       storage,
       serverId: config.serverId,
       serverToken: config.serverToken,
-      status: config.status,
+      status,
       tls,
       maxMessageSize: config.maxMessageSize,
       maxConnections: config.maxConnections,
@@ -171,17 +180,23 @@ export async function startEventServer(
         config.storage === "memory"
           ? "memory"
           : `${config.dataDir}/events.db (synchronous ${config.synchronous})`
-      }, status ${config.status}`,
+      }, status ${status}`,
   );
+  const redundancy = startRedundancy(engine, config, log);
   let closing: Promise<void> | null = null;
   const close = () =>
     closing ??= (async () => {
       log.info("shutting down");
+      // Standby first (the monitor blesses another), then the engine.
+      await redundancy?.close();
       await engine.close({ timeout: config.shutdownTimeout * 1000 });
       log.info("stopped");
     })();
+  // A server that stops by itself (its storage failed) stops its syncs.
+  engine.closed.then(() => redundancy?.close());
   return {
     engine,
+    redundancy,
     close,
     closed: engine.closed,
     storageClosed: storage.closed,
