@@ -229,10 +229,7 @@ export class PeerSync {
   async #loop(): Promise<void> {
     while (this.#wanted && !this.#closed) {
       const outcome = await this.#connection();
-      if (outcome === "refused") {
-        this.#setState("refused");
-        return;
-      }
+      if (outcome === "refused") return;
       if (!this.#wanted || this.#closed) break;
       if (outcome === "failed") await this.#sleep();
     }
@@ -301,6 +298,7 @@ export class PeerSync {
     try {
       const refused = await this.#catchUp(client, engine);
       if (refused !== null) {
+        this.#setState("refused");
         log.error(refused);
         return "refused";
       }
@@ -320,7 +318,9 @@ export class PeerSync {
       await client.close();
       this.#client = null;
       this.#setRemoteStatus(null);
-      if (!this.#closed) this.#setState("disconnected");
+      if (!this.#closed && this.#state !== "refused") {
+        this.#setState("disconnected");
+      }
       if (synced && !this.#closed) {
         log.info(`disconnected from ${this.#describe()}`);
       }
