@@ -11,7 +11,11 @@
  *
  * Unlike the reference, which stops when its monitor connection ends, the
  * server stays up as `standby` and connects again (every `reconnectDelay`),
- * so a monitor restart needs no restart of its Event Servers.
+ * so a monitor restart needs no restart of its Event Servers. And a server
+ * blessed as soon as it joins first waits (at most a second) for its first
+ * connection to each peer, so that an active peer is known before its own
+ * engine starts (the reference starts at once if no peer is connected
+ * yet, so two servers of a `BLESS_ALL` group may both run).
  *
  * @module
  */
@@ -52,6 +56,12 @@ export interface MonitorMemberOptions {
 }
 
 const where = (a: Address) => `${a.hostname}:${a.port}`;
+
+/**
+ * Longest wait in ms, once blessed, for the first connection attempts to
+ * the peers (each tells whether the peer is active).
+ */
+const FIRST_ATTEMPT_WAIT = 1000;
 
 /** A server's membership of a monitor group. */
 export class MonitorMember {
@@ -206,6 +216,9 @@ export class MonitorMember {
     const log = this.#options.log;
     let activated = false;
     const started = (async () => {
+      // Blessed as soon as it joined, a server may not know yet of an
+      // active peer: its first attempt to each peer is awaited (briefly).
+      await this.#peers.firstAttempts(signal, FIRST_ATTEMPT_WAIT);
       if (this.#peers.remoteActive) {
         log.info("blessed; waiting for the active peer to stand by");
       }

@@ -86,6 +86,31 @@ export class PeerSet {
   }
 
   /**
+   * Resolves once every peer's first connection attempt settled (so that
+   * {@linkcode PeerSet.remoteActive} knows of every reachable peer), at
+   * most after `maxMs`, or once `signal` aborted.
+   *
+   * @param signal Stops waiting.
+   * @param maxMs Longest wait (an unreachable host must not hold it up).
+   * @returns When settled.
+   */
+  async firstAttempts(signal: AbortSignal, maxMs: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const bounded = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, maxMs);
+      signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+    try {
+      await Promise.race([
+        Promise.all([...this.#syncs.values()].map((s) => s.attempted)),
+        bounded,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
    * Resolves once no connected peer is active, or `signal` aborted.
    *
    * @param signal Stops waiting.

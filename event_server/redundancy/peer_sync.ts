@@ -125,6 +125,8 @@ export class PeerSync {
   /** Notified batches waiting for the catch-up; null once it is done. */
   #queue: Event[][] | null = null;
   #failing = false;
+  #attempted = Promise.withResolvers<void>();
+  /** Resolves once the loop ended. */
   readonly done: Promise<void>;
 
   /**
@@ -152,6 +154,14 @@ export class PeerSync {
   /** Where the sync stands. */
   get state(): PeerSyncState {
     return this.#state;
+  }
+
+  /**
+   * Resolves once the first connection attempt settled: connected (its
+   * status known) or failed.
+   */
+  get attempted(): Promise<void> {
+    return this.#attempted.promise;
   }
 
   /** What the sync did so far. */
@@ -234,6 +244,7 @@ export class PeerSync {
       if (outcome === "failed") await this.#sleep();
     }
     this.#setState("closed");
+    this.#attempted.resolve();
   }
 
   #sleep(): Promise<void> {
@@ -282,6 +293,7 @@ export class PeerSync {
         );
       }
       this.#failing = true;
+      this.#attempted.resolve();
       return "failed";
     }
     this.#failing = false;
@@ -294,6 +306,7 @@ export class PeerSync {
     }
     log.info(`connected to ${this.#describe()}, catching up`);
     this.#setRemoteStatus(client.status);
+    this.#attempted.resolve();
     let synced = false;
     try {
       const refused = await this.#catchUp(client, engine);
