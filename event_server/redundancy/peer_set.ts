@@ -24,6 +24,11 @@ export interface PeerSetOptions {
   readonly reconnectDelay: number;
   /** Where to log. */
   readonly log: Logger;
+  /**
+   * Events asked for per catch-up query.
+   * @default {4096}
+   */
+  readonly pageSize?: number;
   /** Told when a sync's state or counts changed (for metrics). */
   readonly onChange?: (sync: PeerSync) => void;
 }

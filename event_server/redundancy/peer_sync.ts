@@ -6,9 +6,9 @@
  *
  * 1. registers `synced` `CONNECTED` (on the peer, and here while active);
  * 2. catches up with `server` queries of persisted events from the last id
- *    stored here of that server, paging while `moreFollows`, and stores
- *    them session by session under their own ids (`SYNCING` once the first
- *    page brought events);
+ *    stored here of that server, paging while `moreFollows` (pages of at
+ *    most `pageSize` events), and stores them session by session under
+ *    their own ids (`SYNCING` once the first page brought events);
  * 3. stores the notifications that arrived meanwhile past the last id
  *    caught up, then each further notification as it comes, so that no
  *    event is lost or stored twice across the switch;
@@ -29,6 +29,7 @@ import {
   type Event,
   type EventId,
   now,
+  type QueryResult,
   type Status,
 } from "../../event/mod.ts";
 import type { Address, Engine } from "../engine.ts";
@@ -57,6 +58,14 @@ export interface PeerSyncOptions {
   readonly reconnectDelay: number;
   /** Where to log. */
   readonly log: Logger;
+  /**
+   * Events asked for per catch-up query (the peer may cap it lower). A
+   * connection lost during the catch-up halves it for the next one (down
+   * to 64): a page of large events may outgrow what the peer lets wait for
+   * one client, and the peer then drops it as a slow consumer.
+   * @default {4096}
+   */
+  readonly pageSize?: number;
   /** Told when the peer's status (or `null`: not connected) changes. */
   readonly onStatus?: (sync: PeerSync) => void;
   /** Told when a state or a count changed (for metrics). */
@@ -90,6 +99,8 @@ export interface PeerSyncStats {
   readonly stored: number;
   /** Events received that were already stored (skipped). */
   readonly skipped: number;
+  /** Events asked for per catch-up query. */
+  readonly pageSize: number;
   /** The last id stored of the peer's server. */
   readonly lastEventId: EventId;
   /**
@@ -102,6 +113,10 @@ export interface PeerSyncStats {
 type Outcome = "lost" | "failed" | "refused" | "closed";
 
 const where = (a: Address) => `${a.hostname}:${a.port}`;
+
+/** Events per catch-up query: the default cap of the Python server too. */
+const DEFAULT_PAGE_SIZE = 4096;
+const MIN_PAGE_SIZE = 64;
 
 /**
  * Keeps one peer's events synced into the engine's storage, reconnecting
@@ -126,6 +141,7 @@ export class PeerSync {
   #queue: Event[][] | null = null;
   #failing = false;
   #attempted = Promise.withResolvers<void>();
+  #pageSize: number;
   /** Resolves once the loop ended. */
   readonly done: Promise<void>;
 
@@ -138,6 +154,7 @@ export class PeerSync {
   constructor(peer: PeerInfo, options: PeerSyncOptions) {
     this.#peer = peer;
     this.#options = options;
+    this.#pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     this.done = this.#loop();
   }
 
@@ -176,6 +193,7 @@ export class PeerSync {
       caughtUp: this.#caughtUp,
       stored: this.#stored,
       skipped: this.#skipped,
+      pageSize: this.#pageSize,
       lastEventId: this.#lastStored(),
       lagMs: this.#lagMs,
     };
@@ -322,6 +340,13 @@ export class PeerSync {
       if (this.#closed) return "closed";
       if (error instanceof ConnectionError) {
         log.warn(`connection to ${this.#describe()} lost: ${error.message}`);
+        if (!synced && this.#pageSize > MIN_PAGE_SIZE) {
+          this.#pageSize = Math.max(MIN_PAGE_SIZE, this.#pageSize >> 1);
+          log.info(
+            `catching up from ${this.#describe()} in pages of ` +
+              `${this.#pageSize} from now on`,
+          );
+        }
         return synced ? "lost" : "failed";
       }
       log.error(`sync from ${this.#describe()} failed`, error);
@@ -359,29 +384,35 @@ export class PeerSync {
     let last = this.#lastStored();
     let count = 0;
     let pending: readonly Event[] = [];
-    for (let more = true; more;) {
-      const result = await client.query({
+    const page = (after: EventId) =>
+      client.query({
         kind: "server",
         serverId: remote,
         persisted: true,
-        lastEventId: last,
+        lastEventId: after,
+        maxResults: this.#pageSize,
       });
+    // The next page is asked for before this one is stored: the peer reads
+    // and encodes it meanwhile.
+    let next: ReturnType<typeof page> | null = page(last);
+    while (next !== null) {
+      const result: QueryResult = await next;
       const events = result.events;
-      more = result.moreFollows;
       if (events.length === 0) break;
+      last = events[events.length - 1].id;
+      next = result.moreFollows ? page(last) : null;
       if (count === 0) await this.#setSynced(client, "SYNCING", null);
       count += events.length;
-      last = events[events.length - 1].id;
       // Whole sessions only: the last one may go on in the next page.
       const all = pending.length === 0 ? events : pending.concat(events);
       const lastSession = last.session;
       let cut = all.length;
       while (cut > 0 && all[cut - 1].id.session === lastSession) cut--;
-      if (cut > 0) {
-        this.#store(cut === all.length ? all : all.slice(0, cut), false);
-      }
+      if (cut > 0) this.#store(all.slice(0, cut), false);
       pending = cut === 0 ? all : all.slice(cut);
     }
+    // A page still asked for when one came back empty is not awaited.
+    next?.catch(() => {});
     if (pending.length > 0) this.#store(pending, false);
     // Notifications that came during the catch-up: past what it brought.
     const queued = this.#queue ?? [];

@@ -103,6 +103,9 @@ Deno.test("a peer killed during the catch-up and restarted with more events is s
       assert.deepEqual(got, peerNow.slice(0, got.length));
       const [stats] = b.running.redundancy!.peers();
       assert.equal(stats.connections >= 2, true);
+      // A catch-up cut short asks for smaller pages next time.
+      assert.equal(stats.pageSize, 2048);
+      assert.ok(y.lines.some((l) => / in pages of 2048 from now on$/.test(l)));
     } finally {
       await first[Symbol.asyncDispose]();
       await second?.[Symbol.asyncDispose]();
