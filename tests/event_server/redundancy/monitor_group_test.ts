@@ -275,3 +275,23 @@ Deno.test("monitorComponent.eventerAddress is what the group is told", async () 
     /"eventer_server": \{"host": "event-a\.example", "port": 23012\}/,
   );
 });
+
+Deno.test("a server closed by its monitor's MsgClose joins again once the monitor is back", async () => {
+  const first = await startMonitorServer(BLESS_ONE);
+  const port = first.addr.port;
+  let second;
+  await using a = await startServer(member(port, 1));
+  try {
+    await a.until(() => a.status === "operational", "a operational");
+    await first.close(); // as on SIGTERM: MsgClose to every component
+    await a.until(() => a.status === "standby", "a standby");
+    await a.until(
+      () => a.lines.some((l) => /WARN monitor component closed/.test(l)),
+      "a told",
+    );
+    second = await startMonitorServer({ ...BLESS_ONE, port });
+    await a.until(() => a.status === "operational", "a operational again");
+  } finally {
+    await second?.close();
+  }
+});
