@@ -216,6 +216,7 @@ export class MonitorMember {
     const log = this.#options.log;
     let activated = false;
     const started = (async () => {
+      log.debug("blessed and active in the monitor group");
       // Blessed as soon as it joined, a server may not know yet of an
       // active peer: its first attempt to each peer is awaited (briefly).
       await this.#peers.firstAttempts(signal, FIRST_ATTEMPT_WAIT);

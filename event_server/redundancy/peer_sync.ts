@@ -302,6 +302,8 @@ export class PeerSync {
       });
     } catch (error) {
       if (this.#closed) return "closed";
+      // A peer that left the group while it was tried: nothing to tell.
+      if (!this.#wanted) return "failed";
       // One warning per series of failed attempts.
       if (!this.#failing) {
         log.warn(
