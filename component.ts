@@ -119,6 +119,9 @@ export type {
   ComponentRunner,
   ComponentRunnerHandle,
 } from "./eventer/_component_options.ts";
+// What the runner and the callbacks are given, and a runner's failure.
+export type { EventServerComponent, MonitorState } from "./monitor/mod.ts";
+export { RunnerError } from "./monitor/mod.ts";
 
 function defaultReport(error: unknown): void {
   console.error("hat eventer component:", error);
