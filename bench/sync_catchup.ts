@@ -13,9 +13,11 @@ import { connect } from "../client.ts";
 import { startEngine } from "../event_server/engine.ts";
 import { createLogger } from "../event_server/log.ts";
 import { PeerSet } from "../event_server/redundancy/mod.ts";
-import { MemoryStorage } from "../event_server/storage/memory.ts";
-import { SqliteStorage } from "../event_server/storage/sqlite.ts";
-import type { Storage } from "../event_server/storage/storage.ts";
+import {
+  MemoryStorage,
+  SqliteStorage,
+  type Storage,
+} from "../event_server/storage/mod.ts";
 import { startServer } from "../tools/_server.ts";
 
 const EVENTS = Number(Deno.args[0] ?? 1_000_000);

@@ -17,7 +17,7 @@
  * ```ts
  * import { startRedundancy } from "./mod.ts";
  * import { startEngine } from "../engine.ts";
- * import { MemoryStorage } from "../storage/memory.ts";
+ * import { MemoryStorage } from "../storage/mod.ts";
  * import { resolveConfig } from "../config.ts";
  * import { createLogger } from "../log.ts";
  * import assert from "node:assert/strict";
