@@ -457,24 +457,29 @@ export class EventerComponent implements AsyncDisposable {
             this,
           );
         } catch (error) {
-          // As the reference: a runner that cannot be made ends the
-          // component.
-          this.#report(error);
-          return true;
+          // A runner that failed because its client went away (or the
+          // server changed) while it was made is made again with the next
+          // one; otherwise, as in the reference, it ends the component.
+          if (!signal.aborted && client.isOpen) {
+            this.#report(error);
+            return true;
+          }
         }
-        const aborted = new Promise<"aborted">((resolve) => {
-          if (signal.aborted) resolve("aborted");
-          signal.addEventListener("abort", () => resolve("aborted"), {
-            once: true,
+        if (runner !== null) {
+          const aborted = new Promise<"aborted">((resolve) => {
+            if (signal.aborted) resolve("aborted");
+            signal.addEventListener("abort", () => resolve("aborted"), {
+              once: true,
+            });
           });
-        });
-        const outcome = await Promise.race([
-          client.closed.then(() => "client" as const),
-          runner.ended.then(() => "runner" as const),
-          aborted,
-        ]);
-        if (outcome === "runner" && client.isOpen && !signal.aborted) {
-          return true;
+          const outcome = await Promise.race([
+            client.closed.then(() => "client" as const),
+            runner.ended.then(() => "runner" as const),
+            aborted,
+          ]);
+          if (outcome === "runner" && client.isOpen && !signal.aborted) {
+            return true;
+          }
         }
       } finally {
         await runner?.close((e) => this.#report(e));

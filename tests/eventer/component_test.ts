@@ -306,3 +306,42 @@ Deno.test("onStatus hears the active server's statuses with the component and it
   assert.deepEqual(statuses, ["stopping", "standby"]);
   assert.equal(seen, component);
 });
+
+Deno.test("a runner that fails because its server went away meanwhile is made again for the next one", async () => {
+  await using monitor = await startMonitorServer(GROUPS);
+  const port = monitor.addr.port;
+  const a = await eventServer(port, 1);
+  await a.until(() => a.status === "operational", "a operational");
+  await using b = await eventServer(port, 2);
+  await b.running.redundancy!.synced(1);
+  const gate = Promise.withResolvers<void>();
+  const firstCalled = Promise.withResolvers<void>();
+  const made: number[] = [];
+  const second = Promise.withResolvers<void>();
+  const errors: unknown[] = [];
+  await using component = await connectComponent(
+    monitor.addr,
+    options({
+      onError: (e) => void errors.push(e),
+      runner: async (_c, server, client) => {
+        made.push(server.serverId);
+        if (made.length === 1) {
+          firstCalled.resolve();
+          await gate.promise;
+          // its client is gone by now: this fails
+          await client.register([reg("gw/x")], { withResponse: true });
+        }
+        second.resolve();
+        return () => {};
+      },
+    }),
+  );
+  await within(firstCalled.promise, 30_000, "the first runner");
+  await a.close();
+  gate.resolve();
+  await within(second.promise, 30_000, "the runner made again");
+  assert.deepEqual(made, [1, 2]);
+  assert.equal(component.isOpen, true);
+  assert.equal(component.server?.serverId, 2);
+  assert.deepEqual(errors.filter((e) => e instanceof RunnerError), []);
+});
