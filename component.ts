@@ -15,7 +15,7 @@
  *   (0.5 s) while the server stays active.
  * - A runner that ends on its own (its handle's `closed` settles) while
  *   its client is connected closes the component; one that throws when
- *   made closes it too.
+ *   made closes it too, unless its client closed meanwhile.
  *
  * See docs/failover.md.
  *
