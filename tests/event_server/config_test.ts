@@ -204,3 +204,17 @@ Deno.test("resolveConfig() names the redundancy entry that is wrong", async (t) 
     });
   }
 });
+
+Deno.test("the README's config example is valid and names every entry", async () => {
+  const readme = await Deno.readTextFile(
+    new URL("../../README.md", import.meta.url),
+  );
+  const block = readme.match(/```json\n(\{\n  "address"[\s\S]*?)```/)?.[1];
+  assert.ok(block, "no config example in the README");
+  const file = JSON.parse(block);
+  resolveConfig(file);
+  assert.deepEqual(
+    Object.keys(file).sort(),
+    Object.keys(DEFAULT_CONFIG).filter((k) => k !== "warnings").sort(),
+  );
+});
