@@ -29,6 +29,11 @@ export interface PeerSetOptions {
    * @default {4096}
    */
   readonly pageSize?: number;
+  /**
+   * Notified events held back during a catch-up, at most.
+   * @default {100000}
+   */
+  readonly maxQueued?: number;
   /** Told when a sync's state or counts changed (for metrics). */
   readonly onChange?: (sync: PeerSync) => void;
 }

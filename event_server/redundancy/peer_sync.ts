@@ -10,8 +10,10 @@
  *    most `pageSize` events), and stores them session by session under
  *    their own ids (`SYNCING` once the first page brought events);
  * 3. stores the notifications that arrived meanwhile past the last id
- *    caught up, then each further notification as it comes, so that no
- *    event is lost or stored twice across the switch;
+ *    caught up (when more came than `maxQueued`, they were dropped and the
+ *    queries are asked again from there), then each further notification
+ *    as it comes, so that no event is lost or stored twice across the
+ *    switch;
  * 4. registers `SYNCED` with the number of events the catch-up received.
  *
  * A lost connection is made again at once once synced, else (and after a
@@ -66,6 +68,14 @@ export interface PeerSyncOptions {
    * @default {4096}
    */
   readonly pageSize?: number;
+  /**
+   * Notified events held back during a catch-up, at most: beyond, they are
+   * dropped and the catch-up asks its queries again (a persisted
+   * notification comes after its events were stored, so the queries find
+   * them): memory stays bounded when the peer registers fast.
+   * @default {100000}
+   */
+  readonly maxQueued?: number;
   /** Told when the peer's status (or `null`: not connected) changes. */
   readonly onStatus?: (sync: PeerSync) => void;
   /** Told when a state or a count changed (for metrics). */
@@ -117,6 +127,8 @@ const where = (a: Address) => `${a.hostname}:${a.port}`;
 /** Events per catch-up query: the default cap of the Python server too. */
 const DEFAULT_PAGE_SIZE = 4096;
 const MIN_PAGE_SIZE = 64;
+/** Notified events held back during a catch-up, at most. */
+const MAX_QUEUED = 100_000;
 
 /**
  * Keeps one peer's events synced into the engine's storage, reconnecting
@@ -139,6 +151,10 @@ export class PeerSync {
   #lagMs: number | null = null;
   /** Notified batches waiting for the catch-up; null once it is done. */
   #queue: Event[][] | null = null;
+  /** Events in `#queue`. */
+  #queued = 0;
+  /** The queue outgrew `maxQueued` during this pass of the catch-up. */
+  #overflowed = false;
   #failing = false;
   #attempted = Promise.withResolvers<void>();
   #pageSize: number;
@@ -285,6 +301,8 @@ export class PeerSync {
     const remote = this.#peer.serverId;
     let client: Client;
     this.#queue = [];
+    this.#queued = 0;
+    this.#overflowed = false;
     try {
       client = await connect(this.#peer.address, `event/${name}`, {
         clientToken,
@@ -386,35 +404,49 @@ export class PeerSync {
     let last = this.#lastStored();
     let count = 0;
     let pending: readonly Event[] = [];
-    const page = (after: EventId) =>
-      client.query({
+    const page = (after: EventId) => {
+      const asked = client.query({
         kind: "server",
         serverId: remote,
         persisted: true,
         lastEventId: after,
         maxResults: this.#pageSize,
       });
-    // The next page is asked for before this one is stored: the peer reads
-    // and encodes it meanwhile.
-    let next: ReturnType<typeof page> | null = page(last);
-    while (next !== null) {
-      const result: QueryResult = await next;
-      const events = result.events;
-      if (events.length === 0) break;
-      last = events[events.length - 1].id;
-      next = result.moreFollows ? page(last) : null;
-      if (count === 0) await this.#setSynced(client, "SYNCING", null);
-      count += events.length;
-      // Whole sessions only: the last one may go on in the next page.
-      const all = pending.length === 0 ? events : pending.concat(events);
-      const lastSession = last.session;
-      let cut = all.length;
-      while (cut > 0 && all[cut - 1].id.session === lastSession) cut--;
-      if (cut > 0) this.#store(all.slice(0, cut), false);
-      pending = cut === 0 ? all : all.slice(cut);
+      // Awaited later (or not at all, after an empty page).
+      asked.catch(() => {});
+      return asked;
+    };
+    for (;;) {
+      // The next page is asked for before this one is stored: the peer
+      // reads and encodes it meanwhile.
+      let next: ReturnType<typeof page> | null = page(last);
+      while (next !== null) {
+        const result: QueryResult = await next;
+        const events = result.events;
+        if (events.length === 0) break;
+        last = events[events.length - 1].id;
+        next = result.moreFollows ? page(last) : null;
+        if (count === 0) await this.#setSynced(client, "SYNCING", null);
+        count += events.length;
+        // Whole sessions only: the last one may go on in the next page.
+        const all = pending.length === 0 ? events : pending.concat(events);
+        const lastSession = last.session;
+        let cut = all.length;
+        while (cut > 0 && all[cut - 1].id.session === lastSession) cut--;
+        if (cut > 0) this.#store(all.slice(0, cut), false);
+        pending = cut === 0 ? all : all.slice(cut);
+      }
+      if (!this.#overflowed) break;
+      // Notifications were dropped: what they held is stored at the peer,
+      // and the queries find it.
+      this.#queue = [];
+      this.#queued = 0;
+      this.#overflowed = false;
+      this.#options.log.debug(
+        `notifications of ${this.#describe()} outgrew the catch-up's ` +
+          "buffer: asking again",
+      );
     }
-    // A page still asked for when one came back empty is not awaited.
-    next?.catch(() => {});
     if (pending.length > 0) this.#store(pending, false);
     // Notifications that came during the catch-up: past what it brought.
     const queued = this.#queue ?? [];
@@ -446,6 +478,13 @@ export class PeerSync {
 
   #notified(client: Client, events: Event[]): void {
     if (this.#queue !== null) {
+      if (this.#overflowed) return;
+      this.#queued += events.length;
+      if (this.#queued > (this.#options.maxQueued ?? MAX_QUEUED)) {
+        this.#queue = [];
+        this.#overflowed = true;
+        return;
+      }
       this.#queue.push(events);
       return;
     }

@@ -7,6 +7,7 @@ import { type Client, connect } from "../../../client.ts";
 import {
   compareEventIds,
   type Event,
+  type EventId,
   type QueryResult,
 } from "../../../event/mod.ts";
 import { listen } from "../../../server.ts";
@@ -14,7 +15,11 @@ import { resolveConfig } from "../../../event_server/config.ts";
 import { ConfigError } from "../../../event_server/errors.ts";
 import { serveProcess } from "../_cli.ts";
 import { within } from "../../_within.ts";
-import { closeAll, startServer } from "./_group.ts";
+import { closeAll, registerMany, startServer } from "./_group.ts";
+import { startEngine } from "../../../event_server/engine.ts";
+import { createLogger } from "../../../event_server/log.ts";
+import { PeerSet } from "../../../event_server/redundancy/mod.ts";
+import { MemoryStorage } from "../../../event_server/storage/mod.ts";
 import { startRelay } from "./_relay.ts";
 
 function addr(address: string) {
@@ -215,5 +220,75 @@ Deno.test("a peer that turns out to have this server's id is logged naming both 
     assert.equal(b.running.redundancy!.peers()[0].connections, 1);
   } finally {
     await closeAll(a, b);
+  }
+});
+
+Deno.test("notifications that outgrow the catch-up's buffer are dropped and queried again, without gap", async () => {
+  await using a = await startServer({
+    serverId: 1,
+    name: "a",
+    maxResults: 100,
+  });
+  registerMany(a, "old", 2_000);
+  const lines: string[] = [];
+  await using engine = await startEngine({ hostname: "127.0.0.1", port: 0 }, {
+    storage: new MemoryStorage(),
+    serverId: 2,
+  });
+  // Every event of server 1 stored here, paging through server queries.
+  const all = (): Event[] => {
+    const out: Event[] = [];
+    for (;;) {
+      const r = engine.query({
+        kind: "server",
+        serverId: 1,
+        ...(out.length ? { lastEventId: out.at(-1)!.id } : {}),
+      });
+      out.push(...r.events);
+      if (!r.moreFollows) return out;
+    }
+  };
+  const synced = Promise.withResolvers<void>();
+  let target: EventId | null = null;
+  const reached = Promise.withResolvers<void>();
+  const peers = new PeerSet({
+    engine,
+    name: "b",
+    clientToken: null,
+    reconnectDelay: 100,
+    maxQueued: 5,
+    log: createLogger("debug", (line) => lines.push(line)),
+    onChange: (sync) => {
+      if (sync.state === "SYNCED") synced.resolve();
+      const t = target;
+      if (t !== null && compareEventIds(sync.stats().lastEventId, t) >= 0) {
+        reached.resolve();
+      }
+    },
+  });
+  let writing = true;
+  const writer = (async () => {
+    while (writing) {
+      registerMany(a, "new", 10);
+      // lets the server send and the sync store meanwhile
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  })();
+  try {
+    peers.update([{ serverId: 1, address: addr(a.address) }]);
+    await within(synced.promise, 30_000, "SYNCED");
+    writing = false;
+    await writer;
+    assert.ok(lines.some((l) => /outgrew the catch-up's buffer/.test(l)));
+    target = registerMany(a, "last", 1)[0].id;
+    await within(reached.promise, 30_000, "the last event");
+    const expected = a.serverEvents(1);
+    const got = all();
+    assert.ok(got.length > 2_000);
+    assert.deepEqual(ids(got), ids(expected.slice(0, got.length)));
+  } finally {
+    writing = false;
+    await writer;
+    await peers.close();
   }
 });
