@@ -209,7 +209,7 @@ Deno.test("the README's config example is valid and names every entry", async ()
   const readme = await Deno.readTextFile(
     new URL("../../README.md", import.meta.url),
   );
-  const block = readme.match(/```json\n(\{\n  "address"[\s\S]*?)```/)?.[1];
+  const block = readme.match(/```json\n(\{\n {2}"address"[\s\S]*?)```/)?.[1];
   assert.ok(block, "no config example in the README");
   const file = JSON.parse(block);
   resolveConfig(file);
