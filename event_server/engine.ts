@@ -18,7 +18,12 @@
  * - a client giving a token other than the server's is refused with
  *   `"invalid client token"` (with no server token, any token is refused);
  * - registrations are taken only while the status is `operational`
- *   (otherwise they fail); queries are always answered.
+ *   (otherwise they fail); queries are always answered;
+ * - in a redundant group (docs/redundancy.md), {@linkcode Engine.activate}
+ *   and {@linkcode Engine.deactivate} switch between active and standby as
+ *   the reference's engine runner does, and {@linkcode Engine.storeSynced}
+ *   stores the events of other servers under their own ids, past the
+ *   register path (a standby's and an active server's alike).
  *
  * @example
  * ```ts
@@ -44,7 +49,9 @@
  */
 
 import {
+  compareEventIds,
   type Event,
+  type EventId,
   now,
   type QueryParams,
   type QueryResult,
@@ -126,6 +133,12 @@ export interface EngineOptions extends
    * @default {the engine's onError, with context "module"}
    */
   readonly onModuleError?: (error: ModuleError) => void;
+  /**
+   * What a module's `resetMonitorReady()` does: in a monitor group, give
+   * the blessing back and ask for it again.
+   * @default {nothing}
+   */
+  readonly resetMonitorReady?: () => Promise<void>;
 }
 
 /** Options of {@linkcode Engine.register}. */
@@ -202,6 +215,8 @@ export class Engine implements AsyncDisposable {
   #runner: ModuleRunner<ObjectSession> | null = null;
   /** Status changes, one after another (creating modules takes time). */
   #statusChange: Promise<void> = Promise.resolve();
+  #stopReason: unknown = null;
+  #resetMonitorReady: () => Promise<void>;
 
   private constructor(options: EngineOptions) {
     this.#storage = options.storage;
@@ -212,6 +227,8 @@ export class Engine implements AsyncDisposable {
       );
     }
     this.#token = options.serverToken ?? null;
+    this.#resetMonitorReady = options.resetMonitorReady ??
+      (() => Promise.resolve());
     this.#onError = options.onError ??
       ((error, context) => console.error(`${context}:`, error));
     this.#session = this.#storage.lastSession(this.#serverId);
@@ -285,6 +302,7 @@ export class Engine implements AsyncDisposable {
       modules: _modules,
       moduleTimeout: _moduleTimeout,
       onModuleError: _onModuleError,
+      resetMonitorReady: _resetMonitorReady,
       ...rest
     } = options;
     const engine = new Engine(options);
@@ -345,6 +363,15 @@ export class Engine implements AsyncDisposable {
   /** Resolves once the engine is closed (by `close()` or a failure). */
   get closed(): Promise<void> {
     return this.#server.closed;
+  }
+
+  /**
+   * Why the engine stopped by itself: the error of its storage, or the
+   * {@linkcode ModuleCreateError} of a module that could not be created
+   * when it became active; `null` while running or after `close()`.
+   */
+  get stopReason(): unknown {
+    return this.#stopReason;
   }
 
   /**
@@ -446,6 +473,104 @@ export class Engine implements AsyncDisposable {
   }
 
   /**
+   * Becomes the active server of a redundant group, as the reference's
+   * engine runner starts its engine: announces `starting`, continues after
+   * the highest stored session of this server's id, registers `STARTED`
+   * and announces `operational`, creating the engine modules on the way.
+   * Nothing when already operational or closing. When a module cannot be
+   * created the engine stops (as the reference's engine runner stops its
+   * server), so that the group's monitor makes another server active;
+   * {@linkcode Engine.stopReason} says why.
+   *
+   * @returns When `operational` is announced, or the engine is stopping.
+   */
+  async activate(): Promise<void> {
+    if (this.#running || this.#closing !== null) return;
+    this.#session = Math.max(
+      this.#session,
+      this.#storage.lastSession(this.#serverId),
+    );
+    await this.#server.setStatus("starting");
+    if (this.#closing !== null) return;
+    try {
+      await this.setStatus("operational");
+    } catch (error) {
+      if (this.#closing !== null) return;
+      this.#stopReason = error;
+      this.#onError(error, "engine modules could not be created, stopping");
+      this.close();
+    }
+  }
+
+  /**
+   * Stops being the active server, as the reference's engine runner stops
+   * its engine: registers `STOPPED`, announces `stopping` (registrations
+   * fail from now on), commits what is pending and announces `standby`.
+   * Nothing when closing (`close()` stops by itself).
+   *
+   * @returns When `standby` is announced.
+   */
+  async deactivate(): Promise<void> {
+    if (this.#closing !== null || this.#server.status === "standby") return;
+    await this.setStatus("stopping");
+    if (this.#storage.isOpen) {
+      await this.#storage.flush().catch((error) => this.#storageFailed(error));
+    }
+    if (this.#closing !== null) return;
+    await this.setStatus("standby");
+  }
+
+  /**
+   * Stores events another server registered (synced from a peer) under
+   * their own ids, and notifies subscribers of them as of any stored
+   * event: at once, and persisted subscribers after the commit. They take
+   * no session and pass no engine module (the reference's eventer client
+   * writes them straight to its backend). An event whose id is not after
+   * the last stored of its server is already here: it is skipped, and
+   * nobody is notified of it again.
+   *
+   * @param events Events of other servers, ids increasing per server.
+   * @returns How many were stored (the others were already stored).
+   * @throws {RangeError} For an event of this server's id (nothing is
+   * stored).
+   * @throws {StorageClosedError} When the storage is closed.
+   */
+  storeSynced(events: readonly Event[]): number {
+    if (!this.#storage.isOpen) throw new StorageClosedError();
+    let fresh: Event[] | null = null;
+    const last = new Map<number, EventId>();
+    for (let i = 0; i < events.length; i++) {
+      const id = events[i].id;
+      if (id.server === this.#serverId) {
+        throw new RangeError(
+          `storeSynced() takes events of other servers: event ` +
+            `${id.server}/${id.session}/${id.instance} has this server's id`,
+        );
+      }
+      let before = last.get(id.server);
+      if (before === undefined) {
+        before = this.#storage.lastEventId(id.server);
+      }
+      if (compareEventIds(id, before) > 0) {
+        last.set(id.server, id);
+        fresh?.push(events[i]);
+      } else {
+        last.set(id.server, before);
+        fresh ??= events.slice(0, i);
+      }
+    }
+    const stored = fresh ?? events;
+    if (stored.length === 0) return 0;
+    const durable = this.#storage.register(stored);
+    this.#notify(stored as Event[], false);
+    durable.then(
+      () => this.#notify(stored as Event[], true),
+      (error) => this.#storageFailed(error),
+    );
+    return stored.length;
+  }
+
+  /**
    * Shuts down gracefully: stops taking registrations, announces status
    * `stopping`, closes the modules, commits and notifies what is pending,
    * closes the clients and the storage. Within `timeout` ms; then closes
@@ -507,6 +632,7 @@ export class Engine implements AsyncDisposable {
           source: eventerSource(info),
           name: info.clientName,
         })),
+      resetMonitorReady: () => this.#resetMonitorReady(),
     });
   }
 
@@ -620,6 +746,7 @@ export class Engine implements AsyncDisposable {
    */
   #storageFailed(error: unknown): void {
     if (this.#closing !== null) return;
+    this.#stopReason = error;
     this.#onError(error, "storage failed, stopping");
     this.close();
   }

@@ -32,6 +32,7 @@ import {
   type ModuleError,
 } from "./modules/internal_mod.ts";
 import { type DataDirLock, lockDataDir } from "./_data_dir_lock.ts";
+import { type Redundancy, startRedundancy } from "./redundancy/mod.ts";
 import { MemoryStorage, SqliteStorage, type Storage } from "./storage/mod.ts";
 
 /** Options of {@linkcode startEventServer}. */
@@ -47,6 +48,11 @@ export interface StartOptions {
 export interface RunningServer extends AsyncDisposable {
   /** The engine (addresses, status, storage). */
   readonly engine: Engine;
+  /**
+   * The peers' syncs and the monitor membership; `null` with neither
+   * `monitorComponent` nor `peers` configured.
+   */
+  readonly redundancy: Redundancy | null;
   /** Shuts down gracefully within the configured `shutdownTimeout`. */
   close(): Promise<void>;
   /**
@@ -148,10 +154,13 @@ export async function startEventServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
+  for (const warning of config.warnings) log.warn(warning);
   // Imported first: a module that cannot be loaded stops the start before
   // anything is opened.
   const modules: LoadedModule[] = await loadModules(config.modules);
   const tls = await readTls(config);
+  // With a monitor, the monitor decides: standby until blessed.
+  const status = config.monitorComponent === null ? config.status : "standby";
   const lock = await lockData(config);
   let storage: Storage;
   try {
@@ -168,12 +177,14 @@ export async function startEventServer(
     }
   });
   let engine: Engine;
+  // Set once the engine runs: what modules' resetMonitorReady() reaches.
+  let redundancy: Redundancy | null = null;
   try {
     engine = await startEngine(config.address, {
       storage,
       serverId: config.serverId,
       serverToken: config.serverToken,
-      status: config.status,
+      status,
       tls,
       maxMessageSize: config.maxMessageSize,
       maxConnections: config.maxConnections,
@@ -187,6 +198,7 @@ export async function startEventServer(
       modules,
       moduleTimeout: config.moduleTimeout,
       onModuleError: (error) => failures.report(error),
+      resetMonitorReady: () => redundancy?.resetReady() ?? Promise.resolve(),
     });
   } catch (cause) {
     await storage.close();
@@ -205,14 +217,17 @@ export async function startEventServer(
         config.storage === "memory"
           ? "memory"
           : `${config.dataDir}/events.db (synchronous ${config.synchronous})`
-      }, status ${config.status}`,
+      }, status ${status}`,
   );
   for (const m of modules) log.info(`module ${m.index}: ${m.name}`);
+  redundancy = startRedundancy(engine, config, log);
   let closing: Promise<void> | null = null;
   const close = () =>
     closing ??= (async () => {
       log.info("shutting down");
       try {
+        // Standby first (the monitor blesses another), then the engine.
+        await redundancy?.close();
         await engine.close({ timeout: config.shutdownTimeout * 1000 });
       } finally {
         lock?.release();
@@ -220,11 +235,13 @@ export async function startEventServer(
       for (const line of failures.pending()) log.error(line);
       log.info("stopped");
     })();
-  // An engine that stopped by itself (its storage failed) still lets go of
-  // the directory once its storage is closed.
+  // An engine that stopped by itself (its storage failed) stops its syncs
+  // and still lets go of the directory once its storage is closed.
+  engine.closed.then(() => redundancy?.close());
   engine.closed.then(() => engine.close()).finally(() => lock?.release());
   return {
     engine,
+    redundancy,
     close,
     closed: engine.closed,
     storageClosed: storage.closed,

@@ -106,6 +106,15 @@ export interface ModuleEngine {
    * @returns Their sources and names.
    */
   clientNames(): ClientName[];
+  /**
+   * In a monitor group: gives this server's blessing back and asks for it
+   * again, so that the monitor may make another server active (Python
+   * `reset_monitor_ready`). Nothing without a monitor. Optional, so that
+   * a stand-in engine of a test need not have it.
+   *
+   * @returns When this server is ready again.
+   */
+  resetMonitorReady?(): Promise<void>;
 }
 
 /**

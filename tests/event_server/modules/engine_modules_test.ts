@@ -391,3 +391,35 @@ Deno.test("modules: what a module registers while the modules are created waits,
     [[e.id.session - 1, "event/1/engine"], [e.id.session, "early"]],
   );
 });
+
+Deno.test("modules: run only while the server is active in its group, and never see events synced from other servers", async () => {
+  const life: string[] = [];
+  const watch: ModuleInfo = {
+    create: () => {
+      life.push("create");
+      return {
+        subscription: [["*"]],
+        process: (_source, event) => void life.push(event.type.join("/")),
+        close: () => void life.push("close"),
+      };
+    },
+  };
+  await using s = await startWith([watch], { status: "standby" });
+  const synced = (instance: number): Event => ({
+    id: { server: 2, session: 1, instance },
+    type: ["synced", "from", "2"],
+    timestamp: { s: 1, us: 0 },
+    sourceTimestamp: null,
+    payload: null,
+  });
+  assert.equal(s.engine.storeSynced([synced(1)]), 1);
+  await s.engine.activate();
+  assert.equal(s.engine.status, "operational");
+  assert.equal(s.engine.storeSynced([synced(2)]), 1);
+  await s.engine.register([reg(["local"])]);
+  await s.engine.deactivate();
+  assert.equal(s.engine.status, "standby");
+  assert.deepEqual(life, ["create", "event/1/engine", "local", "close"]);
+  const fromPeer = s.engine.query({ kind: "server", serverId: 2 }).events;
+  assert.equal(fromPeer.length, 2);
+});

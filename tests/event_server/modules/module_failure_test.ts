@@ -353,3 +353,26 @@ Deno.test("modules: a shutdown during a session that waits for a module fails it
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("modules: a module that cannot be created when the server becomes active stops the server, as in the reference", async () => {
+  const reports: string[] = [];
+  const engine = await startEngine(ANY, {
+    storage: new MemoryStorage(),
+    status: "standby",
+    onError: (_error, context) => void reports.push(context),
+    modules: loaded({
+      create: () => {
+        throw new Error("no route to the PLC");
+      },
+    }),
+  });
+  await engine.activate(); // resolves: the engine stops instead
+  await engine.closed;
+  assert.ok(engine.stopReason instanceof ModuleCreateError);
+  assert.match(
+    (engine.stopReason as Error).message,
+    /m0 \(0\) failed in create: no route to the PLC/,
+  );
+  assert.deepEqual(reports, ["engine modules could not be created, stopping"]);
+  await engine.close();
+});
