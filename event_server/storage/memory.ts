@@ -29,6 +29,7 @@
 import type {
   Event,
   EventId,
+  EventType,
   QueryParams,
   QueryResult,
   ServerId,
@@ -42,6 +43,8 @@ import type {
   Storage,
   StorageOptions,
   StorageQueryOptions,
+  StorageStats,
+  TypeChild,
 } from "./storage.ts";
 
 /** Options of {@linkcode MemoryStorage}. */
@@ -55,6 +58,8 @@ export interface MemoryStorageOptions extends StorageOptions {
 
 class MapBackend implements ChunkBackend {
   #chunks = new Map<number, Uint8Array>();
+  /** Bytes of the chunks. */
+  bytes = 0;
   transaction<T>(fn: () => T): T {
     return fn();
   }
@@ -63,13 +68,18 @@ class MapBackend implements ChunkBackend {
   setServer(): void {}
   setLatest(): void {}
   insertChunk(meta: ChunkMeta, data: Uint8Array): void {
-    this.#chunks.set(meta.id, data);
+    this.#put(meta.id, data);
   }
   updateChunk(meta: ChunkMeta, data: Uint8Array): void {
-    this.#chunks.set(meta.id, data);
+    this.#put(meta.id, data);
   }
   deleteChunk(id: number): void {
+    this.bytes -= this.#chunks.get(id)?.byteLength ?? 0;
     this.#chunks.delete(id);
+  }
+  #put(id: number, data: Uint8Array): void {
+    this.bytes += data.byteLength - (this.#chunks.get(id)?.byteLength ?? 0);
+    this.#chunks.set(id, data);
   }
   readChunk(id: number): Uint8Array {
     const data = this.#chunks.get(id);
@@ -105,6 +115,7 @@ const RESOLVED: Promise<void> = Promise.resolve();
  */
 export class MemoryStorage implements Storage {
   #store: ChunkStore;
+  #backend = new MapBackend();
   #chunkSize: number;
   #cleanup: CleanupLoop | null = null;
   #open = true;
@@ -119,7 +130,7 @@ export class MemoryStorage implements Storage {
   constructor(options: MemoryStorageOptions = {}) {
     const common = commonOptions(options);
     this.#chunkSize = checkInteger("chunkSize", options.chunkSize ?? 4096, 1);
-    this.#store = new ChunkStore(new MapBackend(), {
+    this.#store = new ChunkStore(this.#backend, {
       ...common,
       chunkSize: this.#chunkSize,
     });
@@ -212,6 +223,36 @@ export class MemoryStorage implements Storage {
     if (!this.#open) throw new StorageClosedError();
     this.#store.commit();
     return this.#store.query(params, options?.jsonText === true);
+  }
+
+  /**
+   * What the storage holds; `bytes` counts the chunks (not the newest
+   * event of each type kept for `latest` queries, nor the summaries).
+   *
+   * @returns The figures.
+   */
+  stats(): StorageStats {
+    if (!this.#open) throw new StorageClosedError();
+    const store = this.#store;
+    store.commit();
+    return {
+      events: store.eventCount,
+      chunks: store.chunkCount,
+      bytes: this.#backend.bytes,
+      types: store.typeCount,
+      retentionDeleted: store.retentionDeleted,
+    };
+  }
+
+  /**
+   * The next segments of the registered types under `prefix`.
+   *
+   * @param prefix Segments the types start with.
+   * @returns One entry per next segment.
+   */
+  typeChildren(prefix: EventType): TypeChild[] {
+    if (!this.#open) throw new StorageClosedError();
+    return this.#store.typeChildren(prefix);
   }
 
   /**

@@ -52,6 +52,7 @@
 import type {
   Event,
   EventId,
+  EventType,
   QueryParams,
   QueryResult,
   ServerId,
@@ -61,10 +62,21 @@ import { ChunkStore } from "./_chunk_store.ts";
 import { Checkpointer } from "./_checkpointer.ts";
 import { CleanupLoop } from "./_cleanup_loop.ts";
 import { checkInteger, type CommonOptions, commonOptions } from "./_options.ts";
-import { type Db, loadState, openDb, SqliteBackend } from "./_sqlite_db.ts";
+import {
+  databaseBytes,
+  type Db,
+  loadState,
+  openDb,
+  SqliteBackend,
+} from "./_sqlite_db.ts";
 import { SessionReservations } from "./_sqlite_sessions.ts";
 import type { SqliteStorageOptions } from "./_sqlite_options.ts";
-import type { Storage, StorageQueryOptions } from "./storage.ts";
+import type {
+  Storage,
+  StorageQueryOptions,
+  StorageStats,
+  TypeChild,
+} from "./storage.ts";
 
 export type { SqliteStorageOptions };
 
@@ -304,6 +316,35 @@ export class SqliteStorage implements Storage {
       (params.kind === "server" && params.persisted === true);
     if (!committedOnly) this.#commit();
     return this.#store.query(params, options?.jsonText === true);
+  }
+
+  /**
+   * What the storage holds; `bytes` is the database's size in pages (the
+   * write-ahead log apart).
+   *
+   * @returns The figures.
+   */
+  stats(): StorageStats {
+    if (this.#db === null) throw new StorageClosedError();
+    const store = this.#store;
+    return {
+      events: store.eventCount,
+      chunks: store.chunkCount,
+      bytes: databaseBytes(this.#db),
+      types: store.typeCount,
+      retentionDeleted: store.retentionDeleted,
+    };
+  }
+
+  /**
+   * The next segments of the registered types under `prefix`.
+   *
+   * @param prefix Segments the types start with.
+   * @returns One entry per next segment.
+   */
+  typeChildren(prefix: EventType): TypeChild[] {
+    if (this.#db === null) throw new StorageClosedError();
+    return this.#store.typeChildren(prefix);
   }
 
   /**
