@@ -1,0 +1,139 @@
+// A real Event Server engine with its HTTP part, in this process on free
+// ports, and a client of the live WebSocket that queues the updates.
+
+import type { RegisterEvent } from "../../../event/mod.ts";
+import { type Engine, startEngine } from "../../../event_server/engine.ts";
+import {
+  type HttpOptions,
+  type HttpServer,
+  listenHttp,
+  type LiveUpdate,
+  type LiveWatch,
+} from "../../../event_server/http/mod.ts";
+import { createLogger, type Logger } from "../../../event_server/log.ts";
+import { MemoryStorage } from "../../../event_server/storage/memory.ts";
+import type { Storage } from "../../../event_server/storage/storage.ts";
+import { within } from "../../_within.ts";
+
+/** An engine and its HTTP part. */
+export interface Web extends AsyncDisposable {
+  readonly engine: Engine;
+  readonly http: HttpServer;
+  /** The page's URL. */
+  readonly url: string;
+  /** Lines logged (warnings). */
+  readonly log: string[];
+  /** A URL of this server. */
+  at(path: string): URL;
+}
+
+/** Options of {@linkcode startWeb}. */
+export interface WebOptions extends HttpOptions {
+  storage?: Storage;
+  status?: "operational" | "standby" | "starting" | "stopping";
+  serverToken?: string | null;
+  /** HTTP host name. @default {"127.0.0.1"} */
+  hostname?: string;
+}
+
+/** Starts an engine (memory storage) and its HTTP part on free ports. */
+export async function startWeb(options: WebOptions = {}): Promise<Web> {
+  const lines: string[] = [];
+  const log: Logger = createLogger("warn", (line) => lines.push(line));
+  const http = await listenHttp(
+    { hostname: options.hostname ?? "127.0.0.1", port: 0 },
+    { log, ...options },
+  );
+  const engine = await startEngine({ hostname: "127.0.0.1", port: 0 }, {
+    storage: options.storage ?? new MemoryStorage(),
+    status: options.status,
+    serverToken: options.serverToken,
+    onError: (error, context) => lines.push(`${context}: ${String(error)}`),
+  });
+  http.serve(engine);
+  return {
+    engine,
+    http,
+    url: http.url,
+    log: lines,
+    at: (path) => new URL(path, http.url),
+    async [Symbol.asyncDispose]() {
+      await engine.close();
+      await http.close();
+    },
+  };
+}
+
+/** A JSON payload event to register. */
+export function jsonEvent(type: string[], data: unknown): RegisterEvent {
+  return {
+    type,
+    sourceTimestamp: null,
+    payload: { kind: "json", data: data as never },
+  };
+}
+
+/** A page's live connection, as a test drives it. */
+export interface LiveClient extends AsyncDisposable {
+  /** Sends what the page watches. */
+  watch(w: LiveWatch): void;
+  /** Resolves with the first update (from now on) `test` accepts. */
+  next(test: (u: LiveUpdate) => boolean, what: string): Promise<LiveUpdate>;
+  /** Every update received so far. */
+  readonly received: LiveUpdate[];
+  /** Resolves once the server closed the connection: its code and reason. */
+  readonly closed: Promise<{ code: number; reason: string }>;
+}
+
+/** Opens the live WebSocket of `web` (with `headers`, e.g. a cookie). */
+export async function live(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<LiveClient> {
+  const wsUrl = new URL("/api/live", url);
+  wsUrl.protocol = wsUrl.protocol === "https:" ? "wss:" : "ws:";
+  // @ts-ignore: Deno's WebSocket takes headers
+  const ws = new WebSocket(wsUrl, { headers });
+  const received: LiveUpdate[] = [];
+  let waiters: {
+    test: (u: LiveUpdate) => boolean;
+    resolve(u: LiveUpdate): void;
+  }[] = [];
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    ws.onclose = (e) => resolve({ code: e.code, reason: e.reason });
+  });
+  ws.onmessage = (e) => {
+    const u = JSON.parse(e.data) as LiveUpdate;
+    received.push(u);
+    waiters = waiters.filter((w) => {
+      if (!w.test(u)) return true;
+      w.resolve(u);
+      return false;
+    });
+  };
+  await within(
+    new Promise<void>((resolve, reject) => {
+      ws.onopen = () => resolve();
+      ws.onerror = (e) =>
+        reject(new Error(`WebSocket: ${(e as ErrorEvent).message}`));
+    }),
+    10_000,
+    "the live WebSocket to open",
+  );
+  return {
+    watch: (w) => ws.send(JSON.stringify(w)),
+    next(test, what) {
+      return within(
+        new Promise<LiveUpdate>((resolve) => waiters.push({ test, resolve })),
+        20_000,
+        what,
+      );
+    },
+    received,
+    closed,
+    async [Symbol.asyncDispose]() {
+      if (ws.readyState === WebSocket.OPEN) ws.close();
+      await closed;
+    },
+  };
+}
