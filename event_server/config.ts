@@ -26,7 +26,10 @@
  *   "pingDelay": 20,
  *   "pingTimeout": 20,
  *   "shutdownTimeout": 5,
- *   "logLevel": "info"
+ *   "logLevel": "info",
+ *   "http": "127.0.0.1:23080",
+ *   "httpToken": null,
+ *   "httpOpen": false
  * }
  * ```
  *
@@ -53,6 +56,7 @@ import {
   text,
 } from "./_config_values.ts";
 import { ConfigError } from "./errors.ts";
+import { isLoopback } from "./http/access.ts";
 import { checkRule } from "./storage/_options.ts";
 import type { RetentionRule } from "./storage/storage.ts";
 
@@ -173,6 +177,24 @@ export interface ConfigFile {
    * @default {"info"}
    */
   readonly logLevel?: LogLevel;
+  /**
+   * `host:port` of the web view, `/metrics` and `/healthz` (port 0: any
+   * free port), or `"off"` (or null) for none.
+   * @default {"127.0.0.1:23080"}
+   */
+  readonly http?: string | null;
+  /**
+   * Token HTTP requests must carry (on any address); without it, a
+   * non-loopback `http` address takes the `serverToken`.
+   * @default {null}
+   */
+  readonly httpToken?: string | null;
+  /**
+   * Serve HTTP on a non-loopback address without a token (to anyone who
+   * can reach it).
+   * @default {false}
+   */
+  readonly httpOpen?: boolean;
 }
 
 /** A complete, checked configuration. */
@@ -221,6 +243,12 @@ export interface ServerConfig {
   readonly shutdownTimeout: number;
   /** Log level. */
   readonly logLevel: LogLevel;
+  /** Where the HTTP part listens, or null for no HTTP. */
+  readonly http: { readonly hostname: string; readonly port: number } | null;
+  /** Token HTTP requests must carry, or null. */
+  readonly httpToken: string | null;
+  /** Whether a non-loopback HTTP address may go without a token. */
+  readonly httpOpen: boolean;
 }
 
 /** The defaults: what `deno task start` runs with.  *
@@ -256,6 +284,9 @@ export const DEFAULT_CONFIG: ServerConfig = Object.freeze({
   pingTimeout: 20,
   shutdownTimeout: 5,
   logLevel: "info",
+  http: Object.freeze({ hostname: "127.0.0.1", port: 23080 }),
+  httpToken: null,
+  httpOpen: false,
 });
 
 const KEYS = new Set(Object.keys(DEFAULT_CONFIG));
@@ -345,6 +376,28 @@ export function resolveConfig(
       'expected {"cert": FILE, "key": FILE} or null',
     );
   }
+  const httpValue = get("http");
+  const http = httpValue === null || httpValue === "off"
+    ? null
+    : c.http === undefined
+    ? DEFAULT_CONFIG.http
+    : parseAddressText("http", httpValue);
+  const httpToken = get("httpToken");
+  if (
+    httpToken !== null && (typeof httpToken !== "string" || httpToken === "")
+  ) {
+    throw new ConfigError("httpToken", "expected a non-empty string or null");
+  }
+  const httpOpen = get("httpOpen");
+  if (typeof httpOpen !== "boolean") {
+    throw new ConfigError("httpOpen", "expected true or false");
+  }
+  if (httpOpen && httpToken !== null) {
+    throw new ConfigError(
+      "httpOpen",
+      "httpOpen serves without a token, but httpToken gives one: drop one",
+    );
+  }
   const retention = get("retention");
   if (!Array.isArray(retention)) {
     throw new ConfigError("retention", "expected an array of rules");
@@ -355,7 +408,7 @@ export function resolveConfig(
   } catch (cause) {
     throw new ConfigError("retention", (cause as Error).message, { cause });
   }
-  return {
+  const config: ServerConfig = {
     address,
     serverId: integer("serverId", get("serverId"), -(2 ** 53 - 1), 2 ** 53 - 1),
     serverToken: token as string | null,
@@ -411,7 +464,49 @@ export function resolveConfig(
     pingTimeout: seconds("pingTimeout", get("pingTimeout")),
     shutdownTimeout: seconds("shutdownTimeout", get("shutdownTimeout")),
     logLevel: oneOf<LogLevel>("logLevel", get("logLevel"), LEVELS),
+    http,
+    httpToken: httpToken as string | null,
+    httpOpen,
   };
+  httpTokenOf(config);
+  return config;
+}
+
+/**
+ * The token HTTP requests must carry: `httpToken` when given; else none on
+ * a loopback address or with `httpOpen`; else the `serverToken`.
+ *
+ * @param config The configuration.
+ * @returns The token, or null when requests need none.
+ * @throws {ConfigError} When `http` is not a loopback address and there
+ * is no token to require and no `httpOpen`.
+ *
+ * @example
+ * ```ts
+ * import { httpTokenOf, resolveConfig } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(httpTokenOf(resolveConfig({})), null);
+ * assert.equal(
+ *   httpTokenOf(resolveConfig({ http: "0.0.0.0:8080", serverToken: "t" })),
+ *   "t",
+ * );
+ * assert.throws(() => resolveConfig({ http: "0.0.0.0:8080" }), /need a token/);
+ * ```
+ */
+export function httpTokenOf(config: ServerConfig): string | null {
+  if (config.httpToken !== null) return config.httpToken;
+  if (config.http === null || isLoopback(config.http.hostname)) return null;
+  if (config.httpOpen) return null;
+  if (config.serverToken !== null) return config.serverToken;
+  const { hostname, port } = config.http;
+  throw new ConfigError(
+    "http",
+    `${hostname}:${port} is not a loopback address, so the web view and ` +
+      "metrics there need a token: give httpToken (--http-token) or " +
+      "serverToken (--server-token), or httpOpen (--http-open) to serve " +
+      "them to anyone who can reach the address",
+  );
 }
 
 /**

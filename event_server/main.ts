@@ -1,7 +1,7 @@
 /**
  * Runs the standalone Event Server from a {@linkcode ServerConfig}: opens
  * the storage (creating the data directory), reads the TLS files, starts
- * the engine and logs what happens.
+ * the engine and the HTTP part (web view, metrics) and logs what happens.
  *
  * @example
  * ```ts
@@ -10,19 +10,27 @@
  * import { createLogger } from "./log.ts";
  * import assert from "node:assert/strict";
  *
- * const config = resolveConfig({ address: "127.0.0.1:0", storage: "memory" });
+ * const config = resolveConfig({
+ *   address: "127.0.0.1:0",
+ *   storage: "memory",
+ *   http: "127.0.0.1:0",
+ * });
  * await using running = await startEventServer(config, {
  *   log: createLogger("error"),
  * });
  * assert.ok(running.engine.addrs[0].port > 0);
+ * const health = await fetch(new URL("/healthz", running.http!.url));
+ * assert.equal(health.status, 200);
+ * await health.body?.cancel();
  * ```
  *
  * @module
  */
 
-import type { ServerConfig } from "./config.ts";
+import { httpTokenOf, type ServerConfig } from "./config.ts";
 import { type Engine, startEngine } from "./engine.ts";
 import { StartError, StorageError } from "./errors.ts";
+import { type HttpServer, listenHttp } from "./http/mod.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { MemoryStorage } from "./storage/memory.ts";
 import { SqliteStorage } from "./storage/sqlite.ts";
@@ -41,6 +49,8 @@ export interface StartOptions {
 export interface RunningServer extends AsyncDisposable {
   /** The engine (addresses, status, storage). */
   readonly engine: Engine;
+  /** The web view, `/metrics` and `/healthz`; null with `http` off. */
+  readonly http: HttpServer | null;
   /** Shuts down gracefully within the configured `shutdownTimeout`. */
   close(): Promise<void>;
   /**
@@ -114,7 +124,7 @@ async function readTls(
  * @param options Logger.
  * @returns The running server.
  * @throws {StartError} When the storage cannot be opened, the TLS files
- * cannot be read or the address cannot be listened on.
+ * cannot be read or an address (eventer, HTTP) cannot be listened on.
  *
  * @example
  * ```ts
@@ -124,7 +134,12 @@ async function readTls(
  * import assert from "node:assert/strict";
  *
  * const running = await startEventServer(
- *   resolveConfig({ address: "127.0.0.1:0", storage: "memory", serverId: 5 }),
+ *   resolveConfig({
+ *     address: "127.0.0.1:0",
+ *     storage: "memory",
+ *     serverId: 5,
+ *     http: "off",
+ *   }),
  *   { log: createLogger("error") },
  * );
  * assert.equal(running.engine.serverId, 5);
@@ -137,7 +152,16 @@ export async function startEventServer(
 ): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
   const tls = await readTls(config);
-  const storage = await openStorage(config, log);
+  // Listening first: an HTTP address in use stops the start before the
+  // storage or the eventer port is touched.
+  const http = await listenWeb(config, tls, log);
+  let storage: Storage;
+  try {
+    storage = await openStorage(config, log);
+  } catch (error) {
+    await http?.close();
+    throw error;
+  }
   let engine: Engine;
   try {
     engine = await startEngine(config.address, {
@@ -158,6 +182,7 @@ export async function startEventServer(
     });
   } catch (cause) {
     await storage.close();
+    await http?.close();
     const { hostname, port } = config.address;
     throw new StartError(
       `Cannot listen on ${hostname}:${port}: ${(cause as Error).message}`,
@@ -167,26 +192,63 @@ export async function startEventServer(
   const where = engine.addrs.map((a) => `${a.hostname}:${a.port}`).join(", ");
   log.info(
     `Event Server ${config.serverId} listening on ${where} ` +
-      `(${tls ? "TLS" : "TCP"}), storage ${
-        config.storage === "memory"
-          ? "memory"
-          : `${config.dataDir}/events.db (synchronous ${config.synchronous})`
-      }, status ${config.status}`,
+      `(${tls ? "TLS" : "TCP"}), storage ${storageName(config)}, ` +
+      `status ${config.status}`,
   );
+  if (http !== null) {
+    http.serve(engine);
+    log.info(
+      `web view, /metrics and /healthz at ${http.url} (${
+        http.guarded ? "token required" : "no token"
+      })`,
+    );
+  }
   let closing: Promise<void> | null = null;
   const close = () =>
     closing ??= (async () => {
       log.info("shutting down");
       await engine.close({ timeout: config.shutdownTimeout * 1000 });
+      await http?.close();
       log.info("stopped");
     })();
   return {
     engine,
+    http,
     close,
     closed: engine.closed,
     storageClosed: storage.closed,
     [Symbol.asyncDispose]: close,
   };
+}
+
+function storageName(config: ServerConfig): string {
+  return config.storage === "memory"
+    ? "memory"
+    : `${config.dataDir}/events.db (synchronous ${config.synchronous})`;
+}
+
+async function listenWeb(
+  config: ServerConfig,
+  tls: { cert: string; key: string } | undefined,
+  log: Logger,
+): Promise<HttpServer | null> {
+  if (config.http === null) return null;
+  const { hostname, port } = config.http;
+  try {
+    return await listenHttp(config.http, {
+      token: httpTokenOf(config),
+      tls,
+      log,
+      storageName: storageName(config),
+    });
+  } catch (cause) {
+    throw new StartError(
+      `Cannot listen for HTTP on ${hostname}:${port}: ${
+        (cause as Error).message
+      }`,
+      { cause },
+    );
+  }
 }
 
 function describe(error: unknown): string {
