@@ -298,7 +298,7 @@ class LiveSession {
     const { fresh, next } = pastCursor(result.events, cursor);
     p.cursor = next;
     if (fresh.length === 0) return null;
-    const points = plotPoints(fresh.slice(0, PLOT_SAMPLE), p.spec);
+    const points = plotPoints(fresh.slice(0, PLOT_SAMPLE).reverse(), p.spec);
     return {
       reset: false,
       points,
@@ -328,7 +328,10 @@ function plotWatch(spec: LivePlot): PlotWatch {
   };
 }
 
-/** Points of events (any order), ascending by the plot's x. */
+/**
+ * Points of events in arrival order, ascending by the plot's x (events of
+ * equal x stay in arrival order).
+ */
 function plotPoints(
   events: readonly Event[],
   spec: LivePlot,
@@ -375,7 +378,11 @@ function plotHistory(engine: Engine, p: PlotWatch): LiveUpdate["plot"] {
     if (sameTs(e.timestamp, arrival)) ids.add(idKey(e.id));
   }
   p.cursor = { ts: arrival, ids };
-  return { reset: true, points: plotPoints(events, p.spec), sampled: more };
+  return {
+    reset: true,
+    points: plotPoints(events.reverse(), p.spec),
+    sampled: more,
+  };
 }
 
 /** The pages connected for live updates, and their update timer. */

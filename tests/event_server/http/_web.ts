@@ -2,7 +2,11 @@
 // ports, and a client of the live WebSocket that queues the updates.
 
 import type { RegisterEvent } from "../../../event/mod.ts";
-import { type Engine, startEngine } from "../../../event_server/engine.ts";
+import {
+  type Engine,
+  type EngineOptions,
+  startEngine,
+} from "../../../event_server/engine.ts";
 import {
   type HttpOptions,
   type HttpServer,
@@ -23,6 +27,8 @@ export interface Web extends AsyncDisposable {
   readonly url: string;
   /** Lines logged (warnings). */
   readonly log: string[];
+  /** Resolves with the first error the engine reports that `test` takes. */
+  reported(test: (error: unknown) => boolean, what: string): Promise<unknown>;
   /** A URL of this server. */
   at(path: string): URL;
 }
@@ -34,21 +40,35 @@ export interface WebOptions extends HttpOptions {
   serverToken?: string | null;
   /** HTTP host name. @default {"127.0.0.1"} */
   hostname?: string;
+  /** More options of the engine (limits). */
+  engineOptions?: Partial<EngineOptions>;
 }
 
 /** Starts an engine (memory storage) and its HTTP part on free ports. */
 export async function startWeb(options: WebOptions = {}): Promise<Web> {
   const lines: string[] = [];
   const log: Logger = createLogger("warn", (line) => lines.push(line));
+  const seen: unknown[] = [];
+  let waiters: { test: (e: unknown) => boolean; resolve(e: unknown): void }[] =
+    [];
   const http = await listenHttp(
     { hostname: options.hostname ?? "127.0.0.1", port: 0 },
     { log, ...options },
   );
   const engine = await startEngine({ hostname: "127.0.0.1", port: 0 }, {
+    ...options.engineOptions,
     storage: options.storage ?? new MemoryStorage(),
     status: options.status,
     serverToken: options.serverToken,
-    onError: (error, context) => lines.push(`${context}: ${String(error)}`),
+    onError: (error, context) => {
+      lines.push(`${context}: ${String(error)}`);
+      seen.push(error);
+      waiters = waiters.filter((w) => {
+        if (!w.test(error)) return true;
+        w.resolve(error);
+        return false;
+      });
+    },
   });
   http.serve(engine);
   return {
@@ -56,6 +76,15 @@ export async function startWeb(options: WebOptions = {}): Promise<Web> {
     http,
     url: http.url,
     log: lines,
+    reported(test, what) {
+      const found = seen.find(test);
+      if (found !== undefined) return Promise.resolve(found);
+      return within(
+        new Promise((resolve) => waiters.push({ test, resolve })),
+        20_000,
+        what,
+      );
+    },
     at: (path) => new URL(path, http.url),
     async [Symbol.asyncDispose]() {
       await engine.close();
@@ -71,6 +100,32 @@ export function jsonEvent(type: string[], data: unknown): RegisterEvent {
     sourceTimestamp: null,
     payload: { kind: "json", data: data as never },
   };
+}
+
+/**
+ * Sends a raw HTTP/1.1 GET of `path` to the server with this Host header
+ * (fetch does not let a test set it); the status code.
+ */
+export async function rawGet(
+  url: string,
+  path: string,
+  host: string,
+): Promise<number> {
+  const { hostname, port } = new URL(url);
+  const conn = await Deno.connect({ hostname, port: Number(port) });
+  try {
+    await conn.write(
+      new TextEncoder().encode(
+        `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+      ),
+    );
+    const buf = new Uint8Array(4096);
+    const n = await conn.read(buf);
+    const line = new TextDecoder().decode(buf.subarray(0, n ?? 0));
+    return Number(/^HTTP\/1\.1 (\d+)/.exec(line)?.[1] ?? NaN);
+  } finally {
+    conn.close();
+  }
 }
 
 /** A page's live connection, as a test drives it. */
