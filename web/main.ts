@@ -28,6 +28,18 @@ new QueryForm();
 
 let types = -1;
 let treeRefresh: ReturnType<typeof setTimeout> | undefined;
+let lastRefresh = 0;
+
+/** Fetches the open levels again, at most once a second. */
+function refreshTree(): void {
+  if (treeRefresh !== undefined) return;
+  const wait = Math.max(0, lastRefresh + 1000 - Date.now());
+  treeRefresh = setTimeout(() => {
+    treeRefresh = undefined;
+    lastRefresh = Date.now();
+    tree.refresh();
+  }, wait);
+}
 
 live.onUpdate((u) => {
   if (u.status !== undefined) status.update(u.status);
@@ -38,13 +50,7 @@ live.onUpdate((u) => {
   if (u.types !== undefined && u.types !== types) {
     const first = types < 0;
     types = u.types;
-    // New types: open levels are fetched again, at most every 2 s.
-    if (!first && treeRefresh === undefined) {
-      treeRefresh = setTimeout(() => {
-        treeRefresh = undefined;
-        tree.refresh();
-      }, 2000);
-    }
+    if (!first) refreshTree();
   }
 });
 

@@ -387,7 +387,8 @@ function denied(url: URL, status: 401 | 403, reason: string): Response {
     headers["content-type"] = "text/html; charset=utf-8";
     const text = reason.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
     return new Response(
-      `<!doctype html><title>Hat Event Server</title><p>${text}</p>\n`,
+      '<!doctype html><title>Hat Event Server</title><link rel="icon" ' +
+        `href="data:,"><p>${text}</p>\n`,
       { status, headers },
     );
   }
