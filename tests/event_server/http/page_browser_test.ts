@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { type Client, connect } from "../../../client.ts";
-import type { Page } from "npm:puppeteer-core@25.19.0";
+import type { Page } from "../../../tools/_browser.ts";
 import { launch, SKIP_BROWSER } from "./_browser.ts";
 import { jsonEvent, startWeb } from "./_web.ts";
 
