@@ -177,6 +177,14 @@ export const WEB_SESSIONS: MetricDefinition = define({
   help: "Web view pages connected for live updates.",
 });
 
+/** Time the web view's live updates take, per round (all pages). */
+export const WEB_UPDATE_SECONDS: MetricDefinition = define({
+  name: "hat_eventer_web_update_seconds",
+  type: "histogram",
+  help:
+    "Seconds to build and send one round of live updates to the open web pages.",
+});
+
 /** Resident set size of the server process. */
 export const PROCESS_RSS: MetricDefinition = define({
   name: "hat_eventer_process_resident_memory_bytes",
