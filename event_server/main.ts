@@ -1,7 +1,8 @@
 /**
  * Runs the standalone Event Server from a {@linkcode ServerConfig}: opens
- * the storage (creating the data directory), reads the TLS files, starts
- * the engine and the HTTP part (web view, metrics) and logs what happens.
+ * the storage (creating the data directory, and locking it: one server per
+ * directory), reads the TLS files, starts the engine and the HTTP part
+ * (web view, metrics) and logs what happens.
  *
  * @example
  * ```ts
@@ -32,6 +33,7 @@ import { type Engine, startEngine } from "./engine.ts";
 import { StartError, StorageError } from "./errors.ts";
 import { type HttpServer, listenHttp } from "./http/mod.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { type DataDirLock, lockDataDir } from "./_data_dir_lock.ts";
 import { MemoryStorage } from "./storage/memory.ts";
 import { SqliteStorage } from "./storage/sqlite.ts";
 import type { Storage } from "./storage/storage.ts";
@@ -66,10 +68,7 @@ export interface RunningServer extends AsyncDisposable {
   readonly storageClosed: Promise<StorageError | null>;
 }
 
-async function openStorage(
-  config: ServerConfig,
-  log: Logger,
-): Promise<Storage> {
+function openStorage(config: ServerConfig, log: Logger): Storage {
   const common = {
     maxResults: config.maxResults,
     retention: config.retention,
@@ -77,13 +76,6 @@ async function openStorage(
     onError: (error: unknown) => log.error("storage", error),
   };
   if (config.storage === "memory") return new MemoryStorage(common);
-  try {
-    await Deno.mkdir(config.dataDir, { recursive: true });
-  } catch (cause) {
-    throw new StartError(`Cannot create data directory ${config.dataDir}`, {
-      cause,
-    });
-  }
   const path = `${config.dataDir}/events.db`;
   try {
     return new SqliteStorage(path, {
@@ -98,6 +90,19 @@ async function openStorage(
     }
     throw cause;
   }
+}
+
+/** Creates and locks the data directory: one server per directory. */
+async function lockData(config: ServerConfig): Promise<DataDirLock | null> {
+  if (config.storage === "memory") return null;
+  try {
+    await Deno.mkdir(config.dataDir, { recursive: true });
+  } catch (cause) {
+    throw new StartError(`Cannot create data directory ${config.dataDir}`, {
+      cause,
+    });
+  }
+  return await lockDataDir(config.dataDir);
 }
 
 async function readTls(
@@ -123,8 +128,9 @@ async function readTls(
  * @param config The configuration.
  * @param options Logger.
  * @returns The running server.
- * @throws {StartError} When the storage cannot be opened, the TLS files
- * cannot be read or an address (eventer, HTTP) cannot be listened on.
+ * @throws {StartError} When the data directory is in use by another
+ * server (its `server.lock` is held), the storage cannot be opened, the TLS
+ * files cannot be read or an address (eventer, HTTP) cannot be listened on.
  *
  * @example
  * ```ts
@@ -153,12 +159,20 @@ export async function startEventServer(
   const log = options.log ?? createLogger(config.logLevel);
   const tls = await readTls(config);
   // Listening first: an HTTP address in use stops the start before the
-  // storage or the eventer port is touched.
+  // data directory, the storage or the eventer port is touched.
   const http = await listenWeb(config, tls, log);
+  let lock: DataDirLock | null;
   let storage: Storage;
   try {
-    storage = await openStorage(config, log);
+    lock = await lockData(config);
   } catch (error) {
+    await http?.close();
+    throw error;
+  }
+  try {
+    storage = openStorage(config, log);
+  } catch (error) {
+    lock?.release();
     await http?.close();
     throw error;
   }
@@ -182,6 +196,7 @@ export async function startEventServer(
     });
   } catch (cause) {
     await storage.close();
+    lock?.release();
     await http?.close();
     const { hostname, port } = config.address;
     throw new StartError(
@@ -207,10 +222,17 @@ export async function startEventServer(
   const close = () =>
     closing ??= (async () => {
       log.info("shutting down");
-      await engine.close({ timeout: config.shutdownTimeout * 1000 });
-      await http?.close();
+      try {
+        await engine.close({ timeout: config.shutdownTimeout * 1000 });
+        await http?.close();
+      } finally {
+        lock?.release();
+      }
       log.info("stopped");
     })();
+  // An engine that stopped by itself (its storage failed) still lets go of
+  // the directory once its storage is closed.
+  engine.closed.then(() => engine.close()).finally(() => lock?.release());
   return {
     engine,
     http,

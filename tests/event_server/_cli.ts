@@ -124,10 +124,13 @@ export interface ServeProcess extends AsyncDisposable {
 }
 
 /**
- * Starts `serve` as a subprocess on a free port, with its HTTP part on a
- * free port too unless `args` say otherwise (`--http`).
+ * Starts `serve` as a subprocess (on a free port unless told one), with
+ * its HTTP part on a free port too unless `args` say otherwise (`--http`).
  */
-export async function serveProcess(args: string[]): Promise<ServeProcess> {
+export async function serveProcess(
+  args: string[],
+  listenOn = "127.0.0.1:0",
+): Promise<ServeProcess> {
   const http = args.some((a) => a === "--http" || a.startsWith("--http="))
     ? []
     : ["--http", "127.0.0.1:0"];
@@ -141,7 +144,7 @@ export async function serveProcess(args: string[]): Promise<ServeProcess> {
       CLI_MAIN.href,
       "serve",
       "--address",
-      "127.0.0.1:0",
+      listenOn,
       ...http,
       ...args,
     ],
