@@ -158,17 +158,17 @@ export async function startEventServer(
 ): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
   const tls = await readTls(config);
-  // Listening first: an HTTP address in use stops the start before the
-  // data directory, the storage or the eventer port is touched.
-  const http = await listenWeb(config, tls, log);
-  let lock: DataDirLock | null;
-  let storage: Storage;
+  const lock = await lockData(config);
+  // HTTP listens before the storage opens and the eventer port listens: an
+  // HTTP address in use stops the start before either.
+  let http: HttpServer | null;
   try {
-    lock = await lockData(config);
+    http = await listenWeb(config, tls, log);
   } catch (error) {
-    await http?.close();
+    lock?.release();
     throw error;
   }
+  let storage: Storage;
   try {
     storage = openStorage(config, log);
   } catch (error) {

@@ -66,7 +66,7 @@ Deno.test("serve: --http off serves no HTTP", async () => {
   assert.equal(server.log().includes("web view"), false);
 });
 
-Deno.test("serve: an HTTP address in use exits 4 before the storage is touched", async () => {
+Deno.test("serve: an HTTP address in use exits 4 before the storage opens", async () => {
   using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const dir = await Deno.makeTempDir({ prefix: "eventer_http_" });
   try {
@@ -78,7 +78,13 @@ Deno.test("serve: an HTTP address in use exits 4 before the storage is touched",
     ]);
     assert.equal(code, 4, stderr);
     assert.match(stderr, /Cannot listen for HTTP on 127\.0\.0\.1:\d+/);
-    await assert.rejects(() => Deno.stat(`${dir}/data`), Deno.errors.NotFound);
+    await assert.rejects(
+      () => Deno.stat(`${dir}/data/events.db`),
+      Deno.errors.NotFound,
+    );
+    // and it let go of the data directory
+    await using again = await serveProcess(["--data-dir", `${dir}/data`]);
+    assert.match(again.log(), /listening on/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
