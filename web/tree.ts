@@ -248,10 +248,31 @@ function show(cell: HTMLElement, e: WebEvent, changed: boolean): void {
     }, formatTimestamp(e.timestamp)),
   );
   cell.dataset.id = e.id.join("/");
-  if (changed) {
-    cell.classList.remove("changed");
-    // Restarts the highlight for a value that changes again.
-    void cell.offsetWidth;
-    cell.classList.add("changed");
-  }
+  if (changed) highlight(cell);
+}
+
+/** Highlighted cells and when they last changed (ms). */
+const highlighted = new Map<HTMLElement, number>();
+let unhighlight: ReturnType<typeof setInterval> | undefined;
+
+/**
+ * Highlights a cell whose value changed, for 0.7 s after its last change.
+ * Class changes, not an animation: a value that changes at every update
+ * must not keep the page repainting at the screen's frame rate.
+ */
+function highlight(cell: HTMLElement): void {
+  cell.classList.add("changed");
+  highlighted.set(cell, performance.now());
+  unhighlight ??= setInterval(() => {
+    const old = performance.now() - 700;
+    for (const [c, t] of highlighted) {
+      if (t > old) continue;
+      c.classList.remove("changed");
+      highlighted.delete(c);
+    }
+    if (highlighted.size === 0) {
+      clearInterval(unhighlight);
+      unhighlight = undefined;
+    }
+  }, 250);
 }
