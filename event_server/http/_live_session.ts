@@ -16,7 +16,7 @@ import type { LiveUpdate, LiveWatch, WebEvent } from "./web_protocol.ts";
 /** Most watched types whose latest events a page gets. */
 export const MAX_WATCHED = 2000;
 /** Most events of the stream in one update (the newest). */
-export const STREAM_SAMPLE = 100;
+export const STREAM_SAMPLE = 50;
 /** JSON payload text longer than this is cut in live updates. */
 const PREVIEW = 512;
 /** Largest message a page may send. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { LiveUpdate, WebEvent } from "../../../event_server/http/mod.ts";
+import { STREAM_SAMPLE } from "../../../event_server/http/_live_session.ts";
 import { SLOW_CONSUMER_DROPS } from "../../../event_server/metric_names.ts";
 import { within } from "../../_within.ts";
 import { jsonEvent, live, startWeb } from "./_web.ts";
@@ -49,7 +50,7 @@ Deno.test("live: the stream gets arriving events matching its query types, the n
   web.engine.register(burst);
   const sampled = (await many).stream!;
   assert.equal(sampled.sampled, true);
-  assert.equal(sampled.events.length, 100);
+  assert.equal(sampled.events.length, STREAM_SAMPLE);
   assert.deepEqual(texts(sampled.events).slice(-2), ["s/z=498", "s/z=499"]);
 });
 
@@ -181,7 +182,7 @@ Deno.test("live: a page that stops reading is dropped as a slow consumer, holdin
       30_000,
       "the page that does not read to be dropped",
     );
-    // One update of 100 events of ~560 bytes, never a queue of them.
+    // One update of STREAM_SAMPLE events of ~560 bytes, never a queue.
     assert.ok(largest < 100_000, `${largest} bytes waited for one page`);
     assert.equal(web.http.liveSessions, 1);
     assert.ok(web.log.some((l) => /disconnecting slow web page/.test(l)));
