@@ -12,6 +12,42 @@ const WAIT = { timeout: 30_000 };
 export interface LoadPage extends AsyncDisposable {
   /** Live updates the page received so far. */
   updates(): Promise<number>;
+  /** CPU seconds the browser (all its processes) used so far; NaN off Linux. */
+  cpuSeconds(): number;
+}
+
+/** CPU seconds of a process and its descendants, from /proc. */
+function treeCpuSeconds(root: number): number {
+  const parent = new Map<number, number>();
+  const cpu = new Map<number, number>();
+  try {
+    for (const entry of Deno.readDirSync("/proc")) {
+      const pid = Number(entry.name);
+      if (!Number.isInteger(pid)) continue;
+      let stat: string;
+      try {
+        stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+      } catch {
+        continue; // ended meanwhile
+      }
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parent.set(pid, Number(fields[1]));
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+    }
+  } catch {
+    return NaN;
+  }
+  let total = 0;
+  for (const [pid, seconds] of cpu) {
+    for (let p: number | undefined = pid; p !== undefined && p > 1;) {
+      if (p === root) {
+        total += seconds;
+        break;
+      }
+      p = parent.get(p);
+    }
+  }
+  return total;
 }
 
 function node(type: string[]): string {
@@ -53,6 +89,8 @@ export async function openLoadPage(url: string): Promise<LoadPage> {
           }).document.body.dataset.liveUpdates ?? 0,
         )
       ),
+    cpuSeconds: () =>
+      launched.pid === undefined ? NaN : treeCpuSeconds(launched.pid),
     [Symbol.asyncDispose]: () => launched[Symbol.asyncDispose](),
   };
 }

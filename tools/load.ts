@@ -276,6 +276,7 @@ async function run(o: Options): Promise<void> {
   );
   const latencies: number[] = [];
   const updates0 = await page?.updates() ?? 0;
+  const browserCpu0 = page?.cpuSeconds() ?? 0;
   const cpu0 = [cpuSeconds(server?.pid ?? -1), cpuSeconds("self")];
   const t0 = performance.now();
   await Promise.all(clients.map(async (client, c) => {
@@ -317,6 +318,7 @@ async function run(o: Options): Promise<void> {
   const tReceived = performance.now();
   const cpu1 = [cpuSeconds(server?.pid ?? -1), cpuSeconds("self")];
   const pageUpdates = page === null ? null : await page.updates() - updates0;
+  const browserCpu = (page?.cpuSeconds() ?? 0) - browserCpu0;
   await page?.[Symbol.asyncDispose]();
 
   for (const c of [...clients, ...subs]) await c.close();
@@ -353,6 +355,7 @@ async function run(o: Options): Promise<void> {
     page: pageUpdates === null ? undefined : {
       updates: pageUpdates,
       updatesPerSecond: Number((pageUpdates / seconds).toFixed(1)),
+      browserCpuSeconds: Number(browserCpu.toFixed(2)),
     },
     problems,
   };
@@ -378,7 +381,8 @@ async function run(o: Options): Promise<void> {
         (result.page === undefined
           ? ""
           : `  web view open: ${result.page.updates} live updates ` +
-            `(${result.page.updatesPerSecond}/s)\n`) +
+            `(${result.page.updatesPerSecond}/s), browser CPU ` +
+            `${result.page.browserCpuSeconds} s\n`) +
         `  ${
           problems === 0
             ? "every event delivered exactly once and in order"

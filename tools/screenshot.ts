@@ -72,9 +72,17 @@ try {
   await gateway.register(history, { withResponse: true });
   await gateway.register([
     json(["plant", "line1", "pump1", "state"], "running", now),
-    json(["plant", "line1", "pump1", "flow"], { value: 41.2, unit: "m3/h" }, now),
+    json(
+      ["plant", "line1", "pump1", "flow"],
+      { value: 41.2, unit: "m3/h" },
+      now,
+    ),
     json(["plant", "line1", "pump2", "state"], "stopped", now),
-    json(["plant", "line2", "boiler", "setpoint"], { value: 72, unit: "°C" }, now),
+    json(
+      ["plant", "line2", "boiler", "setpoint"],
+      { value: 72, unit: "°C" },
+      now,
+    ),
     json(["plant", "line2", "boiler", "state"], "heating", now),
     json(["gateway", "gw1", "link"], "CONNECTED", now),
   ], { withResponse: true });
