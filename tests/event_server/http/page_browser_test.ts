@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import { type Client, connect } from "../../../client.ts";
 import type { Page } from "../../../tools/_browser.ts";
+import { SLOW_CONSUMER_DROPS } from "../../../event_server/metric_names.ts";
+import { within } from "../../_within.ts";
 import { launch, SKIP_BROWSER } from "./_browser.ts";
 import { jsonEvent, startWeb } from "./_web.ts";
 
@@ -306,5 +308,57 @@ Deno.test({
     assert.equal(await shown(), 1);
     web.engine.register([jsonEvent(["many", "dev99999"], -1)]);
     await valueBecomes(page, ["many", "dev99999"], "-1");
+  },
+});
+
+Deno.test({
+  name:
+    "the page in a browser that stops reading (frozen) is dropped as a slow consumer and reconnects when it thaws",
+  ignore: SKIP_BROWSER,
+  async fn() {
+    await using web = await startWeb({ updatePeriod: 20, slowTimeout: 1000 });
+    web.engine.register([jsonEvent(["big"], 0)]);
+    await using b = await launch();
+    const page = b.page;
+    await page.goto(web.url);
+    await page.waitForSelector("#link.link-up", WAIT);
+    await page.$eval(
+      "#stream-types",
+      (el) => (el as HTMLInputElement).value = "big",
+    );
+    await page.click("#stream-form button[type=submit]");
+    const cdp = await page.createCDPSession();
+    await cdp.send("Page.setWebLifecycleState", { state: "frozen" });
+    const drops = web.engine.metrics.counter(SLOW_CONSUMER_DROPS, {
+      transport: "web",
+    });
+    const payload = "z".repeat(2000);
+    let largest = 0;
+    // Events until the frozen page's buffers are full and it is dropped.
+    await within(
+      (async () => {
+        while (drops.value === 0) {
+          const batch = [];
+          for (let i = 0; i < 100; i++) batch.push(jsonEvent(["big"], payload));
+          web.engine.register(batch);
+          for (const s of web.http.liveSessionInfos()) {
+            largest = Math.max(largest, s.maxBuffered);
+          }
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      })(),
+      60_000,
+      "the frozen page to be dropped",
+    );
+    // At most the one update that was waiting (50 events of ~2 KB).
+    assert.ok(largest < 200_000, `${largest} bytes waited for the page`);
+    assert.equal(web.http.liveSessions, 0);
+    await cdp.send("Page.setWebLifecycleState", { state: "active" });
+    await page.waitForSelector("#link.link-up", WAIT);
+    await page.waitForFunction(
+      () => document.querySelector("#stream tbody tr") !== null,
+      WAIT,
+    );
+    assert.equal(web.http.liveSessions, 1);
   },
 });
