@@ -11,6 +11,8 @@ interface Run {
   eventsPerSecond: number;
   serverCpuPerMillion: number;
   updatesPerSecond: number | null;
+  browserCpuSeconds: number | null;
+  seconds: number;
 }
 
 function median(values: number[]): number {
@@ -39,6 +41,8 @@ async function load(args: string[], page: boolean): Promise<Run> {
     eventsPerSecond: r.eventsPerSecond,
     serverCpuPerMillion: r.serverCpuPerMillion,
     updatesPerSecond: r.page?.updatesPerSecond ?? null,
+    browserCpuSeconds: r.page?.browserCpuSeconds ?? null,
+    seconds: r.seconds,
   };
 }
 
@@ -62,7 +66,8 @@ for (let r = 0; r < runs; r++) {
         `server ${run.serverCpuPerMillion} CPU s per million events` +
         (run.updatesPerSecond === null
           ? ""
-          : `, page ${run.updatesPerSecond} updates/s`),
+          : `, page ${run.updatesPerSecond} updates/s, browser ` +
+            `${run.browserCpuSeconds} CPU s in ${run.seconds} s`),
     );
   }
 }
