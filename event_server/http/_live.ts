@@ -49,6 +49,8 @@ class LivePage {
   behindSince = 0;
   /** Largest bufferedAmount seen at an update (for tests and stats). */
   maxBuffered = 0;
+  /** The count of registered events when the page was last updated. */
+  seen = -1;
 
   constructor(id: number, socket: WebSocket, remote: string) {
     this.id = id;
@@ -66,7 +68,6 @@ export class LiveHub {
   #timer: ReturnType<typeof setInterval> | undefined;
   #ticks = 0;
   #registered: Counter;
-  #lastRegistered = -1;
   #drops: Counter;
   #spent: Histogram;
   #closing = false;
@@ -160,8 +161,6 @@ export class LiveHub {
     const perSecond = Math.max(1, Math.round(1000 / this.#options.period));
     const everySecond = this.#ticks++ % perSecond === 0;
     const count = this.#registered.value;
-    const registered = count !== this.#lastRegistered;
-    this.#lastRegistered = count;
     let status: WebStatus | undefined;
     let types: number | undefined;
     if (everySecond) {
@@ -186,9 +185,13 @@ export class LiveHub {
         continue;
       }
       page.behindSince = 0;
+      // Also once a second: events may reach the storage other than by
+      // the engine's registrations.
+      const changed = count !== page.seen || everySecond;
+      page.seen = count;
       let update: LiveUpdate;
       try {
-        update = page.session.update(this.#engine.storage, registered);
+        update = page.session.update(this.#engine.storage, changed);
       } catch (error) {
         this.#options.log.warn(
           `web view page ${page.id}: ${describe(error)}`,

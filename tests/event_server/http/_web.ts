@@ -192,3 +192,83 @@ export async function live(
     },
   };
 }
+
+/** A WebSocket client at the byte level, which reads only when told. */
+export interface RawLive extends Disposable {
+  /** Sends a watch (one masked text frame). */
+  watch(w: LiveWatch): Promise<void>;
+  /** Reads frames until a text frame `test` takes; its text. */
+  readUntil(test: (text: string) => boolean): Promise<string>;
+}
+
+/** Opens `/api/live` of `url` over a plain TCP socket. */
+export async function rawLive(url: string): Promise<RawLive> {
+  const { hostname, port } = new URL(url);
+  const conn = await Deno.connect({ hostname, port: Number(port) });
+  const key = btoa("0123456789abcdef");
+  await conn.write(new TextEncoder().encode(
+    `GET /api/live HTTP/1.1\r\nHost: ${hostname}:${port}\r\n` +
+      "Upgrade: websocket\r\nConnection: Upgrade\r\n" +
+      `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  ));
+  let buf = new Uint8Array(0);
+  const more = async () => {
+    const chunk = new Uint8Array(64 * 1024);
+    const n = await conn.read(chunk);
+    if (n === null) throw new Error("The server closed the live connection");
+    const next = new Uint8Array(buf.length + n);
+    next.set(buf);
+    next.set(chunk.subarray(0, n), buf.length);
+    buf = next;
+  };
+  // The handshake's answer ends with an empty line.
+  for (;;) {
+    const end = new TextDecoder().decode(buf).indexOf("\r\n\r\n");
+    if (end >= 0) {
+      if (!new TextDecoder().decode(buf).startsWith("HTTP/1.1 101")) {
+        throw new Error("The live connection was refused");
+      }
+      buf = buf.subarray(end + 4);
+      break;
+    }
+    await more();
+  }
+  return {
+    async watch(w) {
+      const data = new TextEncoder().encode(JSON.stringify(w));
+      const head = data.length < 126
+        ? [0x81, 0x80 | data.length]
+        : [0x81, 0x80 | 126, data.length >> 8, data.length & 0xff];
+      // A zero mask: the payload goes as it is.
+      const frame = new Uint8Array(head.length + 4 + data.length);
+      frame.set(head);
+      frame.set(data, head.length + 4);
+      await conn.write(frame);
+    },
+    async readUntil(test) {
+      for (;;) {
+        while (buf.length < 2) await more();
+        let len = buf[1] & 0x7f;
+        let at = 2;
+        if (len === 126) {
+          while (buf.length < 4) await more();
+          len = (buf[2] << 8) | buf[3];
+          at = 4;
+        } else if (len === 127) {
+          while (buf.length < 10) await more();
+          len = Number(new DataView(buf.buffer, buf.byteOffset + 2, 8)
+            .getBigUint64(0));
+          at = 10;
+        }
+        while (buf.length < at + len) await more();
+        const opcode = buf[0] & 0x0f;
+        const text = new TextDecoder().decode(buf.subarray(at, at + len));
+        buf = buf.subarray(at + len);
+        if (opcode === 1 && test(text)) return text;
+      }
+    },
+    [Symbol.dispose]() {
+      conn.close();
+    },
+  };
+}

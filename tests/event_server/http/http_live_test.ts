@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
 import type { LiveUpdate, WebEvent } from "../../../event_server/http/mod.ts";
 import { STREAM_SAMPLE } from "../../../event_server/http/_live_session.ts";
-import { SLOW_CONSUMER_DROPS } from "../../../event_server/metric_names.ts";
+import {
+  SLOW_CONSUMER_DROPS,
+  WEB_UPDATE_SECONDS,
+} from "../../../event_server/metric_names.ts";
 import { within } from "../../_within.ts";
-import { jsonEvent, live, startWeb } from "./_web.ts";
+import { jsonEvent, live, rawLive, startWeb } from "./_web.ts";
 
 const FAST = { updatePeriod: 20 };
 
@@ -195,6 +198,49 @@ Deno.test("live: a page that stops reading is dropped as a slow consumer, holdin
   } finally {
     conn.close();
   }
+});
+
+Deno.test("live: a page that fell behind gets the latest values once it reads again", async () => {
+  await using web = await startWeb({ updatePeriod: 20, slowTimeout: 60_000 });
+  using page = await rawLive(web.url);
+  await page.watch({ latest: [["big"]], stream: { types: [["big"]] } });
+  // Events until updates wait for the page, which does not read.
+  const payload = "w".repeat(2000);
+  await within(
+    (async () => {
+      while (!web.http.liveSessionInfos().some((s) => s.buffered > 0)) {
+        const batch = [];
+        for (let i = 0; i < 100; i++) batch.push(jsonEvent(["big"], payload));
+        web.engine.register(batch);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })(),
+    60_000,
+    "updates to wait for the page",
+  );
+  web.engine.register([jsonEvent(["big"], "last")]);
+  // Updates go by while the page is behind or just caught up, and nothing
+  // more is registered...
+  const rounds = web.engine.metrics.histogram(WEB_UPDATE_SECONDS);
+  const after = rounds.count + 3;
+  await within(
+    (async () => {
+      while (rounds.count < after) await new Promise((r) => setTimeout(r, 5));
+    })(),
+    30_000,
+    "three more rounds of updates",
+  );
+  // ...then it reads what waited, and gets the last value (an update it
+  // was behind for is not lost).
+  await within(
+    page.readUntil((text) =>
+      (JSON.parse(text) as LiveUpdate).latest?.some((e) =>
+        e.payload?.kind === "json" && e.payload.text === '"last"'
+      ) ?? false
+    ),
+    30_000,
+    "the last value",
+  );
 });
 
 Deno.test("live: pages beyond maxSessions are refused", async () => {
