@@ -55,6 +55,7 @@ live.onUpdate((u) => {
 });
 
 live.onLink((up, why) => {
+  if (up) stream.restart();
   const link = byId("link");
   link.textContent = up ? "live" : `reconnecting (${why})`;
   link.className = `badge ${up ? "link-up" : "link-down"}`;

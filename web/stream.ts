@@ -52,6 +52,15 @@ export class Stream {
     this.#send();
   }
 
+  /**
+   * Starts again empty: a new live connection begins with the newest
+   * events there are, which the old one may have shown already.
+   */
+  restart(): void {
+    this.#body.replaceChildren();
+    this.#note.textContent = this.#paused ? "paused" : "";
+  }
+
   /** Adds the events of an update. */
   update(stream: NonNullable<LiveUpdate["stream"]>): void {
     if (this.#paused) return;
