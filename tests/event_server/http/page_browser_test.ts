@@ -354,10 +354,16 @@ Deno.test({
     assert.ok(largest < 200_000, `${largest} bytes waited for the page`);
     assert.equal(web.http.liveSessions, 0);
     await cdp.send("Page.setWebLifecycleState", { state: "active" });
+    // The thawed page hears of the drop, reconnects, and goes on.
+    await page.waitForSelector("#link.link-down", WAIT);
     await page.waitForSelector("#link.link-up", WAIT);
+    web.engine.register([jsonEvent(["big"], "after")]);
+    // Polled by time: a thawed headless page may not run animation frames.
     await page.waitForFunction(
-      () => document.querySelector("#stream tbody tr") !== null,
-      WAIT,
+      () =>
+        [...document.querySelectorAll("#stream tbody td:nth-child(3)")]
+          .some((td) => td.textContent === '"after"'),
+      { ...WAIT, polling: 100 },
     );
     assert.equal(web.http.liveSessions, 1);
   },
