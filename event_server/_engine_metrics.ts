@@ -28,7 +28,7 @@ import {
   STORAGE_OPEN,
   STORAGE_TYPES,
 } from "./metric_names.ts";
-import type { Storage, StorageStats } from "./storage/storage.ts";
+import type { Storage, StorageStats } from "./storage/mod.ts";
 
 const STATUSES: readonly Status[] = [
   "standby",

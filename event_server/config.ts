@@ -57,8 +57,7 @@ import {
 } from "./_config_values.ts";
 import { ConfigError } from "./errors.ts";
 import { isLoopback } from "./http/access.ts";
-import { checkRule } from "./storage/_options.ts";
-import type { RetentionRule } from "./storage/storage.ts";
+import { checkRule, type RetentionRule } from "./storage/mod.ts";
 
 /** Log levels, from the quietest. */
 export type LogLevel = "error" | "warn" | "info" | "debug";

@@ -60,8 +60,11 @@ import {
 import { StorageClosedError } from "./errors.ts";
 import { EngineMetrics } from "./_engine_metrics.ts";
 import { MetricsRegistry } from "./metrics.ts";
-import { checkEvents } from "./storage/_check.ts";
-import type { Storage, StorageQueryOptions } from "./storage/storage.ts";
+import {
+  checkEvents,
+  type Storage,
+  type StorageQueryOptions,
+} from "./storage/mod.ts";
 
 /** A TCP address: host name or IP, and port (0: any free port). */
 export type Address = Parameters<typeof listen>[0];

@@ -9,7 +9,7 @@ import {
   now,
   type Timestamp,
 } from "../../event/mod.ts";
-import type { Storage } from "../storage/storage.ts";
+import type { Storage } from "../storage/mod.ts";
 import { type Cursor, cursorAt, pastCursor } from "./_cursor.ts";
 import {
   BadRequestError,

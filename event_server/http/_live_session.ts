@@ -7,7 +7,7 @@
 // since the last update or the watch changed.
 
 import type { QueryType } from "../../event/mod.ts";
-import type { Storage } from "../storage/storage.ts";
+import type { Storage } from "../storage/mod.ts";
 import { type Cursor, idKey, pastCursor } from "./_cursor.ts";
 import { BadRequestError, typeOf, webEvent } from "./_json.ts";
 import { PlotFeed } from "./_live_plot.ts";

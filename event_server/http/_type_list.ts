@@ -7,7 +7,7 @@
 // is not sorted again from scratch for every page.
 
 import type { EventType } from "../../event/mod.ts";
-import type { Storage, TypeChild } from "../storage/storage.ts";
+import type { Storage, TypeChild } from "../storage/mod.ts";
 import type { WebTypeList } from "./web_protocol.ts";
 
 /** Sort orders kept (levels recently listed). */

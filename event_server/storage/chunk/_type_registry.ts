@@ -1,9 +1,12 @@
 // Event types interned to small integer ids: storages keep and filter ids,
 // not arrays of strings. Lookup walks a trie of Maps, one step per segment.
 
-import { matchesQueryType } from "../../event/query_type.ts";
-import type { EventType, QueryType } from "../../event/types.ts";
-import type { TypeChild } from "./storage.ts";
+import {
+  type EventType,
+  matchesQueryType,
+  type QueryType,
+} from "../../../event/mod.ts";
+import type { TypeChild } from "../storage.ts";
 
 interface Node {
   id: number;
