@@ -14,6 +14,7 @@ import {
   EVENTS_NOTIFIED,
   EVENTS_REGISTERED,
   EVENTS_STORED,
+  EVENTS_SYNCED,
   INFO,
   LIMIT_HITS,
   PROTOCOL_ERRORS,
@@ -41,6 +42,7 @@ const STATUSES: readonly Status[] = [
 export class EngineMetrics {
   readonly registered: Counter;
   readonly stored: Counter;
+  readonly synced: Counter;
   readonly registerLatency: Histogram;
   readonly commitLatency: Histogram;
   readonly queries: Readonly<Record<string, Counter>>;
@@ -52,6 +54,7 @@ export class EngineMetrics {
     this.#registry = registry;
     this.registered = registry.counter(EVENTS_REGISTERED);
     this.stored = registry.counter(EVENTS_STORED);
+    this.synced = registry.counter(EVENTS_SYNCED);
     this.registerLatency = registry.histogram(REGISTER_LATENCY);
     this.commitLatency = registry.histogram(COMMIT_LATENCY);
     this.queries = {

@@ -34,6 +34,7 @@ import { StartError, StorageError } from "./errors.ts";
 import { type HttpServer, listenHttp } from "./http/mod.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { type DataDirLock, lockDataDir } from "./_data_dir_lock.ts";
+import { type Redundancy, startRedundancy } from "./redundancy/mod.ts";
 import { MemoryStorage, SqliteStorage, type Storage } from "./storage/mod.ts";
 
 /** Options of {@linkcode startEventServer}. */
@@ -51,6 +52,11 @@ export interface RunningServer extends AsyncDisposable {
   readonly engine: Engine;
   /** The web view, `/metrics` and `/healthz`; null with `http` off. */
   readonly http: HttpServer | null;
+  /**
+   * The peers' syncs and the monitor membership; `null` with neither
+   * `monitorComponent` nor `peers` configured.
+   */
+  readonly redundancy: Redundancy | null;
   /** Shuts down gracefully within the configured `shutdownTimeout`. */
   close(): Promise<void>;
   /**
@@ -155,7 +161,10 @@ export async function startEventServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
+  for (const warning of config.warnings) log.warn(warning);
   const tls = await readTls(config);
+  // With a monitor, the monitor decides: standby until blessed.
+  const status = config.monitorComponent === null ? config.status : "standby";
   const lock = await lockData(config);
   // HTTP listens before the storage opens and the eventer port listens: an
   // HTTP address in use stops the start before either.
@@ -180,7 +189,7 @@ export async function startEventServer(
       storage,
       serverId: config.serverId,
       serverToken: config.serverToken,
-      status: config.status,
+      status,
       tls,
       maxMessageSize: config.maxMessageSize,
       maxConnections: config.maxConnections,
@@ -206,7 +215,7 @@ export async function startEventServer(
   log.info(
     `Event Server ${config.serverId} listening on ${where} ` +
       `(${tls ? "TLS" : "TCP"}), storage ${storageName(config)}, ` +
-      `status ${config.status}`,
+      `status ${status}`,
   );
   if (http !== null) {
     http.serve(engine);
@@ -216,11 +225,14 @@ export async function startEventServer(
       })`,
     );
   }
+  const redundancy = startRedundancy(engine, config, log);
   let closing: Promise<void> | null = null;
   const close = () =>
     closing ??= (async () => {
       log.info("shutting down");
       try {
+        // Standby first (the monitor blesses another), then the engine.
+        await redundancy?.close();
         await engine.close({ timeout: config.shutdownTimeout * 1000 });
         await http?.close();
       } finally {
@@ -228,12 +240,14 @@ export async function startEventServer(
       }
       log.info("stopped");
     })();
-  // An engine that stopped by itself (its storage failed) still lets go of
-  // the directory once its storage is closed.
+  // An engine that stopped by itself (its storage failed) stops its syncs
+  // and still lets go of the directory once its storage is closed.
+  engine.closed.then(() => redundancy?.close());
   engine.closed.then(() => engine.close()).finally(() => lock?.release());
   return {
     engine,
     http,
+    redundancy,
     close,
     closed: engine.closed,
     storageClosed: storage.closed,

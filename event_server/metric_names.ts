@@ -1,7 +1,7 @@
 /**
  * Every metric of the Event Server, named `hat_eventer_…`: one scheme for
- * what exists now and for what later features record (engine modules,
- * sync between servers, failover clients). A feature records its metrics
+ * what exists now (the sync with peers included) and for what later
+ * features record (engine modules, failover clients). A feature records its metrics
  * into the server's {@linkcode MetricsRegistry} with these definitions; a
  * metric appears on `/metrics` once something is recorded for it, so the
  * definitions of features not built yet show nothing. docs/web.md lists
@@ -38,6 +38,13 @@ export const EVENTS_REGISTERED: MetricDefinition = define({
   help: "Events registered: given ids and handed to the storage.",
 });
 
+/** Events of other servers stored here by the sync with peers. */
+export const EVENTS_SYNCED: MetricDefinition = define({
+  name: "hat_eventer_events_synced_total",
+  type: "counter",
+  help: "Events of other servers stored here by the sync with peers.",
+});
+
 /** Events sent in notifications, once per subscriber that got each. */
 export const EVENTS_NOTIFIED: MetricDefinition = define({
   name: "hat_eventer_events_notified_total",
@@ -50,7 +57,7 @@ export const EVENTS_NOTIFIED: MetricDefinition = define({
 export const EVENTS_STORED: MetricDefinition = define({
   name: "hat_eventer_events_stored_total",
   type: "counter",
-  help: "Events committed to the storage (durable).",
+  help: "Events committed to the storage (durable), registered or synced.",
 });
 
 /** Queries answered, by kind (`latest`, `timeseries`, `server`). */
@@ -221,6 +228,36 @@ export const INFO: MetricDefinition = define({
   labels: ["server_id"],
 });
 
+// Recorded by the sync with peer servers (redundancy/, issue 17): one
+// series per peer, by its server id.
+
+/** Sync state per peer server: 1 for the peer's current state, 0 for the others. */
+export const SYNC_STATE: MetricDefinition = define({
+  name: "hat_eventer_sync_state",
+  type: "gauge",
+  help:
+    "Sync with a peer server: 1 for its current state (disconnected, CONNECTED, SYNCING, SYNCED, refused), 0 for the others.",
+  labels: ["peer", "state"],
+});
+
+/** How far behind a peer the synced events are, in seconds. */
+export const SYNC_LAG: MetricDefinition = define({
+  name: "hat_eventer_sync_lag_seconds",
+  type: "gauge",
+  help:
+    "Seconds from a peer's timestamp of the last event synced live to its storing here.",
+  labels: ["peer"],
+});
+
+/** Connections made to a peer (the first, and each reconnect). */
+export const SYNC_CONNECTIONS: MetricDefinition = define({
+  name: "hat_eventer_sync_connections_total",
+  type: "counter",
+  help:
+    "Connections made to a peer server for the sync: the first and each reconnect.",
+  labels: ["peer"],
+});
+
 // Recorded by features still to come; defined here so that they share the
 // scheme. Nothing records them yet, so /metrics does not show them.
 
@@ -234,30 +271,13 @@ export const MODULE_FAILURES: MetricDefinition = define({
 });
 
 /**
- * Sync state per peer server (issue 17): 1 for the peer's current state,
- * 0 for the others.
+ * Reconnects of the server's own failover clients (issue 18), by client
+ * name (the peer syncs count theirs in SYNC_CONNECTIONS).
  */
-export const SYNC_STATE: MetricDefinition = define({
-  name: "hat_eventer_sync_state",
-  type: "gauge",
-  help:
-    "Sync with a peer server: 1 for its current state (connecting, syncing, synced, disconnected), 0 for the others.",
-  labels: ["peer", "state"],
-});
-
-/** Events a peer has that this server has not synced yet (issue 17). */
-export const SYNC_LAG: MetricDefinition = define({
-  name: "hat_eventer_sync_lag_events",
-  type: "gauge",
-  help: "Events of a peer server not synced to this one yet.",
-  labels: ["peer"],
-});
-
-/** Reconnects of this process's failover clients (issue 18). */
 export const CLIENT_RECONNECTS: MetricDefinition = define({
   name: "hat_eventer_client_reconnects_total",
   type: "counter",
   help:
-    "Reconnects of this process's eventer clients (sync and failover connections), by client name.",
+    "Reconnects of this process's failover eventer clients, by client name.",
   labels: ["client"],
 });

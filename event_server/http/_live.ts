@@ -20,6 +20,7 @@ import type { Logger } from "../log.ts";
 import type { Counter, Histogram } from "../metrics.ts";
 import {
   EVENTS_REGISTERED,
+  EVENTS_SYNCED,
   SLOW_CONSUMER_DROPS,
   WEB_UPDATE_SECONDS,
 } from "../metric_names.ts";
@@ -49,7 +50,7 @@ class LivePage {
   behindSince = 0;
   /** Largest bufferedAmount seen at an update (for tests and stats). */
   maxBuffered = 0;
-  /** The count of registered events when the page was last updated. */
+  /** Events registered and synced when the page was last updated. */
   seen = -1;
 
   constructor(id: number, socket: WebSocket, remote: string) {
@@ -68,6 +69,7 @@ export class LiveHub {
   #timer: ReturnType<typeof setInterval> | undefined;
   #ticks = 0;
   #registered: Counter;
+  #synced: Counter;
   #drops: Counter;
   #spent: Histogram;
   #closing = false;
@@ -76,6 +78,7 @@ export class LiveHub {
     this.#engine = engine;
     this.#options = options;
     this.#registered = engine.metrics.counter(EVENTS_REGISTERED);
+    this.#synced = engine.metrics.counter(EVENTS_SYNCED);
     this.#drops = engine.metrics.counter(SLOW_CONSUMER_DROPS, {
       transport: "web",
     });
@@ -160,7 +163,8 @@ export class LiveHub {
   #round(): void {
     const perSecond = Math.max(1, Math.round(1000 / this.#options.period));
     const everySecond = this.#ticks++ % perSecond === 0;
-    const count = this.#registered.value;
+    // Events that reached the storage: registered here, or synced.
+    const count = this.#registered.value + this.#synced.value;
     let status: WebStatus | undefined;
     let types: number | undefined;
     if (everySecond) {
@@ -185,8 +189,7 @@ export class LiveHub {
         continue;
       }
       page.behindSince = 0;
-      // Also once a second: events may reach the storage other than by
-      // the engine's registrations.
+      // Also once a second, whatever the counts say.
       const changed = count !== page.seen || everySecond;
       page.seen = count;
       let update: LiveUpdate;
