@@ -54,7 +54,7 @@ async function load(args: string[]): Promise<Run> {
   }).output();
   if (!out.success) throw new Error(`load failed (${out.code})`);
   const r = JSON.parse(new TextDecoder().decode(out.stdout));
-  return { cpu: r.serverCpuSecondsPerMillionEvents, rate: r.eventsPerSecond };
+  return { cpu: r.serverCpuPerMillion, rate: r.eventsPerSecond };
 }
 
 const median = (xs: number[]) => {

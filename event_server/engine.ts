@@ -65,6 +65,9 @@ import {
   type ServerOptions,
 } from "../server.ts";
 import { StorageClosedError } from "./errors.ts";
+import { EngineMetrics } from "./_engine_metrics.ts";
+import { MODULE_FAILURES } from "./metric_names.ts";
+import { MetricsRegistry } from "./metrics.ts";
 import {
   type LoadedModule,
   type ModuleEngine,
@@ -74,7 +77,11 @@ import {
   ObjectSession,
   type Source,
 } from "./modules/internal_mod.ts";
-import { checkEvents, type Storage } from "./storage/mod.ts";
+import {
+  checkEvents,
+  type Storage,
+  type StorageQueryOptions,
+} from "./storage/mod.ts";
 
 /** A TCP address: host name or IP, and port (0: any free port). */
 export type Address = Parameters<typeof listen>[0];
@@ -113,6 +120,12 @@ export interface EngineOptions extends
    * @default {console.error}
    */
   readonly onError?: (error: unknown, context: string) => void;
+  /**
+   * Where the engine records its metrics (see `metric_names.ts`); the rest
+   * of the server (web view, modules) records into the same registry.
+   * @default {new MetricsRegistry()}
+   */
+  readonly metrics?: MetricsRegistry;
   /**
    * Engine modules (imported by `loadModules`), in configuration order;
    * created when the engine becomes operational, closed when it stops
@@ -217,6 +230,9 @@ export class Engine implements AsyncDisposable {
   #statusChange: Promise<void> = Promise.resolve();
   #stopReason: unknown = null;
   #resetMonitorReady: () => Promise<void>;
+  #metrics: MetricsRegistry;
+  #rec: EngineMetrics;
+  #uncollect: () => void = () => {};
 
   private constructor(options: EngineOptions) {
     this.#storage = options.storage;
@@ -233,6 +249,8 @@ export class Engine implements AsyncDisposable {
       ((error, context) => console.error(`${context}:`, error));
     this.#session = this.#storage.lastSession(this.#serverId);
     this.#reserved = this.#session;
+    this.#metrics = options.metrics ?? new MetricsRegistry();
+    this.#rec = new EngineMetrics(this.#metrics, this.#serverId);
     const modules = options.modules ?? [];
     // Without modules, operational at once; with them, once created.
     this.#running = modules.length === 0 &&
@@ -249,6 +267,10 @@ export class Engine implements AsyncDisposable {
     }
     const onModuleError = options.onModuleError ??
       ((error: ModuleError) => this.#onError(error, "module"));
+    // One series per configured module, there (at 0) from the start.
+    const failures = options.modules!.map((m) =>
+      this.#metrics.counter(MODULE_FAILURES, { module: m.name })
+    );
     const check = (events: readonly RegisterEvent[]) =>
       checkEvents(events, false);
     return new ModuleRunner<ObjectSession>(options.modules!, {
@@ -266,7 +288,7 @@ export class Engine implements AsyncDisposable {
         if (!this.#storage.isOpen) return null;
         const events = session.events;
         try {
-          this.#commit(events);
+          this.#commit(events, session.openedAt);
         } catch (error) {
           this.#onError(error, "commit");
           return null;
@@ -278,7 +300,10 @@ export class Engine implements AsyncDisposable {
     }, {
       timeout,
       maxAdded: options.maxRegisterEvents ?? 100_000,
-      onError: onModuleError,
+      onError: (error) => {
+        failures[error.index]?.inc();
+        onModuleError(error);
+      },
     });
   }
 
@@ -303,6 +328,7 @@ export class Engine implements AsyncDisposable {
       moduleTimeout: _moduleTimeout,
       onModuleError: _onModuleError,
       resetMonitorReady: _resetMonitorReady,
+      metrics: _metrics,
       ...rest
     } = options;
     const engine = new Engine(options);
@@ -331,6 +357,7 @@ export class Engine implements AsyncDisposable {
     engine.#storage.closed.then((error) => {
       engine.#storageFailed(error ?? new StorageClosedError());
     });
+    engine.#uncollect = engine.#rec.collect(engine.#server, engine.#storage);
     if (!withModules) engine.#engineEvent("STARTED");
     return engine;
   }
@@ -358,6 +385,11 @@ export class Engine implements AsyncDisposable {
   /** The eventer server (connection infos, notifications). */
   get server(): Server {
     return this.#server;
+  }
+
+  /** The registry of the engine's metrics (see `metric_names.ts`). */
+  get metrics(): MetricsRegistry {
+    return this.#metrics;
   }
 
   /** Resolves once the engine is closed (by `close()` or a failure). */
@@ -411,13 +443,16 @@ export class Engine implements AsyncDisposable {
   }
 
   /**
-   * Answers a query from the storage.
+   * Answers a query from the storage (counted in the query metrics).
    *
    * @param params The query.
+   * @param options How the storage gives the events (JSON as text).
    * @returns The result.
    */
-  query(params: QueryParams): QueryResult {
-    return this.#storage.query(params);
+  query(params: QueryParams, options?: StorageQueryOptions): QueryResult {
+    const result = this.#storage.query(params, options);
+    this.#rec.queries[params.kind]?.inc();
+    return result;
   }
 
   /**
@@ -563,11 +598,17 @@ export class Engine implements AsyncDisposable {
     if (stored.length === 0) return 0;
     const durable = this.#storage.register(stored);
     this.#notify(stored as Event[], false);
+    const rec = this.#rec;
+    const n = stored.length;
+    rec.synced.inc(n);
     durable.then(
-      () => this.#notify(stored as Event[], true),
+      () => {
+        rec.stored.inc(n);
+        this.#notify(stored as Event[], true);
+      },
       (error) => this.#storageFailed(error),
     );
-    return stored.length;
+    return n;
   }
 
   /**
@@ -604,13 +645,14 @@ export class Engine implements AsyncDisposable {
         this.#running && this.#storage.isOpen
           ? this.#submit(eventerSource(info), events)
           : null,
-      onQuery: (_info, params) =>
-        this.#storage.query(params, { jsonText: true }),
-      onError: (error, info) =>
+      onQuery: (_info, params) => this.query(params, { jsonText: true }),
+      onError: (error, info) => {
+        this.#rec.countFailure(error);
         this.#onError(
           error,
           info === null ? "eventer server" : `client ${info.clientName}`,
-        ),
+        );
+      },
     };
   }
 
@@ -626,7 +668,7 @@ export class Engine implements AsyncDisposable {
         return await this.#runner.submit(source, events);
       },
       query: (params: QueryParams) =>
-        Promise.resolve().then(() => this.#storage.query(params)),
+        Promise.resolve().then(() => this.query(params)),
       clientNames: () =>
         this.#server.connInfos().map((info) => ({
           source: eventerSource(info),
@@ -701,6 +743,7 @@ export class Engine implements AsyncDisposable {
   #register(registerEvents: readonly RegisterEvent[]): Event[] | null {
     const n = registerEvents.length;
     if (n === 0) return [];
+    const start = performance.now();
     const server = this.#serverId;
     const session = this.#takeSession();
     if (session === null) return null;
@@ -716,16 +759,27 @@ export class Engine implements AsyncDisposable {
         payload: e.payload,
       };
     }
-    this.#commit(events);
+    this.#commit(events, start);
     return events;
   }
 
-  /** Stores a session's events and notifies subscribers of them. */
-  #commit(events: Event[]): void {
+  /**
+   * Stores a session's events and notifies subscribers of them; `start`
+   * (`performance.now()`) is when the session began, for the latencies.
+   */
+  #commit(events: Event[], start: number): void {
+    const n = events.length;
     const durable = this.#storage.register(events);
     this.#notify(events, false);
+    const rec = this.#rec;
+    rec.registered.inc(n);
+    rec.registerLatency.observe((performance.now() - start) / 1000);
     durable.then(
-      () => this.#notify(events, true),
+      () => {
+        rec.stored.inc(n);
+        rec.commitLatency.observe((performance.now() - start) / 1000);
+        this.#notify(events, true);
+      },
       (error) => this.#storageFailed(error),
     );
   }
@@ -777,6 +831,9 @@ export class Engine implements AsyncDisposable {
       await this.#storage.close().catch((error) =>
         this.#onError(error, "storage")
       );
+      // A registry shared beyond the engine's life must not read a closed
+      // storage (or keep the engine) when scraped.
+      this.#uncollect();
     }
   }
 }

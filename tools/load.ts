@@ -6,6 +6,7 @@
 //   deno task load --storage sqlite
 //   deno task load --clients 4 --events 250000 --batch 100 --subscribers 1
 //   deno task load --address 127.0.0.1:23012   # a server already running
+//   deno task load --page                # with the web view open in Chromium
 //   deno task load --types 100 --module event_server/modules/examples/threshold_alarm.ts \
 //     --module-conf '{"eventTypes": [["load", "?", "t0"]], "field": "value", "high": 1e15}'
 //
@@ -14,6 +15,7 @@
 
 import { type Client, connect } from "../client.ts";
 import type { Event, RegisterEvent } from "../event/mod.ts";
+import type { LoadPage } from "./_load_page.ts";
 import { cpuSeconds, startServer } from "./_server.ts";
 
 interface Options {
@@ -32,6 +34,7 @@ interface Options {
   types: number;
   modules: string[];
   moduleConf: Record<string, unknown>;
+  page: boolean;
 }
 
 function parse(args: string[]): Options {
@@ -51,6 +54,7 @@ function parse(args: string[]): Options {
     types: 1,
     modules: [],
     moduleConf: {},
+    page: false,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -114,6 +118,9 @@ function parse(args: string[]): Options {
         o.moduleConf = conf;
         break;
       }
+      case "--page":
+        o.page = true;
+        break;
       case "--help":
       case "-h":
         console.log(
@@ -130,7 +137,8 @@ function parse(args: string[]): Options {
             "  [--types N: events spread over N types load/<client>/t<k>,\n" +
             "   k = sequence mod N (default 1: load/<client>)]\n" +
             "  [--module PATH: an engine module the started server runs\n" +
-            "   (repeatable), with the settings of --module-conf JSON]",
+            "   (repeatable), with the settings of --module-conf JSON]\n" +
+            "  [--page: the web view open in headless Chromium during the run]",
         );
         Deno.exit(0);
         break;
@@ -224,6 +232,25 @@ async function run(o: Options): Promise<void> {
     const [hostname, port] = o.address!.split(":");
     return { hostname, port: Number(port) };
   })();
+  // The page watches the load's types: they exist before it opens (and
+  // before the subscribers connect, so these events are not counted).
+  let page: LoadPage | null = null;
+  if (o.page) {
+    if (server === null) throw new Error("--page needs the started server");
+    const warm = await connect(addr, "load-warmup");
+    await warm.register(
+      Array.from({ length: o.clients }, (_, c) => ({
+        type: ["load", String(c)],
+        sourceTimestamp: null,
+        payload: { kind: "json", data: { value: 0, quality: "good" } },
+      })),
+      { withResponse: true },
+    );
+    await warm.close();
+    // Imported only here: the browser driver is fetched for --page only.
+    const { openLoadPage } = await import("./_load_page.ts");
+    page = await openLoadPage(server.httpUrl);
+  }
   const batches = Math.ceil(o.events / o.batch);
   const sent = batches * o.batch * o.clients;
   let problems = 0;
@@ -291,6 +318,8 @@ async function run(o: Options): Promise<void> {
     Array.from({ length: o.clients }, (_, c) => connect(addr, `load-${c}`)),
   );
   const latencies: number[] = [];
+  const updates0 = await page?.updates() ?? 0;
+  const browserCpu0 = page?.cpuSeconds() ?? 0;
   const cpu0 = [cpuSeconds(server?.pid ?? -1), cpuSeconds("self")];
   const t0 = performance.now();
   await Promise.all(clients.map(async (client, c) => {
@@ -331,6 +360,9 @@ async function run(o: Options): Promise<void> {
   }
   const tReceived = performance.now();
   const cpu1 = [cpuSeconds(server?.pid ?? -1), cpuSeconds("self")];
+  const pageUpdates = page === null ? null : await page.updates() - updates0;
+  const browserCpu = (page?.cpuSeconds() ?? 0) - browserCpu0;
+  await page?.[Symbol.asyncDispose]();
 
   for (const c of [...clients, ...subs]) await c.close();
   await server?.stop();
@@ -362,10 +394,14 @@ async function run(o: Options): Promise<void> {
       server: Number((cpu1[0] - cpu0[0]).toFixed(2)),
       load: Number((cpu1[1] - cpu0[1]).toFixed(2)),
     },
-    // The server's own cost, comparable between runs of other sizes.
-    serverCpuSecondsPerMillionEvents: Number(
-      ((cpu1[0] - cpu0[0]) / (sent / 1e6)).toFixed(3),
+    serverCpuPerMillion: Number(
+      ((cpu1[0] - cpu0[0]) / sent * 1e6).toFixed(3),
     ),
+    page: pageUpdates === null ? undefined : {
+      updates: pageUpdates,
+      updatesPerSecond: Number((pageUpdates / seconds).toFixed(1)),
+      browserCpuSeconds: Number(browserCpu.toFixed(2)),
+    },
     problems,
   };
   if (o.json) {
@@ -390,7 +426,12 @@ async function run(o: Options): Promise<void> {
         `${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms\n` +
         `  CPU: server ${result.cpuSeconds.server} s, clients and ` +
         `subscribers ${result.cpuSeconds.load} s (of ${result.seconds} s); ` +
-        `server ${result.serverCpuSecondsPerMillionEvents} s per million events\n` +
+        `server ${result.serverCpuPerMillion} s per million events\n` +
+        (result.page === undefined
+          ? ""
+          : `  web view open: ${result.page.updates} live updates ` +
+            `(${result.page.updatesPerSecond}/s), browser CPU ` +
+            `${result.page.browserCpuSeconds} s\n`) +
         `  ${
           problems === 0
             ? "every event delivered exactly once and in order"

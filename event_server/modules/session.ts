@@ -97,6 +97,8 @@ export interface SessionStamp {
 export class ObjectSession implements SessionEvents {
   /** The events, in instance order. */
   readonly events: Event[];
+  /** When the session was opened (`performance.now()`), for latencies. */
+  readonly openedAt: number = performance.now();
   readonly #stamp: SessionStamp;
   readonly #check: (events: readonly RegisterEvent[]) => void;
 

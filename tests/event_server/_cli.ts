@@ -115,6 +115,8 @@ export const CLI_MAIN = new URL(
 export interface ServeProcess extends AsyncDisposable {
   readonly child: Deno.ChildProcess;
   readonly address: string;
+  /** The URL of its HTTP part, or null when it runs without. */
+  readonly httpUrl: string | null;
   /** Everything the server logged so far (read until it exits). */
   log(): string;
   /** Resolves with the exit status once the process ended. */
@@ -122,8 +124,9 @@ export interface ServeProcess extends AsyncDisposable {
 }
 
 /**
- * Starts `serve` as a subprocess, on a free port unless told one (in
- * `cwd`, with `env` added to the environment).
+ * Starts `serve` as a subprocess (on a free port unless told one), with
+ * its HTTP part on a free port too unless `args` say otherwise (`--http`);
+ * in `cwd`, with `env` added to the environment.
  */
 export async function serveProcess(
   args: string[],
@@ -133,6 +136,12 @@ export async function serveProcess(
     env?: Record<string, string>;
   } = {},
 ): Promise<ServeProcess> {
+  const http = args.some((a) => a === "--http" || a.startsWith("--http="))
+    ? []
+    : ["--http", "127.0.0.1:0"];
+  const httpOff = args.some((a, i) =>
+    a === "--http=off" || (a === "--http" && args[i + 1] === "off")
+  );
   const child = new Deno.Command(Deno.execPath(), {
     cwd: options.cwd,
     env: options.env,
@@ -143,6 +152,7 @@ export async function serveProcess(
       "serve",
       "--address",
       options.listenOn ?? "127.0.0.1:0",
+      ...http,
       ...args,
     ],
     stdin: "null",
@@ -152,7 +162,8 @@ export async function serveProcess(
   const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   let address = "";
-  while (address === "") {
+  let httpUrl: string | null | undefined;
+  while (address === "" || httpUrl === undefined) {
     const { value, done } = await reader.read();
     if (done) {
       await child.status;
@@ -161,6 +172,10 @@ export async function serveProcess(
     text += value;
     const m = /listening on (127\.0\.0\.1:\d+)/.exec(text);
     if (m !== null) address = m[1];
+    const web = /web view, \/metrics and \/healthz at (\S+)/.exec(text);
+    if (web !== null) httpUrl = web[1];
+    // Without HTTP the eventer line is the last of the start.
+    else if (address !== "" && httpOff) httpUrl = null;
   }
   const drained = (async () => {
     for (;;) {
@@ -176,6 +191,7 @@ export async function serveProcess(
   return {
     child,
     address,
+    httpUrl,
     log: () => text,
     status,
     async [Symbol.asyncDispose]() {

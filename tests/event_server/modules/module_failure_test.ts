@@ -258,7 +258,7 @@ Deno.test("modules: a close that fails is reported and counted, and the engine c
   ]);
 });
 
-Deno.test("serve: a failing module's failures are logged at most once per 10 s per module, with a count of the rest", async () => {
+Deno.test("serve: a failing module's failures are counted on /metrics and logged at most once per 10 s per module, with a count of the rest", async () => {
   const dir = await Deno.makeTempDir({ prefix: "eventer_module_log_" });
   try {
     await Deno.writeTextFile(
@@ -269,9 +269,11 @@ Deno.test("serve: a failing module's failures are logged at most once per 10 s p
     const lines: string[] = [];
     const log = createLogger("info", (l) => lines.push(l));
     const server = await startEventServer(
-      resolveConfig({ address: "127.0.0.1:0", storage: "memory" }, {
-        modules: [{ module: `${dir}/fail.ts` }],
-      }),
+      resolveConfig({
+        address: "127.0.0.1:0",
+        storage: "memory",
+        http: "127.0.0.1:0",
+      }, { modules: [{ module: `${dir}/fail.ts` }] }),
       { log },
     );
     await using client = await connect(server.engine.addrs[0], "c");
@@ -282,6 +284,13 @@ Deno.test("serve: a failing module's failures are logged at most once per 10 s p
       );
     }
     assert.ok(await client.register([reg(["ok"])], { withResponse: true }));
+    const metrics = await (await fetch(new URL("/metrics", server.http!.url)))
+      .text();
+    const name = JSON.stringify(`${dir}/fail.ts`);
+    assert.ok(
+      metrics.includes(`hat_eventer_module_failures_total{module=${name}} 5`),
+      metrics,
+    );
     await server.close();
     const errors = lines.filter((l) => / ERROR /.test(l));
     assert.equal(errors.length, 2, errors.join("\n"));
