@@ -67,11 +67,13 @@ import type { ModuleEngine, Source } from "./types.ts";
 /**
  * What the runner needs of the engine's register path. `R` is a request as
  * the engine holds it (register event objects, or a batch of bytes): the
- * runner only hands it back to `open`.
+ * runner only hands it back to `open`; `O` is the answer to a request
+ * (the request's events, or the response's bytes).
  */
 export interface SessionHost<
   S extends SessionEvents,
   R = readonly RegisterEvent[],
+  O = Event[],
 > {
   /**
    * Opens a session: takes its id and timestamp and holds the request's
@@ -91,7 +93,7 @@ export interface SessionHost<
    * @returns The request's events (the response), or `null` when they
    * could not be stored.
    */
-  commit(session: S, first: number): Event[] | null;
+  commit(session: S, first: number): O | null;
   /**
    * Lets go of a session that failed: nothing of it is stored or notified
    * (its id is not used again).
@@ -121,12 +123,10 @@ export interface ModuleFailures {
   readonly failures: number;
 }
 
-type Result = Event[] | null;
-
-interface Job<R> {
+interface Job<R, O> {
   readonly source: Source;
   readonly request: R;
-  resolve: (result: Result) => void;
+  resolve: (result: O | null) => void;
 }
 
 /** The state of the modules: not created, being created, running, closing. */
@@ -134,20 +134,21 @@ export type RunnerState = "stopped" | "starting" | "active" | "stopping";
 
 /**
  * Creates, runs and closes the configured modules of an engine, whose
- * sessions are `S` and requests `R`.
+ * sessions are `S`, requests `R` and answers `O`.
  */
 export class ModuleRunner<
   S extends SessionEvents,
   R = readonly RegisterEvent[],
+  O = Event[],
 > {
   readonly #loaded: readonly LoadedModule[];
-  readonly #host: SessionHost<S, R>;
+  readonly #host: SessionHost<S, R, O>;
   readonly #options: ModuleRunnerOptions;
   readonly #runOptions;
   readonly #failures: number[];
   #set: ModuleSet | null = null;
   #state: RunnerState = "stopped";
-  #queue: Job<R>[] = [];
+  #queue: Job<R, O>[] = [];
   #head = 0;
   #busy = false;
   #draining = false;
@@ -164,7 +165,7 @@ export class ModuleRunner<
    */
   constructor(
     loaded: readonly LoadedModule[],
-    host: SessionHost<S, R>,
+    host: SessionHost<S, R, O>,
     options: ModuleRunnerOptions,
   ) {
     this.#loaded = loaded;
@@ -236,16 +237,16 @@ export class ModuleRunner<
    *
    * @param source Who registers the events.
    * @param request The events (already checked).
-   * @returns The request's events once stored, or `null` when the session
-   * failed or the modules are not running.
+   * @returns The answer (`commit`'s) once stored, or `null` when the
+   * session failed or the modules are not running.
    */
-  submit(source: Source, request: R): Result | Promise<Result> {
+  submit(source: Source, request: R): O | null | Promise<O | null> {
     const state = this.#state;
     if (state === "stopped" || state === "stopping") return null;
     if (
       this.#busy || state === "starting" || this.#head < this.#queue.length
     ) {
-      return new Promise<Result>((resolve) => {
+      return new Promise<O | null>((resolve) => {
         this.#queue.push({ source, request, resolve });
       });
     }
@@ -291,7 +292,7 @@ export class ModuleRunner<
     }
   }
 
-  #run(source: Source, request: R): Result | Promise<Result> {
+  #run(source: Source, request: R): O | null | Promise<O | null> {
     const session = this.#host.open(source, request);
     if (session === null) return null;
     const first = session.length;
@@ -316,10 +317,10 @@ export class ModuleRunner<
     first: number,
     cancel: { cancelled: boolean },
     error: ModuleSessionError | null,
-  ): Result {
+  ): O | null {
     this.#busy = false;
     this.#cancel = null;
-    let result: Result = null;
+    let result: O | null = null;
     if (error !== null) {
       this.#host.abort(session);
       this.#failed(error);
@@ -346,7 +347,7 @@ export class ModuleRunner<
         this.#head < this.#queue.length
       ) {
         const job = this.#queue[this.#head];
-        this.#queue[this.#head++] = undefined as unknown as Job<R>;
+        this.#queue[this.#head++] = undefined as unknown as Job<R, O>;
         if (this.#head === this.#queue.length) {
           this.#queue = [];
           this.#head = 0;
