@@ -90,10 +90,13 @@ export interface SessionHost<
    *
    * @param session The session.
    * @param first How many of its events the request had.
+   * @param late Whether the answer goes out after a wait (the session
+   * waited for a module, or for the sessions before it): then it must not
+   * be a view of memory that the next call may reuse.
    * @returns The request's events (the response), or `null` when they
    * could not be stored.
    */
-  commit(session: S, first: number): O | null;
+  commit(session: S, first: number, late: boolean): O | null;
   /**
    * Lets go of a session that failed: nothing of it is stored or notified
    * (its id is not used again).
@@ -250,7 +253,7 @@ export class ModuleRunner<
         this.#queue.push({ source, request, resolve });
       });
     }
-    return this.#run(source, request);
+    return this.#run(source, request, false);
   }
 
   /**
@@ -292,7 +295,11 @@ export class ModuleRunner<
     }
   }
 
-  #run(source: Source, request: R): O | null | Promise<O | null> {
+  #run(
+    source: Source,
+    request: R,
+    queued: boolean,
+  ): O | null | Promise<O | null> {
     const session = this.#host.open(source, request);
     if (session === null) return null;
     const first = session.length;
@@ -303,12 +310,20 @@ export class ModuleRunner<
     try {
       done = runSession(this.#set!, session, source, this.#runOptions);
     } catch (error) {
-      return this.#finish(session, first, cancel, error as ModuleSessionError);
+      return this.#finish(
+        session,
+        first,
+        cancel,
+        error as ModuleSessionError,
+        queued,
+      );
     }
-    if (done === undefined) return this.#finish(session, first, cancel, null);
+    if (done === undefined) {
+      return this.#finish(session, first, cancel, null, queued);
+    }
     return done.then(
-      () => this.#finish(session, first, cancel, null),
-      (error) => this.#finish(session, first, cancel, error),
+      () => this.#finish(session, first, cancel, null, true),
+      (error) => this.#finish(session, first, cancel, error, true),
     );
   }
 
@@ -317,6 +332,7 @@ export class ModuleRunner<
     first: number,
     cancel: { cancelled: boolean },
     error: ModuleSessionError | null,
+    late: boolean,
   ): O | null {
     this.#busy = false;
     this.#cancel = null;
@@ -327,7 +343,7 @@ export class ModuleRunner<
     } else if (cancel.cancelled) {
       this.#host.abort(session);
     } else {
-      result = this.#host.commit(session, first);
+      result = this.#host.commit(session, first, late);
     }
     if (this.#idle !== null) {
       this.#idle.resolve();
@@ -352,7 +368,7 @@ export class ModuleRunner<
           this.#queue = [];
           this.#head = 0;
         }
-        const result = this.#run(job.source, job.request);
+        const result = this.#run(job.source, job.request, true);
         if (result instanceof Promise) result.then(job.resolve);
         else job.resolve(result);
       }
