@@ -235,9 +235,10 @@ function hitsOf(
 ): Hits | null {
   let hits: Hits | null = null;
   const keyed = s.typeKey !== undefined;
+  const generation = keyed ? s.typeKeyGeneration ?? 0 : 0;
   for (let i = from; i < to; i++) {
     const modules = keyed
-      ? set.matchKey(s.typeKey!(i), s.typeKeyGeneration ?? 0, () => s.type(i))
+      ? set.matchKey(s.typeKey!(i), generation, () => s.type(i))
       : set.match(s.type(i));
     if (modules.length > 0) {
       hits ??= { events: [], modules: [] };
