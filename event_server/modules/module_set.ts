@@ -276,13 +276,15 @@ export class ModuleSet {
    *
    * @param key The type's key (a non-negative integer).
    * @param generation The generation of the keys.
-   * @param type Gives the type, when it has to be matched.
+   * @param types Gives the type of event `i`, when it has to be matched.
+   * @param i The event.
    * @returns The positions.
    */
   matchKey(
     key: number,
     generation: number,
-    type: () => EventType,
+    types: { type(i: number): EventType },
+    i: number,
   ): readonly number[] {
     if (generation !== this.#keyGeneration) {
       this.#byKey = [];
@@ -290,7 +292,7 @@ export class ModuleSet {
     }
     let found = this.#byKey[key];
     if (found === undefined) {
-      found = this.match(type());
+      found = this.match(types.type(i));
       this.#byKey[key] = found;
     }
     return found;

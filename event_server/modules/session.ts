@@ -238,7 +238,7 @@ function hitsOf(
   const generation = keyed ? s.typeKeyGeneration ?? 0 : 0;
   for (let i = from; i < to; i++) {
     const modules = keyed
-      ? set.matchKey(s.typeKey!(i), generation, () => s.type(i))
+      ? set.matchKey(s.typeKey!(i), generation, s, i)
       : set.match(s.type(i));
     if (modules.length > 0) {
       hits ??= { events: [], modules: [] };
