@@ -26,9 +26,16 @@
  *   "pingDelay": 20,
  *   "pingTimeout": 20,
  *   "shutdownTimeout": 5,
- *   "logLevel": "info"
+ *   "logLevel": "info",
+ *   "name": "event_1",
+ *   "monitorComponent": { "address": "127.0.0.1:23010", "group": "event" },
+ *   "peers": [],
+ *   "peerReconnectDelay": 5
  * }
  * ```
+ *
+ * `monitorComponent` and `peers` exclude each other: with a monitor, the
+ * peers are the other Event Servers of its group (docs/redundancy.md).
  *
  * @example
  * ```ts
@@ -52,11 +59,68 @@ import {
   seconds,
   text,
 } from "./_config_values.ts";
+import {
+  monitorComponent,
+  peers,
+  reconnectDelay,
+  serverName,
+} from "./_config_peers.ts";
 import { ConfigError } from "./errors.ts";
 import { checkRule, type RetentionRule } from "./storage/mod.ts";
 
 /** Log levels, from the quietest. */
 export type LogLevel = "error" | "warn" | "info" | "debug";
+
+/** A Hat monitor server to join, as written in the config file. */
+export interface MonitorComponentFile {
+  /** The monitor's component address, `host:port`. */
+  readonly address?: string;
+  /**
+   * The monitor group of this server and its peers.
+   * @default {"event"}
+   */
+  readonly group?: string;
+  /**
+   * The eventer address published to the group (where peers and clients
+   * reach this server), `host:port`.
+   * @default {the listen address, with the port actually bound}
+   */
+  readonly eventerAddress?: string;
+}
+
+/** A static peer, as written in the config file. */
+export interface PeerFile {
+  /** The peer's eventer address, `host:port`. */
+  readonly address: string;
+  /** The peer's server id (the id of its events). */
+  readonly serverId: number;
+}
+
+/** A TCP address of the config. */
+export interface AddressConfig {
+  /** Host name or IP. */
+  readonly hostname: string;
+  /** Port (0: any free port, when listening). */
+  readonly port: number;
+}
+
+/** A monitor server to join, checked. */
+export interface MonitorComponentConfig {
+  /** The monitor's component address. */
+  readonly address: AddressConfig;
+  /** The monitor group. */
+  readonly group: string;
+  /** The address published to the group; `null`: the listen address. */
+  readonly eventerAddress: AddressConfig | null;
+}
+
+/** A static peer, checked. */
+export interface PeerConfig {
+  /** The peer's eventer address. */
+  readonly address: AddressConfig;
+  /** The peer's server id. */
+  readonly serverId: number;
+}
 
 /** The configuration as written in the JSON file (every entry optional). */
 export interface ConfigFile {
@@ -172,6 +236,32 @@ export interface ConfigFile {
    * @default {"info"}
    */
   readonly logLevel?: LogLevel;
+  /**
+   * This server's name: its monitor component name, and `event/<name>` is
+   * the client name of its connections to peers.
+   * @default {"event_<serverId>"}
+   */
+  readonly name?: string;
+  /**
+   * A Hat monitor server to join as a component of `group`: the monitor
+   * then decides whether this server is active (`operational`) or
+   * `standby`, and the other Event Servers of the group are its peers. A
+   * configured `status` is ignored (with a warning). Merged field by field
+   * with an override.
+   * @default {null}
+   */
+  readonly monitorComponent?: MonitorComponentFile | null;
+  /**
+   * Static peers, without a monitor: this server syncs every peer's
+   * events (of the peer's server id), each server active for its own id.
+   * @default {[]}
+   */
+  readonly peers?: readonly PeerFile[];
+  /**
+   * Seconds between a failed connection to a peer and the next attempt.
+   * @default {5}
+   */
+  readonly peerReconnectDelay?: number;
 }
 
 /** A complete, checked configuration. */
@@ -220,6 +310,19 @@ export interface ServerConfig {
   readonly shutdownTimeout: number;
   /** Log level. */
   readonly logLevel: LogLevel;
+  /** This server's name. */
+  readonly name: string;
+  /** The monitor server to join, or null. */
+  readonly monitorComponent: MonitorComponentConfig | null;
+  /** Static peers. */
+  readonly peers: readonly PeerConfig[];
+  /** Seconds between a failed connection to a peer and the next attempt. */
+  readonly peerReconnectDelay: number;
+  /**
+   * What in the configuration is accepted but has no effect (the server
+   * logs each line at start).
+   */
+  readonly warnings: readonly string[];
 }
 
 /** The defaults: what `deno task start` runs with.  *
@@ -255,9 +358,16 @@ export const DEFAULT_CONFIG: ServerConfig = Object.freeze({
   pingTimeout: 20,
   shutdownTimeout: 5,
   logLevel: "info",
+  name: "event_1",
+  monitorComponent: null,
+  peers: Object.freeze([]) as readonly PeerConfig[],
+  peerReconnectDelay: 5,
+  warnings: Object.freeze([]) as readonly string[],
 });
 
-const KEYS = new Set(Object.keys(DEFAULT_CONFIG));
+const KEYS = new Set(
+  Object.keys(DEFAULT_CONFIG).filter((k) => k !== "warnings"),
+);
 const STATUSES = ["standby", "starting", "operational", "stopping"];
 const LEVELS = ["error", "warn", "info", "debug"];
 
@@ -328,6 +438,14 @@ export function resolveConfig(
   }
   const c: Record<string, unknown> = { ...file };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) c[k] = v;
+  // A flag such as --group changes one field of the file's monitor.
+  const fileMonitor = (file as Record<string, unknown>).monitorComponent;
+  if (
+    overrides.monitorComponent && typeof fileMonitor === "object" &&
+    fileMonitor !== null && !Array.isArray(fileMonitor)
+  ) {
+    c.monitorComponent = { ...fileMonitor, ...overrides.monitorComponent };
+  }
   const get = (key: keyof ServerConfig) =>
     c[key] === undefined ? DEFAULT_CONFIG[key] : c[key];
   const address = c.address === undefined
@@ -354,9 +472,31 @@ export function resolveConfig(
   } catch (cause) {
     throw new ConfigError("retention", (cause as Error).message, { cause });
   }
+  const serverId = integer(
+    "serverId",
+    get("serverId"),
+    -(2 ** 53 - 1),
+    2 ** 53 - 1,
+  );
+  const monitor = monitorComponent(c.monitorComponent, parseAddressText);
+  const peerList = peers(get("peers"), serverId, parseAddressText);
+  if (monitor !== null && peerList.length > 0) {
+    throw new ConfigError(
+      "peers",
+      "not with monitorComponent: with a monitor, the peers are the other " +
+        "Event Servers of its group",
+    );
+  }
+  const warnings: string[] = [];
+  if (monitor !== null && c.status !== undefined) {
+    warnings.push(
+      `status ${JSON.stringify(c.status)} is ignored: with ` +
+        "monitorComponent, the monitor decides the status",
+    );
+  }
   return {
     address,
-    serverId: integer("serverId", get("serverId"), -(2 ** 53 - 1), 2 ** 53 - 1),
+    serverId,
     serverToken: token as string | null,
     status: oneOf<Status>("status", get("status"), STATUSES),
     storage: oneOf<"sqlite" | "memory">("storage", get("storage"), [
@@ -410,6 +550,11 @@ export function resolveConfig(
     pingTimeout: seconds("pingTimeout", get("pingTimeout")),
     shutdownTimeout: seconds("shutdownTimeout", get("shutdownTimeout")),
     logLevel: oneOf<LogLevel>("logLevel", get("logLevel"), LEVELS),
+    name: serverName(c.name ?? `event_${serverId}`),
+    monitorComponent: monitor,
+    peers: peerList,
+    peerReconnectDelay: reconnectDelay(get("peerReconnectDelay")),
+    warnings,
   };
 }
 

@@ -18,7 +18,12 @@
  * - a client giving a token other than the server's is refused with
  *   `"invalid client token"` (with no server token, any token is refused);
  * - registrations are taken only while the status is `operational`
- *   (otherwise they fail); queries are always answered.
+ *   (otherwise they fail); queries are always answered;
+ * - in a redundant group (docs/redundancy.md), {@linkcode Engine.activate}
+ *   and {@linkcode Engine.deactivate} switch between active and standby as
+ *   the reference's engine runner does, and {@linkcode Engine.storeSynced}
+ *   stores the events of other servers under their own ids, past the
+ *   register path (a standby's and an active server's alike).
  *
  * @example
  * ```ts
@@ -44,7 +49,9 @@
  */
 
 import {
+  compareEventIds,
   type Event,
+  type EventId,
   now,
   type QueryParams,
   type QueryResult,
@@ -265,6 +272,94 @@ export class Engine implements AsyncDisposable {
     if (this.#running && !was) this.#engineEvent("STARTED");
     if (!this.#running && was) this.#engineEvent("STOPPED", true);
     return this.#server.setStatus(status);
+  }
+
+  /**
+   * Becomes the active server of a redundant group, as the reference's
+   * engine runner starts its engine: announces `starting`, continues after
+   * the highest stored session of this server's id, registers `STARTED`
+   * and announces `operational`. Nothing when already operational or
+   * closing. (Engine modules, once there are any, start here.)
+   *
+   * @returns When `operational` is announced.
+   */
+  async activate(): Promise<void> {
+    if (this.#running || this.#closing !== null) return;
+    this.#session = Math.max(
+      this.#session,
+      this.#storage.lastSession(this.#serverId),
+    );
+    await this.#server.setStatus("starting");
+    if (this.#closing !== null) return;
+    await this.setStatus("operational");
+  }
+
+  /**
+   * Stops being the active server, as the reference's engine runner stops
+   * its engine: registers `STOPPED`, announces `stopping` (registrations
+   * fail from now on), commits what is pending and announces `standby`.
+   * Nothing when closing (`close()` stops by itself).
+   *
+   * @returns When `standby` is announced.
+   */
+  async deactivate(): Promise<void> {
+    if (this.#closing !== null || this.#server.status === "standby") return;
+    await this.setStatus("stopping");
+    if (this.#storage.isOpen) {
+      await this.#storage.flush().catch((error) => this.#storageFailed(error));
+    }
+    if (this.#closing !== null) return;
+    await this.setStatus("standby");
+  }
+
+  /**
+   * Stores events another server registered (synced from a peer) under
+   * their own ids, and notifies subscribers of them as of any stored
+   * event: at once, and persisted subscribers after the commit. They take
+   * no session and pass no engine module (the reference's eventer client
+   * writes them straight to its backend). An event whose id is not after
+   * the last stored of its server is already here: it is skipped, and
+   * nobody is notified of it again.
+   *
+   * @param events Events of other servers, ids increasing per server.
+   * @returns How many were stored (the others were already stored).
+   * @throws {RangeError} For an event of this server's id (nothing is
+   * stored).
+   * @throws {StorageClosedError} When the storage is closed.
+   */
+  storeSynced(events: readonly Event[]): number {
+    if (!this.#storage.isOpen) throw new StorageClosedError();
+    let fresh: Event[] | null = null;
+    const last = new Map<number, EventId>();
+    for (let i = 0; i < events.length; i++) {
+      const id = events[i].id;
+      if (id.server === this.#serverId) {
+        throw new RangeError(
+          `storeSynced() takes events of other servers: event ` +
+            `${id.server}/${id.session}/${id.instance} has this server's id`,
+        );
+      }
+      let before = last.get(id.server);
+      if (before === undefined) {
+        before = this.#storage.lastEventId(id.server);
+      }
+      if (compareEventIds(id, before) > 0) {
+        last.set(id.server, id);
+        fresh?.push(events[i]);
+      } else {
+        last.set(id.server, before);
+        fresh ??= events.slice(0, i);
+      }
+    }
+    const stored = fresh ?? events;
+    if (stored.length === 0) return 0;
+    const durable = this.#storage.register(stored);
+    this.#notify(stored as Event[], false);
+    durable.then(
+      () => this.#notify(stored as Event[], true),
+      (error) => this.#storageFailed(error),
+    );
+    return stored.length;
   }
 
   /**

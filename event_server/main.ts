@@ -25,6 +25,7 @@ import { type Engine, startEngine } from "./engine.ts";
 import { StartError, StorageError } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { type DataDirLock, lockDataDir } from "./_data_dir_lock.ts";
+import { type Redundancy, startRedundancy } from "./redundancy/mod.ts";
 import { MemoryStorage, SqliteStorage, type Storage } from "./storage/mod.ts";
 
 /** Options of {@linkcode startEventServer}. */
@@ -40,6 +41,11 @@ export interface StartOptions {
 export interface RunningServer extends AsyncDisposable {
   /** The engine (addresses, status, storage). */
   readonly engine: Engine;
+  /**
+   * The peers' syncs and the monitor membership; `null` with neither
+   * `monitorComponent` nor `peers` configured.
+   */
+  readonly redundancy: Redundancy | null;
   /** Shuts down gracefully within the configured `shutdownTimeout`. */
   close(): Promise<void>;
   /**
@@ -139,7 +145,10 @@ export async function startEventServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
+  for (const warning of config.warnings) log.warn(warning);
   const tls = await readTls(config);
+  // With a monitor, the monitor decides: standby until blessed.
+  const status = config.monitorComponent === null ? config.status : "standby";
   const lock = await lockData(config);
   let storage: Storage;
   try {
@@ -154,7 +163,7 @@ export async function startEventServer(
       storage,
       serverId: config.serverId,
       serverToken: config.serverToken,
-      status: config.status,
+      status,
       tls,
       maxMessageSize: config.maxMessageSize,
       maxConnections: config.maxConnections,
@@ -182,24 +191,29 @@ export async function startEventServer(
         config.storage === "memory"
           ? "memory"
           : `${config.dataDir}/events.db (synchronous ${config.synchronous})`
-      }, status ${config.status}`,
+      }, status ${status}`,
   );
+  const redundancy = startRedundancy(engine, config, log);
   let closing: Promise<void> | null = null;
   const close = () =>
     closing ??= (async () => {
       log.info("shutting down");
       try {
+        // Standby first (the monitor blesses another), then the engine.
+        await redundancy?.close();
         await engine.close({ timeout: config.shutdownTimeout * 1000 });
       } finally {
         lock?.release();
       }
       log.info("stopped");
     })();
-  // An engine that stopped by itself (its storage failed) still lets go of
-  // the directory once its storage is closed.
+  // An engine that stopped by itself (its storage failed) stops its syncs
+  // and still lets go of the directory once its storage is closed.
+  engine.closed.then(() => redundancy?.close());
   engine.closed.then(() => engine.close()).finally(() => lock?.release());
   return {
     engine,
+    redundancy,
     close,
     closed: engine.closed,
     storageClosed: storage.closed,

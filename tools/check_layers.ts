@@ -30,6 +30,7 @@ export const LAYERS: Readonly<Record<string, number>> = {
 export const PART_OF: Readonly<Record<string, string>> = {
   "client.ts": "eventer",
   "server.ts": "eventer",
+  "component.ts": "eventer",
 };
 
 /** Lower parts a part may not import all the same. */
@@ -42,6 +43,8 @@ export const FORBIDDEN: Readonly<Record<string, readonly string[]>> = {
 /** Parts of one layer of which the first may import the second. */
 export const SAME_LAYER: readonly (readonly [string, string])[] = [
   ["codec", "wasm"],
+  // The eventer component (component.ts) is built on the monitor component.
+  ["eventer", "monitor"],
 ];
 
 /** The part whose imports of lower layers must go through entries. */

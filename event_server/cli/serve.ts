@@ -27,6 +27,7 @@ import {
   bool,
   type Flag,
   helpText,
+  list,
   parseArgs,
   type Parsed,
   str,
@@ -165,6 +166,32 @@ const FLAGS: readonly Flag[] = [
     value: "LEVEL",
     help: `error|warn|info|debug (default ${d.logLevel})`,
   },
+  {
+    name: "name",
+    kind: "string",
+    value: "NAME",
+    help: "this server's name in its monitor group and to its peers " +
+      "(default event_<server id>)",
+  },
+  {
+    name: "monitor",
+    kind: "string",
+    value: "HOST:PORT",
+    help: "join the Hat monitor server there: it decides the status",
+  },
+  {
+    name: "group",
+    kind: "string",
+    value: "NAME",
+    help: "monitor group of this server and its peers (default event)",
+  },
+  {
+    name: "peer",
+    kind: "string",
+    multiple: true,
+    value: "ID@HOST:PORT",
+    help: "sync the events of server ID from the Event Server there",
+  },
 ];
 
 /** Help of `serve`. */
@@ -186,6 +213,31 @@ function number(parsed: Parsed, name: string): number | undefined {
     );
   }
   return n;
+}
+
+function monitorOf(parsed: Parsed): ConfigFile["monitorComponent"] {
+  const address = str(parsed, "monitor");
+  const group = str(parsed, "group");
+  if (address === undefined && group === undefined) return undefined;
+  return {
+    ...(address === undefined ? {} : { address }),
+    ...(group === undefined ? {} : { group }),
+  };
+}
+
+function peersOf(parsed: Parsed): ConfigFile["peers"] {
+  const values = list(parsed, "peer");
+  if (values.length === 0) return undefined;
+  return values.map((v) => {
+    const m = /^(-?\d+)@(.+)$/.exec(v);
+    if (m === null) {
+      throw new CliError(
+        `Invalid --peer: expected ID@HOST:PORT, e.g. 2@127.0.0.1:23012, got "${v}"`,
+        EXIT.usage,
+      );
+    }
+    return { serverId: Number(m[1]), address: m[2] };
+  });
 }
 
 async function configOf(parsed: Parsed): Promise<ServerConfig> {
@@ -216,6 +268,9 @@ async function configOf(parsed: Parsed): Promise<ServerConfig> {
     sendQueueBytes: number(parsed, "send-queue-bytes"),
     shutdownTimeout: number(parsed, "shutdown-timeout"),
     logLevel: str(parsed, "log-level") as ConfigFile["logLevel"],
+    name: str(parsed, "name"),
+    monitorComponent: monitorOf(parsed),
+    peers: peersOf(parsed),
   };
   const file = str(parsed, "config");
   try {

@@ -97,3 +97,127 @@ Deno.test("loadConfig() reads a JSON file and reports a broken one", async () =>
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("resolveConfig() reads the redundancy entries", () => {
+  const c = resolveConfig({
+    serverId: 2,
+    peers: [{ address: "10.0.0.1:23012", serverId: 1 }],
+    peerReconnectDelay: 2,
+  });
+  assert.equal(c.name, "event_2");
+  assert.equal(c.monitorComponent, null);
+  assert.deepEqual(c.peers, [{
+    address: { hostname: "10.0.0.1", port: 23012 },
+    serverId: 1,
+  }]);
+  assert.equal(c.peerReconnectDelay, 2);
+  const m = resolveConfig(
+    { name: "a", monitorComponent: { address: ":23010", group: "x" } },
+    { monitorComponent: { group: "y" } },
+  );
+  assert.equal(m.name, "a");
+  assert.deepEqual(m.monitorComponent, {
+    address: { hostname: "127.0.0.1", port: 23010 },
+    group: "y",
+    eventerAddress: null,
+  });
+  assert.deepEqual(m.warnings, []);
+  assert.equal(
+    resolveConfig({ monitorComponent: { address: ":1" } }).monitorComponent
+      ?.group,
+    "event",
+  );
+});
+
+Deno.test("resolveConfig() warns that a monitor decides the status", () => {
+  const c = resolveConfig({
+    status: "standby",
+    monitorComponent: { address: ":23010" },
+  });
+  assert.deepEqual(c.warnings, [
+    'status "standby" is ignored: with monitorComponent, the monitor decides the status',
+  ]);
+  assert.deepEqual(resolveConfig({ status: "standby" }).warnings, []);
+});
+
+Deno.test("resolveConfig() names the redundancy entry that is wrong", async (t) => {
+  const cases: [string, unknown, RegExp][] = [
+    ["name", { name: 5 }, /Invalid name: expected a non-empty string/],
+    ["monitor type", { monitorComponent: "x" }, /Invalid monitorComponent/],
+    [
+      "monitor key",
+      { monitorComponent: { address: ":1", port: 2 } },
+      /Invalid monitorComponent\.port: unknown entry/,
+    ],
+    [
+      "monitor address",
+      { monitorComponent: { group: "g" } },
+      /Invalid monitorComponent\.address: missing/,
+    ],
+    [
+      "group",
+      { monitorComponent: { address: ":1", group: "" } },
+      /Invalid monitorComponent\.group/,
+    ],
+    [
+      "eventerAddress",
+      { monitorComponent: { address: ":1", eventerAddress: "h:0" } },
+      /Invalid monitorComponent\.eventerAddress: expected the port/,
+    ],
+    ["peers", { peers: {} }, /Invalid peers: expected an array/],
+    [
+      "peer id",
+      { peers: [{ address: ":1", serverId: "2" }] },
+      /Invalid peers\[0\]\.serverId/,
+    ],
+    [
+      "peer key",
+      { peers: [{ address: ":1", serverId: 2, token: "t" }] },
+      /Invalid peers\[0\]\.token: unknown entry/,
+    ],
+    [
+      "own id",
+      { serverId: 4, peers: [{ address: ":1", serverId: 4 }] },
+      /has server id 4, the id of this server/,
+    ],
+    [
+      "monitor and peers",
+      {
+        monitorComponent: { address: ":1" },
+        peers: [{ address: ":2", serverId: 2 }],
+      },
+      /Invalid peers: not with monitorComponent/,
+    ],
+    [
+      "peerReconnectDelay",
+      { peerReconnectDelay: 0 },
+      /Invalid peerReconnectDelay: expected seconds above 0/,
+    ],
+  ];
+  for (const [name, file, message] of cases) {
+    await t.step(name, () => {
+      assert.throws(() => resolveConfig(file), (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, message);
+        return true;
+      });
+    });
+  }
+});
+
+Deno.test("config.ts's module doc shows a valid file with every entry", async () => {
+  // The README points there for the whole file (and lists only the entries
+  // that have no flag: tests/eventer/readme_test.ts).
+  const source = await Deno.readTextFile(
+    new URL("../../event_server/config.ts", import.meta.url),
+  );
+  const doc = source.slice(0, source.indexOf("*/"));
+  const block = doc.match(/```json\n([\s\S]*?) \* ```/)?.[1];
+  assert.ok(block, "no config example in config.ts's module doc");
+  const file = JSON.parse(block.replace(/^ \* ?/gm, ""));
+  resolveConfig(file);
+  assert.deepEqual(
+    Object.keys(file).sort(),
+    Object.keys(DEFAULT_CONFIG).filter((k) => k !== "warnings").sort(),
+  );
+});
