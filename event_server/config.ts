@@ -30,7 +30,10 @@
  *   "name": "event_1",
  *   "monitorComponent": { "address": "127.0.0.1:23010", "group": "event" },
  *   "peers": [],
- *   "peerReconnectDelay": 5
+ *   "peerReconnectDelay": 5,
+ *   "http": "127.0.0.1:23080",
+ *   "httpToken": null,
+ *   "httpOpen": false
  * }
  * ```
  *
@@ -66,6 +69,7 @@ import {
   serverName,
 } from "./_config_peers.ts";
 import { ConfigError } from "./errors.ts";
+import { isLoopback } from "./http/access.ts";
 import { checkRule, type RetentionRule } from "./storage/mod.ts";
 
 /** Log levels, from the quietest. */
@@ -262,6 +266,24 @@ export interface ConfigFile {
    * @default {5}
    */
   readonly peerReconnectDelay?: number;
+  /**
+   * `host:port` of the web view, `/metrics` and `/healthz` (port 0: any
+   * free port), or `"off"` (or null) for none.
+   * @default {"127.0.0.1:23080"}
+   */
+  readonly http?: string | null;
+  /**
+   * Token HTTP requests must carry (on any address); without it, a
+   * non-loopback `http` address takes the `serverToken`.
+   * @default {null}
+   */
+  readonly httpToken?: string | null;
+  /**
+   * Serve HTTP on a non-loopback address without a token (to anyone who
+   * can reach it).
+   * @default {false}
+   */
+  readonly httpOpen?: boolean;
 }
 
 /** A complete, checked configuration. */
@@ -323,6 +345,12 @@ export interface ServerConfig {
    * logs each line at start).
    */
   readonly warnings: readonly string[];
+  /** Where the HTTP part listens, or null for no HTTP. */
+  readonly http: { readonly hostname: string; readonly port: number } | null;
+  /** Token HTTP requests must carry, or null. */
+  readonly httpToken: string | null;
+  /** Whether a non-loopback HTTP address may go without a token. */
+  readonly httpOpen: boolean;
 }
 
 /** The defaults: what `deno task start` runs with.  *
@@ -363,6 +391,9 @@ export const DEFAULT_CONFIG: ServerConfig = Object.freeze({
   peers: Object.freeze([]) as readonly PeerConfig[],
   peerReconnectDelay: 5,
   warnings: Object.freeze([]) as readonly string[],
+  http: Object.freeze({ hostname: "127.0.0.1", port: 23080 }),
+  httpToken: null,
+  httpOpen: false,
 });
 
 const KEYS = new Set(
@@ -462,6 +493,28 @@ export function resolveConfig(
       'expected {"cert": FILE, "key": FILE} or null',
     );
   }
+  const httpValue = get("http");
+  const http = httpValue === null || httpValue === "off"
+    ? null
+    : c.http === undefined
+    ? DEFAULT_CONFIG.http
+    : parseAddressText("http", httpValue);
+  const httpToken = get("httpToken");
+  if (
+    httpToken !== null && (typeof httpToken !== "string" || httpToken === "")
+  ) {
+    throw new ConfigError("httpToken", "expected a non-empty string or null");
+  }
+  const httpOpen = get("httpOpen");
+  if (typeof httpOpen !== "boolean") {
+    throw new ConfigError("httpOpen", "expected true or false");
+  }
+  if (httpOpen && httpToken !== null) {
+    throw new ConfigError(
+      "httpOpen",
+      "httpOpen serves without a token, but httpToken gives one: drop one",
+    );
+  }
   const retention = get("retention");
   if (!Array.isArray(retention)) {
     throw new ConfigError("retention", "expected an array of rules");
@@ -494,7 +547,7 @@ export function resolveConfig(
         "monitorComponent, the monitor decides the status",
     );
   }
-  return {
+  const config: ServerConfig = {
     address,
     serverId,
     serverToken: token as string | null,
@@ -555,7 +608,49 @@ export function resolveConfig(
     peers: peerList,
     peerReconnectDelay: reconnectDelay(get("peerReconnectDelay")),
     warnings,
+    http,
+    httpToken: httpToken as string | null,
+    httpOpen,
   };
+  httpTokenOf(config);
+  return config;
+}
+
+/**
+ * The token HTTP requests must carry: `httpToken` when given; else none on
+ * a loopback address or with `httpOpen`; else the `serverToken`.
+ *
+ * @param config The configuration.
+ * @returns The token, or null when requests need none.
+ * @throws {ConfigError} When `http` is not a loopback address and there
+ * is no token to require and no `httpOpen`.
+ *
+ * @example
+ * ```ts
+ * import { httpTokenOf, resolveConfig } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(httpTokenOf(resolveConfig({})), null);
+ * assert.equal(
+ *   httpTokenOf(resolveConfig({ http: "0.0.0.0:8080", serverToken: "t" })),
+ *   "t",
+ * );
+ * assert.throws(() => resolveConfig({ http: "0.0.0.0:8080" }), /need a token/);
+ * ```
+ */
+export function httpTokenOf(config: ServerConfig): string | null {
+  if (config.httpToken !== null) return config.httpToken;
+  if (config.http === null || isLoopback(config.http.hostname)) return null;
+  if (config.httpOpen) return null;
+  if (config.serverToken !== null) return config.serverToken;
+  const { hostname, port } = config.http;
+  throw new ConfigError(
+    "http",
+    `${hostname}:${port} is not a loopback address, so the web view and ` +
+      "metrics there need a token: give httpToken (--http-token) or " +
+      "serverToken (--server-token), or httpOpen (--http-open) to serve " +
+      "them to anyone who can reach the address",
+  );
 }
 
 /**

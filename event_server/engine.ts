@@ -65,7 +65,13 @@ import {
   type ServerOptions,
 } from "../server.ts";
 import { StorageClosedError } from "./errors.ts";
-import { checkEvents, type Storage } from "./storage/mod.ts";
+import { EngineMetrics } from "./_engine_metrics.ts";
+import { MetricsRegistry } from "./metrics.ts";
+import {
+  checkEvents,
+  type Storage,
+  type StorageQueryOptions,
+} from "./storage/mod.ts";
 
 /** A TCP address: host name or IP, and port (0: any free port). */
 export type Address = Parameters<typeof listen>[0];
@@ -104,6 +110,12 @@ export interface EngineOptions extends
    * @default {console.error}
    */
   readonly onError?: (error: unknown, context: string) => void;
+  /**
+   * Where the engine records its metrics (see `metric_names.ts`); the rest
+   * of the server (web view, modules) records into the same registry.
+   * @default {new MetricsRegistry()}
+   */
+  readonly metrics?: MetricsRegistry;
 }
 
 /** Options of {@linkcode Engine.close}. */
@@ -149,6 +161,9 @@ export class Engine implements AsyncDisposable {
   #closing: Promise<void> | null = null;
   /** Connected clients with subscriptions: [new events, persisted]. */
   #subscribers = [0, 0];
+  #metrics: MetricsRegistry;
+  #rec: EngineMetrics;
+  #uncollect: () => void = () => {};
 
   private constructor(options: EngineOptions) {
     this.#storage = options.storage;
@@ -164,6 +179,8 @@ export class Engine implements AsyncDisposable {
       ((error, context) => console.error(`${context}:`, error));
     this.#session = this.#storage.lastSession(this.#serverId);
     this.#reserved = this.#session;
+    this.#metrics = options.metrics ?? new MetricsRegistry();
+    this.#rec = new EngineMetrics(this.#metrics, this.#serverId);
   }
 
   /**
@@ -181,6 +198,7 @@ export class Engine implements AsyncDisposable {
       serverId: _serverId,
       serverToken: _serverToken,
       onError: _onError,
+      metrics: _metrics,
       ...rest
     } = options;
     const engine = new Engine(options);
@@ -197,6 +215,7 @@ export class Engine implements AsyncDisposable {
     engine.#storage.closed.then((error) => {
       engine.#storageFailed(error ?? new StorageClosedError());
     });
+    engine.#uncollect = engine.#rec.collect(engine.#server, engine.#storage);
     engine.#engineEvent("STARTED");
     return engine;
   }
@@ -226,6 +245,11 @@ export class Engine implements AsyncDisposable {
     return this.#server;
   }
 
+  /** The registry of the engine's metrics (see `metric_names.ts`). */
+  get metrics(): MetricsRegistry {
+    return this.#metrics;
+  }
+
   /** Resolves once the engine is closed (by `close()` or a failure). */
   get closed(): Promise<void> {
     return this.#server.closed;
@@ -250,13 +274,16 @@ export class Engine implements AsyncDisposable {
   }
 
   /**
-   * Answers a query from the storage.
+   * Answers a query from the storage (counted in the query metrics).
    *
    * @param params The query.
+   * @param options How the storage gives the events (JSON as text).
    * @returns The result.
    */
-  query(params: QueryParams): QueryResult {
-    return this.#storage.query(params);
+  query(params: QueryParams, options?: StorageQueryOptions): QueryResult {
+    const result = this.#storage.query(params, options);
+    this.#rec.queries[params.kind]?.inc();
+    return result;
   }
 
   /**
@@ -355,11 +382,17 @@ export class Engine implements AsyncDisposable {
     if (stored.length === 0) return 0;
     const durable = this.#storage.register(stored);
     this.#notify(stored as Event[], false);
+    const rec = this.#rec;
+    const n = stored.length;
+    rec.synced.inc(n);
     durable.then(
-      () => this.#notify(stored as Event[], true),
+      () => {
+        rec.stored.inc(n);
+        this.#notify(stored as Event[], true);
+      },
       (error) => this.#storageFailed(error),
     );
-    return stored.length;
+    return n;
   }
 
   /**
@@ -393,13 +426,14 @@ export class Engine implements AsyncDisposable {
       // A storage that failed (and closed itself) fails registrations.
       onRegister: (_info, events) =>
         this.#running && this.#storage.isOpen ? this.#register(events) : null,
-      onQuery: (_info, params) =>
-        this.#storage.query(params, { jsonText: true }),
-      onError: (error, info) =>
+      onQuery: (_info, params) => this.query(params, { jsonText: true }),
+      onError: (error, info) => {
+        this.#rec.countFailure(error);
         this.#onError(
           error,
           info === null ? "eventer server" : `client ${info.clientName}`,
-        ),
+        );
+      },
     };
   }
 
@@ -432,6 +466,7 @@ export class Engine implements AsyncDisposable {
   #register(registerEvents: readonly RegisterEvent[]): Event[] | null {
     const n = registerEvents.length;
     if (n === 0) return [];
+    const start = performance.now();
     const server = this.#serverId;
     const session = this.#session + 1;
     if (session > this.#reserved) {
@@ -459,8 +494,15 @@ export class Engine implements AsyncDisposable {
     }
     const durable = this.#storage.register(events);
     this.#notify(events, false);
+    const rec = this.#rec;
+    rec.registered.inc(n);
+    rec.registerLatency.observe((performance.now() - start) / 1000);
     durable.then(
-      () => this.#notify(events, true),
+      () => {
+        rec.stored.inc(n);
+        rec.commitLatency.observe((performance.now() - start) / 1000);
+        this.#notify(events, true);
+      },
       (error) => this.#storageFailed(error),
     );
     return events;
@@ -509,6 +551,9 @@ export class Engine implements AsyncDisposable {
       await this.#storage.close().catch((error) =>
         this.#onError(error, "storage")
       );
+      // A registry shared beyond the engine's life must not read a closed
+      // storage (or keep the engine) when scraped.
+      this.#uncollect();
     }
   }
 }

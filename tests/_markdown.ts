@@ -35,14 +35,21 @@ async function packageSpecifiers(): Promise<Map<string, string>> {
 
 /**
  * Runs a TypeScript example as its own module, its imports of the package
- * resolved to this checkout; rejects with what the example threw.
+ * resolved to this checkout and its relative imports to the page it is on
+ * (`page`, e.g. `"docs/web.md"`); rejects with what the example threw.
  */
-export async function runExample(code: string): Promise<void> {
+export async function runExample(
+  code: string,
+  page = "README.md",
+): Promise<void> {
   const specifiers = await packageSpecifiers();
+  const base = new URL(page, ROOT);
   const resolved = code.replace(
-    /(from\s+)"(@[^"]+)"/g,
+    /(from\s+)"([^"]+)"/g,
     (whole, from: string, name: string) => {
-      const file = specifiers.get(name);
+      const file = name.startsWith(".")
+        ? new URL(name, base).href
+        : specifiers.get(name);
       return file === undefined ? whole : `${from}${JSON.stringify(file)}`;
     },
   );

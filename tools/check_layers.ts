@@ -52,8 +52,19 @@ const ENTRY_ONLY = "event_server";
 const ROOT_ENTRIES = ["mod.ts", "client.ts", "server.ts"];
 const ENTRY_NAMES = ["mod.ts", "internal_mod.ts"];
 
-/** Top-level folders that are not library code. */
-const NOT_LIBRARY = ["tests", "bench", "tools", "docs", "node_modules", "dist"];
+/**
+ * Top-level folders that are not library code (web/ holds the web view's
+ * page, which tools/build_page.ts bundles into a generated module).
+ */
+const NOT_LIBRARY = [
+  "tests",
+  "bench",
+  "tools",
+  "docs",
+  "web",
+  "node_modules",
+  "dist",
+];
 /** Sources that Deno does not load (the AssemblyScript of the Wasm core). */
 const NOT_DENO = ["wasm/assembly"];
 

@@ -160,6 +160,26 @@ const FLAGS: readonly Flag[] = [
     help: `longest graceful shutdown (default ${d.shutdownTimeout})`,
   },
   {
+    name: "http",
+    kind: "string",
+    value: "HOST:PORT|off",
+    help: `web view, /metrics and /healthz (default ${d.http!.hostname}:${
+      d.http!.port
+    }; port 0: any free port)`,
+  },
+  {
+    name: "http-token",
+    kind: "string",
+    value: "TOKEN",
+    help: "token HTTP requests must carry (default none on loopback, " +
+      "else the server token)",
+  },
+  {
+    name: "http-open",
+    kind: "boolean",
+    help: "serve HTTP on a non-loopback address without a token",
+  },
+  {
     name: "log-level",
     kind: "string",
     short: "l",
@@ -271,6 +291,9 @@ async function configOf(parsed: Parsed): Promise<ServerConfig> {
     name: str(parsed, "name"),
     monitorComponent: monitorOf(parsed),
     peers: peersOf(parsed),
+    http: str(parsed, "http"),
+    httpToken: str(parsed, "http-token"),
+    httpOpen: bool(parsed, "http-open"),
   };
   const file = str(parsed, "config");
   try {

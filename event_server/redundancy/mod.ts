@@ -42,6 +42,8 @@
 import type { ServerConfig } from "../config.ts";
 import type { Engine } from "../engine.ts";
 import type { Logger } from "../log.ts";
+import type { MetricsRegistry } from "../metrics.ts";
+import { SYNC_CONNECTIONS, SYNC_LAG, SYNC_STATE } from "../metric_names.ts";
 import type { MonitorState } from "../../monitor/mod.ts";
 import { MonitorMember } from "./monitor_member.ts";
 import { PeerSet } from "./peer_set.ts";
@@ -140,11 +142,13 @@ export function startRedundancy(
       address: p.address,
     })));
   }
+  const uncollect = collectSyncMetrics(engine.metrics, peers);
   let closing: Promise<void> | null = null;
   const close = () =>
     closing ??= (async () => {
       await member?.close();
       await peers.close();
+      uncollect();
       for (const w of waiters.splice(0)) w.resolve();
     })();
   return {
@@ -160,5 +164,53 @@ export function startRedundancy(
       }),
     close,
     [Symbol.asyncDispose]: close,
+  };
+}
+
+const SYNC_STATES = [
+  "disconnected",
+  "CONNECTED",
+  "SYNCING",
+  "SYNCED",
+  "refused",
+] as const;
+
+/**
+ * Reads each peer's sync into the metrics at every scrape
+ * (`metric_names.ts`: state, lag, connections).
+ *
+ * @returns Stops reading them.
+ */
+function collectSyncMetrics(
+  metrics: MetricsRegistry,
+  peers: PeerSet,
+): () => void {
+  const stops = [
+    metrics.collect(
+      SYNC_STATE,
+      () =>
+        peers.stats().flatMap((s) =>
+          SYNC_STATES.map((state) => ({
+            labels: { peer: s.serverId, state },
+            value: s.state === state ? 1 : 0,
+          }))
+        ),
+    ),
+    metrics.collect(
+      SYNC_LAG,
+      () =>
+        peers.stats().filter((s) => s.lagMs !== null).map((s) => ({
+          labels: { peer: s.serverId },
+          value: s.lagMs! / 1000,
+        })),
+    ),
+    metrics.collect(SYNC_CONNECTIONS, () =>
+      peers.stats().map((s) => ({
+        labels: { peer: s.serverId },
+        value: s.connections,
+      }))),
+  ];
+  return () => {
+    for (const stop of stops) stop();
   };
 }

@@ -14,7 +14,7 @@ for (const page of pages) {
   if (blocks.length === 0) continue;
   Deno.test(`the examples of docs/${page} run`, async (t) => {
     for (const [i, block] of blocks.entries()) {
-      await t.step(`example ${i + 1}`, () => runExample(block));
+      await t.step(`example ${i + 1}`, () => runExample(block, `docs/${page}`));
     }
   });
 }

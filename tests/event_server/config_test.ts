@@ -54,6 +54,10 @@ Deno.test("resolveConfig() names the entry that is wrong", async (t) => {
     ["pingDelay too long", { pingDelay: 1e9 }, /in 0\.\.2147483,/],
     ["shutdownTimeout", { shutdownTimeout: 1e300 }, /Invalid shutdownTimeout/],
     ["pingTimeout", { pingTimeout: Infinity }, /Invalid pingTimeout/],
+    ["http", { http: "nowhere" }, /Invalid http: expected host:port/],
+    ["httpToken", { httpToken: 5 }, /Invalid httpToken/],
+    ["empty httpToken", { httpToken: "" }, /Invalid httpToken/],
+    ["httpOpen", { httpOpen: "yes" }, /Invalid httpOpen/],
   ];
   for (const [name, file, message] of cases) {
     await t.step(name, () => {

@@ -24,6 +24,7 @@ import { checkIds, isNewer } from "./_compare.ts";
 import type { CommonOptions } from "../_options.ts";
 import { effectiveLimit, planTimeseries, queryLatest } from "./_query.ts";
 import { TypeRegistry } from "./_type_registry.ts";
+import type { TypeChild } from "../storage.ts";
 
 /** Where chunks and the rest of the state are kept. */
 export interface ChunkBackend {
@@ -86,6 +87,9 @@ export class ChunkStore {
   #uncommitted = 0;
   #cache = new Map<number, ChunkView>();
   #source: ChunkSource;
+  /** Events stored (the sum of #counts). */
+  #events = 0;
+  #retentionDeleted = 0;
 
   constructor(
     backend: ChunkBackend,
@@ -110,6 +114,26 @@ export class ChunkStore {
   /** Number of chunks. */
   get chunkCount(): number {
     return this.#chunks.length;
+  }
+
+  /** Events stored, committed or not. */
+  get eventCount(): number {
+    return this.#events;
+  }
+
+  /** Distinct event types ever registered. */
+  get typeCount(): number {
+    return this.#registry.size;
+  }
+
+  /** Events removed by retention since the store was opened. */
+  get retentionDeleted(): number {
+    return this.#retentionDeleted;
+  }
+
+  /** The next segments of the known types that start with `prefix`. */
+  typeChildren(prefix: EventType): TypeChild[] {
+    return this.#registry.children(prefix);
   }
 
   /**
@@ -172,6 +196,7 @@ export class ChunkStore {
     }
     if (prev !== undefined) this.#setLast(prev);
     this.#uncommitted += events.length;
+    this.#events += events.length;
   }
 
   /**
@@ -289,6 +314,10 @@ export class ChunkStore {
           else b.updateChunk(meta, data);
         },
         setCount: (t) => b.setCount(t, this.#counts[t]),
+        removed: (n) => {
+          this.#events -= n;
+          this.#retentionDeleted += n;
+        },
       })
     );
   }
@@ -310,6 +339,7 @@ export class ChunkStore {
         throw new Error(`type ids are not dense at ${id}`);
       }
       this.#counts[id] = count;
+      this.#events += count;
     }
     for (const id of state.servers) this.#last.set(id.server, id);
     let prev: Uint32Array | null = null;

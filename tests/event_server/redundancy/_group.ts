@@ -53,6 +53,7 @@ export async function startServer(
     storage: "memory",
     peerReconnectDelay: 0.1,
     logLevel: "debug",
+    http: "off",
     ...entries,
   });
   const log = createLogger("debug", (line) => {
