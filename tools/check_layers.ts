@@ -3,7 +3,6 @@
 
 const layers: Record<string, number> = {
   "codec": 0,
-  "wasm": 0,
   "event": 1,
   "chatter": 1,
   "client.ts": 2,
@@ -56,7 +55,6 @@ async function checkFile(path: string): Promise<void> {
     if (to === undefined || to === from) continue;
     const ok = layers[to] < layers[from] &&
         !(forbidden[from] ?? []).includes(to) ||
-      (from === "codec" && to === "wasm") ||
       // client.ts, server.ts and their private eventer/ are one layer.
       (layers[from] === 2 && layers[to] === 2);
     if (!ok) {

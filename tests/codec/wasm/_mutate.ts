@@ -1,7 +1,7 @@
 // Damages an encoding the way the differential tests do: truncates it,
 // replaces or flips a byte, or inserts a byte that often starts an edge case.
 
-import type { Rng } from "../codec/_random.ts";
+import type { Rng } from "../_random.ts";
 
 /** A damaged copy of `bytes`. */
 export function mutate(rng: Rng, bytes: Uint8Array): Uint8Array {

@@ -12,10 +12,10 @@ import {
   SbsDecodeError,
   type SbsValue,
   WasmDecoder,
-} from "../../codec/mod.ts";
-import { fromHex, readVectors } from "../_vectors.ts";
-import { fromJsonForm, vectorSchemas } from "../codec/_json_form.ts";
-import { randomSchema, randomValue, Rng } from "../codec/_random.ts";
+} from "../../../codec/mod.ts";
+import { fromHex, readVectors } from "../../_vectors.ts";
+import { fromJsonForm, vectorSchemas } from "../_json_form.ts";
+import { randomSchema, randomValue, Rng } from "../_random.ts";
 import { walkLazy } from "./_lazy_walk.ts";
 import { mutate } from "./_mutate.ts";
 

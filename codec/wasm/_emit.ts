@@ -1,7 +1,7 @@
-// A tiny WebAssembly binary emitter: just what codec/_wasm_scanner.ts needs
+// A tiny WebAssembly binary emitter: just what _scanner.ts needs
 // to write a specialized scanner module (i32/i64 arithmetic, memory access,
 // structured control flow, calls, globals). It only produces bytes; the one
-// file that compiles them is codec/wasm.ts.
+// file that compiles them is _instance.ts.
 
 /** Value types. */
 export const I32 = 0x7f;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { findFrames } from "../../codec/mod.ts";
-import { fromHex, readVectors } from "../_vectors.ts";
-import { Rng } from "../codec/_random.ts";
+import { findFrames } from "../../../codec/mod.ts";
+import { fromHex, readVectors } from "../../_vectors.ts";
+import { Rng } from "../_random.ts";
 
 const frames = (await readVectors<{ hex: string }[]>("chatter_frames.json"))
   .map((f) => fromHex(f.hex));

@@ -9,7 +9,7 @@ import {
   LazyRecord,
   type LazyValue,
   type SbsValue,
-} from "../../codec/mod.ts";
+} from "../../../codec/mod.ts";
 
 function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

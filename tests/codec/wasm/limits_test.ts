@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Repository, SbsDecodeError, WasmDecoder } from "../../codec/mod.ts";
+import { Repository, SbsDecodeError, WasmDecoder } from "../../../codec/mod.ts";
 
 const repo = new Repository(`
   module L

@@ -57,7 +57,7 @@ const INT_BIG: i32 = i32.MIN_VALUE;
 const MAX_INTEGER_BYTES: usize = 1024;
 const SAFE_MAX: i64 = 0x1fffffffffffff;
 const ACC_MAX: i64 = 1 << 55;
-/** Longest String whose hash goes on the tape (MAX_CACHED of tape.ts). */
+/** Longest String whose hash goes on the tape (MAX_CACHED of _tape.ts). */
 const MAX_HASHED: i32 = 32;
 
 /** Error kind of the last failed call (one of ERR_*), 0 after success. */

@@ -1,5 +1,5 @@
 /**
- * The binding to the SBS WebAssembly module (wasm/assembly/): the only file
+ * The binding to the SBS WebAssembly module (assembly/): the only file
  * that touches `WebAssembly`. One instance, one memory, numbers across the
  * boundary, buffers reused between calls.
  *
@@ -10,18 +10,18 @@
  * dropped and the next call starts a fresh one (compiling the module is
  * done once; instantiating it again takes microseconds).
  *
- * Each type also gets a scanner of its own: codec/_wasm_scanner.ts writes
+ * Each type also gets a scanner of its own: _scanner.ts writes
  * its program out as WebAssembly code (no dispatch per node), compiled here
  * once per type and instantiated on the main module's memory. The
- * interpreter of wasm/assembly/scan.ts serves types whose scanner would be
+ * interpreter of assembly/scan.ts serves types whose scanner would be
  * too large, and everything when `specialize` is off.
  *
  * @module
  */
 
-import { SBS_WASM_BASE64 } from "../wasm/sbs_wasm.ts";
+import { SBS_WASM_BASE64 } from "./_sbs_wasm.ts";
 import type { Program } from "./_program.ts";
-import { emitScanner } from "./_wasm_scanner.ts";
+import { emitScanner } from "./_scanner.ts";
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -67,7 +67,7 @@ export type ScanError =
   | (typeof SCAN_ERRORS)[keyof typeof SCAN_ERRORS]
   | "memory";
 
-/** A scanner specialized to one type (see codec/_wasm_scanner.ts). */
+/** A scanner specialized to one type (see _scanner.ts). */
 interface Scanner {
   scan(
     input: number,

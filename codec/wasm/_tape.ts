@@ -1,15 +1,15 @@
 /**
  * Reading values from the tape that the Wasm scanner leaves (layout in
- * wasm/assembly/scan.ts): the input is already validated, so these
+ * assembly/scan.ts): the input is already validated, so these
  * functions only build values. They make exactly the values the TypeScript
  * decoder makes.
  *
  * @module
  */
 
-import { asciiChars } from "./_ascii.ts";
-import { Reader } from "./reader.ts";
-import { recordDecoder } from "./_codegen.ts";
+import { asciiChars } from "../_ascii.ts";
+import { Reader } from "../reader.ts";
+import { recordDecoder } from "../_codegen.ts";
 import type { TapeNode } from "./_program.ts";
 
 /** Where a tape reader is: the tape, the slot, and the input bytes. */

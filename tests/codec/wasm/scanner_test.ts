@@ -1,20 +1,20 @@
-// The scanners written per type (codec/_wasm_scanner.ts) against the
-// interpreter of wasm/assembly/scan.ts: the same result, error kind, error
+// The scanners written per type (codec/wasm/_scanner.ts) against the
+// interpreter of codec/wasm/assembly/scan.ts: the same result, error kind, error
 // offset and tape, slot for slot, on the golden vectors, random values of
 // random schemas, and damaged bytes. (differential_test.ts holds both to the
 // TypeScript decoder through WasmDecoder.)
 
 import assert from "node:assert/strict";
-import { Repository } from "../../codec/mod.ts";
+import { Repository } from "../../../codec/mod.ts";
 import {
   compileProgram,
   MAX_DEPTH,
   MAX_EMPTY_ITEMS,
-} from "../../codec/_program.ts";
-import { SbsWasm } from "../../codec/wasm.ts";
-import { fromHex, readVectors } from "../_vectors.ts";
-import { vectorSchemas } from "../codec/_json_form.ts";
-import { randomSchema, randomValue, Rng } from "../codec/_random.ts";
+} from "../../../codec/wasm/_program.ts";
+import { SbsWasm } from "../../../codec/wasm/_instance.ts";
+import { fromHex, readVectors } from "../../_vectors.ts";
+import { vectorSchemas } from "../_json_form.ts";
+import { randomSchema, randomValue, Rng } from "../_random.ts";
 import { mutate } from "./_mutate.ts";
 
 const limits = { depth: MAX_DEPTH, empty: MAX_EMPTY_ITEMS, trailing: false };

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { SbsWasm } from "./wasm.ts";
+import { SbsWasm } from "./_instance.ts";
 
 /** Options of {@linkcode findFrames}. */
 export interface FindFramesOptions {

@@ -7,8 +7,8 @@
  * @module
  */
 
-import type { ResolvedType } from "./ast.ts";
-import { SbsDecodeError, type SbsDecodeReason } from "./errors.ts";
+import type { ResolvedType } from "../ast.ts";
+import { SbsDecodeError, type SbsDecodeReason } from "../errors.ts";
 import {
   compileProgram,
   MAX_DEPTH,
@@ -16,9 +16,9 @@ import {
   type Program,
 } from "./_program.ts";
 import { type LazyValue, lazyValue } from "./lazy.ts";
-import { type TapeCursor, tapeDecoder } from "./tape.ts";
-import type { SbsValue } from "./value.ts";
-import { SbsWasm } from "./wasm.ts";
+import { type TapeCursor, tapeDecoder } from "./_tape.ts";
+import type { SbsValue } from "../value.ts";
+import { SbsWasm } from "./_instance.ts";
 
 /** Where a {@linkcode WasmDecoder} finds types: a `Repository`. */
 export interface TypeSource {

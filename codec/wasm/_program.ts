@@ -1,18 +1,18 @@
 // Compiles a resolved type graph into the program that the Wasm scanner
-// walks (an Int32Array of nodes, layout in wasm/assembly/scan.ts) and into
+// walks (an Int32Array of nodes, layout in assembly/scan.ts) and into
 // the parallel graph of TapeNodes that the tape readers in TypeScript walk.
 // Both follow the rules of the TypeScript decoder: array counts are checked
 // against the fewest bytes an item takes, recursive named types count
 // against the nesting limit, zero-byte items against their own limit.
 
-import type { ResolvedNamed, ResolvedType } from "./ast.ts";
-import { minSize, minSizes, recursiveNodes } from "./_graph.ts";
-import { MAX_DEPTH } from "./_encode.ts";
-import { MAX_EMPTY_ITEMS } from "./_decode.ts";
+import type { ResolvedNamed, ResolvedType } from "../ast.ts";
+import { minSize, minSizes, recursiveNodes } from "../_graph.ts";
+import { MAX_DEPTH } from "../_encode.ts";
+import { MAX_EMPTY_ITEMS } from "../_decode.ts";
 
 export { MAX_DEPTH, MAX_EMPTY_ITEMS };
 
-/** Opcodes of program nodes (must match wasm/assembly/scan.ts). */
+/** Opcodes of program nodes (must match assembly/scan.ts). */
 export const OP = {
   none: 0,
   boolean: 1,
@@ -35,7 +35,7 @@ interface NodeBase {
   index: number;
   /** Tape slots of a value when they are fixed, else -1. */
   slots: number;
-  /** The tape reader, once compiled (see tape.ts). */
+  /** The tape reader, once compiled (see _tape.ts). */
   fn: unknown;
   /** Steps over a value on the tape, once known (see _tape_walk.ts). */
   steps: number[] | null | undefined;

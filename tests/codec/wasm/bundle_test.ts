@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { bundle } from "../../tools/bundle.ts";
-import { SPEC_DIR, VECTORS_DIR } from "../_vectors.ts";
+import { bundle } from "../../../tools/bundle.ts";
+import { SPEC_DIR, VECTORS_DIR } from "../../_vectors.ts";
 
 Deno.test("the bundled codec checks the golden vectors in Node.js", async () => {
   const dir = await Deno.makeTempDir();

@@ -12,8 +12,8 @@
 
 import type { TapeFields, TapeNode } from "./_program.ts";
 import { byteEnd, fastEnd, skipFast, skipInteger } from "./_tape_walk.ts";
-import { type TapeCursor, tapeDecoder } from "./tape.ts";
-import type { SbsValue } from "./value.ts";
+import { type TapeCursor, tapeDecoder } from "./_tape.ts";
+import type { SbsValue } from "../value.ts";
 
 /**
  * A lazily decoded value: primitives are plain values (Bytes as views into
