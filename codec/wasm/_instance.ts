@@ -1,20 +1,22 @@
 /**
- * The binding to the SBS WebAssembly module (assembly/): the only file
- * that touches `WebAssembly`. One instance, one memory, numbers across the
- * boundary, buffers reused between calls.
+ * The binding to the WebAssembly core (assembly/): the only file that
+ * touches `WebAssembly`. The module is compiled once per process; an
+ * {@linkcode Instance} is one instance of it with views of its memory. The
+ * module allocates from its own heap (AssemblyScript's TLSF allocator):
+ * what the binding hands to it (inputs, programs) is allocated with
+ * `alloc` and freed with `free`; numbers (addresses, lengths, flags) cross
+ * the boundary, nothing else. Memory cannot shrink, so the owners of an
+ * instance drop it after a call that left the memory larger than they
+ * keep (see {@linkcode SbsWasm.release} and `EventCore`), and a call that
+ * traps (memory that could not grow) leaves the instance unusable: it is
+ * dropped too, and the TypeScript path does that work.
  *
- * Memory layout above the module's own data: the programs of the compiled
- * types (written once), then per call the input bytes and after them the
- * tape, which the module grows as it needs. Memory cannot shrink, so after
- * a call that left the memory larger than `retainBytes` the instance is
- * dropped and the next call starts a fresh one (compiling the module is
- * done once; instantiating it again takes microseconds).
- *
- * Each type also gets a scanner of its own: _scanner.ts writes
- * its program out as WebAssembly code (no dispatch per node), compiled here
- * once per type and instantiated on the main module's memory. The
- * interpreter of assembly/scan.ts serves types whose scanner would be
- * too large, and everything when `specialize` is off.
+ * Each SBS type also gets a scanner of its own: _scanner.ts writes its
+ * program out as WebAssembly code (no dispatch per node), compiled here
+ * once per type and instantiated on the memory of the instance that uses
+ * it. The interpreter of assembly/scan.ts serves types whose scanner would
+ * be too large, and everything when `specialize` is off. More in
+ * docs/wasm.md.
  *
  * @module
  */
@@ -23,9 +25,11 @@ import { SBS_WASM_BASE64 } from "./_sbs_wasm.ts";
 import type { Program } from "./_program.ts";
 import { emitScanner } from "./_scanner.ts";
 
-interface Exports {
+/** The exports of the core module (assembly/index.ts). */
+export interface CoreExports {
   memory: WebAssembly.Memory;
-  heapBase(): number;
+  alloc(size: number): number;
+  free(ptr: number): void;
   scan(
     progAt: number,
     root: number,
@@ -47,6 +51,167 @@ interface Exports {
   errOffset: WebAssembly.Global;
   framesEnd: WebAssembly.Global;
   framesErr: WebAssembly.Global;
+  batchNew(): number;
+  batchFree(b: number): void;
+  batchClear(b: number): void;
+  batchCount(b: number): number;
+  scanRegister(b: number, input: number, len: number): number;
+  scanEvents(b: number, input: number, len: number, kind: number): number;
+  assign(
+    b: number,
+    from: number,
+    to: number,
+    server: number,
+    session: number,
+    instance: number,
+    s: bigint,
+    us: number,
+  ): void;
+  writeEvents(
+    b: number,
+    slot: number,
+    from: number,
+    to: number,
+    list: number,
+    m: number,
+    lead: number,
+  ): number;
+  jsonJoin(b: number, slot: number): number;
+  packBinary(b: number, slot: number): number;
+  writeRecords(
+    b: number,
+    slot: number,
+    from: number,
+    to: number,
+    baseServer: number,
+    baseSession: number,
+    baseSeconds: bigint,
+    map: number,
+    mapLen: number,
+    offsetBase: number,
+  ): number;
+  writeStored(
+    b: number,
+    slot: number,
+    list: number,
+    m: number,
+    map: number,
+    mapLen: number,
+    more: number,
+  ): number;
+  intern(ptr: number, len: number, kind: number): number;
+  typeCount(): number;
+  typeBytes(id: number): number;
+  typeLength(id: number): number;
+  typeKind(id: number): number;
+  typeMemory(): number;
+}
+
+/**
+ * Whether an error thrown by a call into the module is the module's own
+ * failure: a trap (memory could not grow) or a stack overflow (a deeply
+ * nested value). After a trap the instance must not be used again.
+ *
+ * @param e What the call threw.
+ * @returns `"trap"`, `"stack"` or `null` for anything else.
+ */
+export function wasmFailure(e: unknown): "trap" | "stack" | null {
+  if (e instanceof WebAssembly.RuntimeError) return "trap";
+  if (e instanceof RangeError) return "stack";
+  return null;
+}
+
+/**
+ * One instance of the core module: its exports and views of its memory,
+ * remade when the memory grows (growing detaches the old ones).
+ */
+export class Instance {
+  /** The module's exports. */
+  readonly exports: CoreExports;
+  /** Bytes of the memory (valid until the memory grows). */
+  u8: Uint8Array = new Uint8Array(0);
+  /** The memory as i32 slots. */
+  i32: Int32Array = new Int32Array(0);
+  /** The memory as f64 slots. */
+  f64: Float64Array = new Float64Array(0);
+  #buffer: ArrayBuffer | undefined;
+  #scanners = new Map<Program, Scanner | null>();
+  #spent = false;
+
+  /** Instantiates the module (compiled once per process). */
+  constructor() {
+    this.exports = new WebAssembly.Instance(wasmModule(), {})
+      .exports as unknown as CoreExports;
+    this.refresh();
+  }
+
+  /** Bytes of memory held now. */
+  get byteLength(): number {
+    return this.exports.memory.buffer.byteLength;
+  }
+
+  /**
+   * Whether {@linkcode Instance.region} was used: the instance holds memory
+   * it cannot give back, and its owner drops it after the call.
+   */
+  get spent(): boolean {
+    return this.#spent;
+  }
+
+  /**
+   * A region of `size` bytes past the allocator's heap, for one call on a
+   * value too large for the allocator's blocks: the memory is grown for
+   * it (the allocator only uses memory it grew itself). Marks the instance
+   * spent.
+   *
+   * @param size Bytes wanted.
+   * @returns The address of the region, or -1 when memory cannot grow.
+   */
+  region(size: number): number {
+    const memory = this.exports.memory;
+    const pages = Math.ceil((size + 16) / PAGE);
+    let before: number;
+    try {
+      before = memory.grow(pages);
+    } catch (e) {
+      if (e instanceof RangeError) return -1;
+      throw e;
+    }
+    this.#spent = true;
+    this.refresh();
+    return before * PAGE;
+  }
+
+  /** Remakes the views when the memory grew; call after every call. */
+  refresh(): void {
+    const buffer = this.exports.memory.buffer as ArrayBuffer;
+    if (buffer !== this.#buffer) {
+      this.#buffer = buffer;
+      this.u8 = new Uint8Array(buffer);
+      this.i32 = new Int32Array(buffer);
+      this.f64 = new Float64Array(buffer);
+    }
+  }
+
+  /**
+   * The scanner specialized to a program, instantiated on this memory, or
+   * null when the interpreter serves it.
+   *
+   * @param program The compiled type.
+   * @param specialize False to always use the interpreter.
+   * @returns The scanner, or null.
+   */
+  scanner(program: Program, specialize: boolean): Scanner | null {
+    let s = this.#scanners.get(program);
+    if (s === undefined) {
+      const m = specialize ? scannerModule(program) : null;
+      s = m === null ? null : new WebAssembly.Instance(m, {
+        a: { memory: this.exports.memory, utf8: this.exports.utf8Check },
+      }).exports as unknown as Scanner;
+      this.#scanners.set(program, s);
+    }
+    return s;
+  }
 }
 
 /** Error codes of `scan` (negative results). */
@@ -68,7 +233,7 @@ export type ScanError =
   | "memory";
 
 /** A scanner specialized to one type (see _scanner.ts). */
-interface Scanner {
+export interface Scanner {
   scan(
     input: number,
     len: number,
@@ -81,6 +246,7 @@ interface Scanner {
 }
 
 let compiled: WebAssembly.Module | undefined;
+const EMPTY_I32 = new Int32Array(0);
 const scannerModules = new WeakMap<Program, WebAssembly.Module | null>();
 
 // The compiled scanner of a type, or null when the interpreter serves it.
@@ -105,6 +271,11 @@ function wasmModule(): WebAssembly.Module {
 }
 
 const PAGE = 65536;
+/**
+ * Largest block asked of the module's allocator (AssemblyScript's TLSF
+ * serves blocks below 1 GiB); larger work is left to the TypeScript side.
+ */
+export const MAX_BLOCK = (1 << 30) - 4096;
 /** Largest wasm32 memory. */
 const MAX_MEMORY = 65536 * PAGE;
 
@@ -141,7 +312,8 @@ export interface ScanLimits {
 }
 
 /**
- * One instance of the SBS WebAssembly module.
+ * The generic SBS scan on an instance of the core module (for
+ * `WasmDecoder` and `findFrames`).
  *
  * After {@linkcode SbsWasm.scan} returns, `tape` holds the scanned tape at
  * `tape[tapeBase .. tapeBase + n)` until the next call.
@@ -149,13 +321,11 @@ export interface ScanLimits {
 export class SbsWasm {
   #retain: number;
   #specialize: boolean;
-  #scanners = new Map<Program, Scanner | null>();
-  #exports: Exports | undefined;
-  #buffer: ArrayBuffer | undefined;
-  #u8 = new Uint8Array(0);
-  #i32 = new Int32Array(0);
+  #instance: Instance | undefined;
   #programs = new Map<Program, number>();
-  #progEnd = 0;
+  /** The block for the input and the tape (or frames), reused. */
+  #scratch = 0;
+  #scratchSize = 0;
   /** Start of the last scan's tape, in slots of `tape`. */
   tapeBase = 0;
   /** Slots of the last scan's tape. */
@@ -181,50 +351,43 @@ export class SbsWasm {
 
   /** Bytes of Wasm memory held now (0 before first use). */
   get memoryBytes(): number {
-    return this.#exports?.memory.buffer.byteLength ?? 0;
+    return this.#instance?.byteLength ?? 0;
   }
 
   /** The memory as i32 slots (valid until the next call). */
   get tape(): Int32Array {
-    return this.#i32;
+    return this.#instance?.i32 ?? EMPTY_I32;
   }
 
-  #instance(): Exports {
-    let ex = this.#exports;
-    if (ex === undefined) {
-      const instance = new WebAssembly.Instance(wasmModule(), {});
-      ex = instance.exports as unknown as Exports;
-      this.#exports = ex;
+  #use(): Instance {
+    if (this.#instance === undefined) {
+      this.#instance = new Instance();
       this.#programs.clear();
-      this.#scanners.clear();
-      this.#progEnd = align8(ex.heapBase());
-      this.#views(ex);
+      this.#scratch = 0;
+      this.#scratchSize = 0;
     }
-    return ex;
+    return this.#instance;
   }
 
-  #views(ex: Exports): void {
-    const buffer = ex.memory.buffer as ArrayBuffer;
-    if (buffer !== this.#buffer) {
-      this.#buffer = buffer;
-      this.#u8 = new Uint8Array(buffer);
-      this.#i32 = new Int32Array(buffer);
+  // A block of at least `size` bytes for one call.
+  #block(ins: Instance, size: number): number {
+    if (size > this.#scratchSize) {
+      if (this.#scratch !== 0) ins.exports.free(this.#scratch);
+      this.#scratch = 0;
+      const grown = Math.max(size, 2 * this.#scratchSize, 4096);
+      this.#scratch = ins.exports.alloc(grown);
+      this.#scratchSize = grown;
+      ins.refresh();
     }
+    return this.#scratch;
   }
 
-  #ensure(ex: Exports, bytes: number): void {
-    const have = ex.memory.buffer.byteLength;
-    if (bytes > have) ex.memory.grow(Math.ceil((bytes - have) / PAGE));
-  }
-
-  #program(ex: Exports, program: Program): number {
+  #program(ins: Instance, program: Program): number {
     let at = this.#programs.get(program);
     if (at === undefined) {
-      at = this.#progEnd;
-      this.#ensure(ex, at + program.code.byteLength);
-      this.#views(ex);
-      this.#i32.set(program.code, at >> 2);
-      this.#progEnd = align8(at + program.code.byteLength);
+      at = ins.exports.alloc(program.code.byteLength);
+      ins.refresh();
+      ins.i32.set(program.code, at >> 2);
       this.#programs.set(program, at);
     }
     return at;
@@ -238,19 +401,7 @@ export class SbsWasm {
    * @returns True for a specialized scanner, false for the interpreter.
    */
   specialized(program: Program): boolean {
-    return this.#scanner(this.#instance(), program) !== null;
-  }
-
-  #scanner(ex: Exports, program: Program): Scanner | null {
-    let s = this.#scanners.get(program);
-    if (s === undefined) {
-      const m = this.#specialize ? scannerModule(program) : null;
-      s = m === null ? null : new WebAssembly.Instance(m, {
-        a: { memory: ex.memory, utf8: ex.utf8Check },
-      }).exports as unknown as Scanner;
-      this.#scanners.set(program, s);
-    }
-    return s;
+    return this.#use().scanner(program, this.#specialize) !== null;
   }
 
   /**
@@ -267,57 +418,56 @@ export class SbsWasm {
     bytes: Uint8Array,
     limits: ScanLimits,
   ): number | ScanError {
-    const ex = this.#instance();
-    const scanner = this.#scanner(ex, program);
-    const progAt = scanner === null ? this.#program(ex, program) : 0;
-    const input = this.#progEnd;
-    const tapeAt = align8(input + bytes.length);
-    // The tape takes at most 3 slots per input byte (see scan.ts). Memory
-    // grows as needed (and is dropped after a large message, see release).
-    const need = tapeAt + 12 * bytes.length + 16;
+    // The tape takes at most 3 slots per input byte (see scan.ts), and
+    // follows the input, so reading a word past the input is safe.
+    const tapeOffset = align8(bytes.length + 8);
+    const need = tapeOffset + 12 * bytes.length + 16;
     if (need > MAX_MEMORY) return "memory";
-    try {
-      this.#ensure(ex, need);
-    } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
-      return "memory";
-    }
-    this.#views(ex);
-    this.#u8.set(bytes, input);
     let n: number;
+    let scanner: Scanner | null;
+    let input: number;
+    let ins: Instance;
     try {
+      ins = this.#use();
+      scanner = ins.scanner(program, this.#specialize);
+      const progAt = scanner === null ? this.#program(ins, program) : 0;
+      input = need <= MAX_BLOCK ? this.#block(ins, need) : ins.region(need);
+      if (input < 0) return "memory";
+      ins.u8.set(bytes, input);
       const trailing = limits.trailing ? 1 : 0;
       n = scanner !== null
         ? scanner.scan(
           input,
           bytes.length,
-          tapeAt,
+          input + tapeOffset,
           limits.depth,
           limits.empty,
           trailing,
         )
-        : ex.scan(
+        : ins.exports.scan(
           progAt,
           program.root.index,
           input,
           bytes.length,
-          tapeAt,
+          input + tapeOffset,
           limits.depth,
           limits.empty,
           trailing,
         );
     } catch (e) {
-      // A Wasm stack overflow (RangeError) on deeply nested input: the
-      // instance is still usable; callers fall back to the TypeScript
-      // decoder.
-      if (!(e instanceof RangeError)) throw e;
+      // Memory that could not grow (the instance is dropped), or a Wasm
+      // stack overflow on deeply nested input: callers fall back to the
+      // TypeScript decoder.
+      const failure = wasmFailure(e);
+      if (failure === null) throw e;
+      if (failure === "trap") this.#instance = undefined;
       return "memory";
     }
-    this.#views(ex);
-    this.tapeBase = tapeAt >> 2;
+    ins.refresh();
+    this.tapeBase = (input + tapeOffset) >> 2;
     this.tapeLength = n < 0 ? 0 : n;
     if (n < 0) {
-      this.errorOffset = (scanner ?? ex).errOffset.value as number;
+      this.errorOffset = (scanner ?? ins.exports).errOffset.value as number;
       return SCAN_ERRORS[n as keyof typeof SCAN_ERRORS] ?? "memory";
     }
     return n;
@@ -338,17 +488,22 @@ export class SbsWasm {
     maxBody: number,
     out: Int32Array,
   ): { count: number; end: number; error?: "length-size" | "too-large" } {
-    const ex = this.#instance();
-    const input = this.#progEnd;
-    const outAt = align8(input + bytes.length);
+    const ins = this.#use();
     const cap = out.length >> 1;
-    this.#ensure(ex, outAt + cap * 8);
-    this.#views(ex);
-    this.#u8.set(bytes, input);
-    const count = ex.frames(input, bytes.length, outAt, cap, maxBody);
-    out.set(this.#i32.subarray(outAt >> 2, (outAt >> 2) + count * 2));
-    const end = ex.framesEnd.value as number;
-    const err = ex.framesErr.value as number;
+    const outOffset = align8(bytes.length);
+    const input = this.#block(ins, outOffset + cap * 8);
+    ins.u8.set(bytes, input);
+    const count = ins.exports.frames(
+      input,
+      bytes.length,
+      input + outOffset,
+      cap,
+      maxBody,
+    );
+    const at = (input + outOffset) >> 2;
+    out.set(ins.i32.subarray(at, at + count * 2));
+    const end = ins.exports.framesEnd.value as number;
+    const err = ins.exports.framesErr.value as number;
     this.release();
     if (err === 0) return { count, end };
     return { count, end, error: err === -1 ? "length-size" : "too-large" };
@@ -359,12 +514,9 @@ export class SbsWasm {
    * retained size, so that one large message does not keep its memory.
    */
   release(): void {
-    const ex = this.#exports;
-    if (ex !== undefined && ex.memory.buffer.byteLength > this.#retain) {
-      this.#exports = undefined;
-      this.#buffer = undefined;
-      this.#u8 = new Uint8Array(0);
-      this.#i32 = new Int32Array(0);
+    const ins = this.#instance;
+    if (ins !== undefined && (ins.spent || ins.byteLength > this.#retain)) {
+      this.#instance = undefined;
     }
   }
 }
