@@ -53,6 +53,8 @@ export const E_SESSION = 64;
 export const E_INSTANCE = 72;
 export const E_TS_S = 80;
 export const E_TS_US = 88;
+/** End of the event in the last {@linkcode EventBatch.writeEvents} output. */
+export const E_OUT_END = 92;
 
 /** Entry flags. */
 export const F_SRC = 1;
@@ -78,6 +80,11 @@ const B_SRC_MAX_S = 88;
 const B_SRC_MIN_US = 96;
 const B_SRC_MAX_US = 100;
 const B_SRC_ANY = 104;
+const B_ONE_SERVER = 108;
+const B_TS_MIN_S = 112;
+const B_TS_MAX_S = 120;
+const B_TS_MIN_US = 128;
+const B_TS_MAX_US = 132;
 
 /** What a scanned message is (see {@linkcode EventBatch.scanEvents}). */
 export const EVENTS_KIND = {
@@ -870,7 +877,7 @@ export class EventBatch {
    * the chunk's base values (see assembly/records.ts) into output `slot`,
    * the records' offsets (`offsetBase` plus each one's position) into
    * `slot + 1` and the distinct storage type ids with their last event
-   * into `slot + 2`.
+   * and their count into `slot + 2`.
    *
    * @param slot First of the three output slots (0 or 1).
    * @param from First event.
@@ -920,6 +927,9 @@ export class EventBatch {
       records: this.#out(slot, r),
       offsets: this.#out(slot + 1, (to - from) * 4),
       types: this.#out(slot + 2, typesLen),
+      oneServer: i32[(b + B_ONE_SERVER) >> 2] !== 0,
+      tsMin: this.#timestamp(b + B_TS_MIN_S, b + B_TS_MIN_US),
+      tsMax: this.#timestamp(b + B_TS_MAX_S, b + B_TS_MAX_US),
       srcMin: srcAny
         ? this.#timestamp(b + B_SRC_MIN_S, b + B_SRC_MIN_US)
         : null,
@@ -1027,10 +1037,16 @@ export interface RecordsWritten {
   /** The offset of each record (u32, little-endian). */
   readonly offsets: Uint8Array;
   /**
-   * The distinct storage type ids of the range with the index of the last
-   * event of each (i32 pairs, little-endian).
+   * The distinct storage type ids of the range, each with the index of its
+   * last event and its number of events (i32 triples, little-endian).
    */
   readonly types: Uint8Array;
+  /** Whether every event of the range has the same server id. */
+  readonly oneServer: boolean;
+  /** The earliest timestamp of the range. */
+  readonly tsMin: SecondsUs;
+  /** The latest timestamp of the range. */
+  readonly tsMax: SecondsUs;
   /** The earliest source timestamp of the range, if any. */
   readonly srcMin: SecondsUs | null;
   /** The latest source timestamp of the range, if any. */

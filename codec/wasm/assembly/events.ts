@@ -10,7 +10,8 @@
 // (the OR of the events' flags), `more` (moreFollows of a MsgQueryRes, or
 // 1 for the failure of a MsgRegisterRes), error and its offset from the
 // input, then OUT_SLOTS output buffers (address, length, capacity), then
-// the source timestamp range of the last writeRecords call.
+// what the last writeRecords call found: the source timestamp range,
+// whether all events had one server, the timestamp range.
 //
 // Entry (EVENT bytes, by offset):
 //   0 i32 type id            4 i32 flags (F_*)
@@ -23,7 +24,9 @@
 //                                                   (binary payload type)
 //  44 i32 source us         48 i64 source s
 //  56 f64 server            64 f64 session          72 f64 instance
-//  80 i64 timestamp s       88 i32 timestamp us     92 i32 (unused)
+//  80 i64 timestamp s       88 i32 timestamp us     92 i32 end of the
+//                                                   event in the last
+//                                                   writeEvents output
 // Addresses are absolute; the received bytes stay where they were copied
 // for as long as the batch uses them.
 
@@ -50,7 +53,7 @@ import {
 import { intern, KIND_NAME, KIND_TYPE, sameBytes } from "./types";
 
 export const EVENT: usize = 96;
-export const BATCH: usize = 128;
+export const BATCH: usize = 136;
 export const OUT_SLOTS: usize = 4;
 
 export const B_TABLE: usize = 0;
@@ -66,6 +69,11 @@ export const B_SRC_MAX_S: usize = 88;
 export const B_SRC_MIN_US: usize = 96;
 export const B_SRC_MAX_US: usize = 100;
 export const B_SRC_ANY: usize = 104;
+export const B_ONE_SERVER: usize = 108;
+export const B_TS_MIN_S: usize = 112;
+export const B_TS_MAX_S: usize = 120;
+export const B_TS_MIN_US: usize = 128;
+export const B_TS_MAX_US: usize = 132;
 
 export const E_TYPE: usize = 0;
 export const E_FLAGS: usize = 4;
@@ -85,6 +93,7 @@ export const E_SESSION: usize = 64;
 export const E_INSTANCE: usize = 72;
 export const E_TS_S: usize = 80;
 export const E_TS_US: usize = 88;
+export const E_OUT_END: usize = 92;
 
 /** Flags of an entry. */
 export const F_SRC: i32 = 1;

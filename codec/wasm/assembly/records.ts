@@ -15,11 +15,16 @@
 
 import {
   B_ERR_AT,
+  B_ONE_SERVER,
   B_SRC_ANY,
   B_SRC_MAX_S,
   B_SRC_MAX_US,
   B_SRC_MIN_S,
   B_SRC_MIN_US,
+  B_TS_MAX_S,
+  B_TS_MAX_US,
+  B_TS_MIN_S,
+  B_TS_MIN_US,
   E_FLAGS,
   E_INSTANCE,
   E_NAME_LEN,
@@ -106,12 +111,14 @@ function markOf(st: u32): usize {
  * Writes the compact records of the batch's events `from`..`to` relative
  * to the base values, into output `slot`; into `slot + 1` the offset of
  * each record (`offsetBase` plus its position, u32); into `slot + 2` the
- * distinct storage type ids of the range with the index of the last event
- * of each (pairs of i32). Storage type ids come from `map` (i32 per type
- * id, `mapLen` of them; -1 for none). Sets the batch's source timestamp
- * range. Returns the length of the records, or RECORDS_UNFIT (the index
- * of the event in B_ERR_AT), or RECORDS_UNMAPPED (the type ids without a
- * storage id listed as i32s in `slot`, their number in B_ERR_AT).
+ * distinct storage type ids of the range, each with the index of its last
+ * event and its number of events (i32 triples). Storage type ids come from
+ * `map` (i32 per type id, `mapLen` of them; -1 for none). Sets the
+ * batch's timestamp and source timestamp ranges and whether the range has
+ * one server. Returns the length of the records, or RECORDS_UNFIT (the
+ * index of the event in B_ERR_AT), or RECORDS_UNMAPPED (the type ids
+ * without a storage id listed as i32s in `slot`, their number in
+ * B_ERR_AT).
  */
 export function writeRecords(
   b: usize,
@@ -150,7 +157,7 @@ export function writeRecords(
   }
   const out = outBuffer(b, slot, size);
   const offsets = outBuffer(b, slot + 1, <usize>n << 2);
-  const types = outBuffer(b, slot + 2, <usize>n << 3);
+  const types = outBuffer(b, slot + 2, <usize>n * 12);
   let ntypes: usize = 0;
   if (++stamp == 0) {
     memory.fill(marks, 0, marksCap << 3);
@@ -158,6 +165,11 @@ export function writeRecords(
   }
   const server = <i64>baseServer;
   const session = <i64>baseSession;
+  let oneServer = true;
+  let tsMinS: i64 = 0;
+  let tsMinUs: i32 = 0;
+  let tsMaxS: i64 = 0;
+  let tsMaxUs: i32 = 0;
   let srcAny = false;
   let minS: i64 = 0;
   let minUs: i32 = 0;
@@ -186,14 +198,27 @@ export function writeRecords(
     if (load<u32>(mark) != stamp) {
       store<u32>(mark, stamp);
       store<u32>(mark, <u32>ntypes, 4);
-      store<u32>(types + (ntypes << 3), st);
+      store<u32>(types + ntypes * 12, st);
+      store<u32>(types + ntypes * 12, 0, 8);
       ntypes++;
     }
-    store<i32>(types + (<usize>load<u32>(mark, 4) << 3), i, 4);
+    const slotAt = types + <usize>load<u32>(mark, 4) * 12;
+    store<i32>(slotAt, i, 4);
+    store<i32>(slotAt, load<i32>(slotAt, 8) + 1, 8);
+    if (sv != server) oneServer = false;
+    const us = load<i32>(e, E_TS_US);
+    if (i == from || ts < tsMinS || (ts == tsMinS && us < tsMinUs)) {
+      tsMinS = ts;
+      tsMinUs = us;
+    }
+    if (i == from || ts > tsMaxS || (ts == tsMaxS && us > tsMaxUs)) {
+      tsMaxS = ts;
+      tsMaxUs = us;
+    }
     store<u8>(p++, (flags & 7) | (sv == server ? 0 : OTHER_SERVER));
     p = writeUint(p, st);
     p = writeUint(p, zigzag(dt));
-    p = writeUint(p, <u64>load<i32>(e, E_TS_US));
+    p = writeUint(p, <u64>us);
     if ((flags & <u32>F_SRC) != 0) {
       const src = load<i64>(e, E_SRC_S);
       const dsrc = src - baseSeconds;
@@ -201,16 +226,16 @@ export function writeRecords(
         store<i32>(b, i, B_ERR_AT);
         return RECORDS_UNFIT;
       }
-      const us = load<i32>(e, E_SRC_US);
+      const srcUs = load<i32>(e, E_SRC_US);
       p = writeUint(p, zigzag(dsrc));
-      p = writeUint(p, <u64>us);
-      if (!srcAny || src < minS || (src == minS && us < minUs)) {
+      p = writeUint(p, <u64>srcUs);
+      if (!srcAny || src < minS || (src == minS && srcUs < minUs)) {
         minS = src;
-        minUs = us;
+        minUs = srcUs;
       }
-      if (!srcAny || src > maxS || (src == maxS && us > maxUs)) {
+      if (!srcAny || src > maxS || (src == maxS && srcUs > maxUs)) {
         maxS = src;
-        maxUs = us;
+        maxUs = srcUs;
       }
       srcAny = true;
     }
@@ -234,6 +259,11 @@ export function writeRecords(
       p += len;
     }
   }
+  store<i32>(b, oneServer ? 1 : 0, B_ONE_SERVER);
+  store<i64>(b, tsMinS, B_TS_MIN_S);
+  store<i32>(b, tsMinUs, B_TS_MIN_US);
+  store<i64>(b, tsMaxS, B_TS_MAX_S);
+  store<i32>(b, tsMaxUs, B_TS_MAX_US);
   store<i32>(b, srcAny ? 1 : 0, B_SRC_ANY);
   store<i64>(b, minS, B_SRC_MIN_S);
   store<i32>(b, minUs, B_SRC_MIN_US);
@@ -241,7 +271,7 @@ export function writeRecords(
   store<i32>(b, maxUs, B_SRC_MAX_US);
   setOutLength(b, slot, p - out);
   setOutLength(b, slot + 1, <usize>n << 2);
-  setOutLength(b, slot + 2, ntypes << 3);
+  setOutLength(b, slot + 2, ntypes * 12);
   return <i32>(p - out);
 }
 

@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import {
+  E_OUT_END,
   type EventBatch,
   EventCore,
   EVENTS_KIND,
@@ -54,10 +55,15 @@ Deno.test("writeEvents() writes the notification and response the TypeScript wri
     batch.clear();
     assert.equal(batch.scanRegister(encodeRegisterReq(registerEvents)), n);
     batch.assign(0, n, server, session, 1, timestamp);
-    assert.deepEqual(
-      hex(batch.writeEvents(0, 0, n, 0)),
-      hex(encodeEvents(events)),
-    );
+    const notify = batch.writeEvents(0, 0, n, 0);
+    assert.deepEqual(hex(notify), hex(encodeEvents(events)));
+    // Each entry knows where its event ends in the output.
+    let at = notify.length;
+    for (let i = n - 1; i >= 0; i--) {
+      const end = core.i32[(batch.entry(i) + E_OUT_END) >> 2];
+      assert.equal(end, at);
+      at -= encodeEvents([events[i]]).length - 1;
+    }
     const res = batch.writeEvents(1, 0, n, 1).slice();
     res[0] = 0x80;
     assert.deepEqual(hex(res), hex(encodeRegisterRes(events)));
@@ -200,17 +206,27 @@ Deno.test("writeRecords() writes the compact records of the storage's chunk buil
       hex(chunkOf(n, base, r.records, r.offsets)),
       hex(expected),
     );
-    // The distinct storage types, each with its last event.
-    const pairs = new Int32Array(
+    // The distinct storage types, each with its last event and count.
+    const triples = new Int32Array(
       r.types.slice().buffer,
       0,
       r.types.length / 4,
     );
-    const last = new Map<number, number>();
-    events.forEach((e, i) => last.set(registry.find(e.type), i));
-    const got = new Map<number, number>();
-    for (let j = 0; j < pairs.length; j += 2) got.set(pairs[j], pairs[j + 1]);
+    const last = new Map<number, [number, number]>();
+    events.forEach((e, i) => {
+      const t = registry.find(e.type);
+      last.set(t, [i, (last.get(t)?.[1] ?? 0) + 1]);
+    });
+    const got = new Map<number, [number, number]>();
+    for (let j = 0; j < triples.length; j += 3) {
+      got.set(triples[j], [triples[j + 1], triples[j + 2]]);
+    }
     assert.deepEqual(got, last);
+    assert.equal(
+      r.oneServer,
+      events.every((e) => e.id.server === first.id.server),
+    );
+    const times = events.map((e) => e.timestamp);
     const src = events.filter((e) => e.sourceTimestamp !== null)
       .map((e) => e.sourceTimestamp!);
     const cmp = (a: typeof src[0], b: typeof src[0]) =>
@@ -218,6 +234,9 @@ Deno.test("writeRecords() writes the compact records of the storage's chunk buil
     src.sort(cmp);
     assert.deepEqual(r.srcMin, src.length > 0 ? src[0] : null);
     assert.deepEqual(r.srcMax, src.length > 0 ? src[src.length - 1] : null);
+    times.sort(cmp);
+    assert.deepEqual(r.tsMin, times[0]);
+    assert.deepEqual(r.tsMax, times[times.length - 1]);
   }
   assert.ok(compact > 200 && fixed > 20, `${compact} compact, ${fixed} fixed`);
   batch.free();
