@@ -8,6 +8,7 @@ const layers: Record<string, number> = {
   "client.ts": 2,
   "server.ts": 2,
   "eventer": 2,
+  "monitor": 2,
   "mod.ts": 3,
   "event_server": 4,
 };
@@ -16,6 +17,7 @@ const layers: Record<string, number> = {
 const forbidden: Record<string, string[]> = {
   "event": ["chatter"],
   "chatter": ["event"],
+  "monitor": ["event"],
 };
 
 function layerOf(path: string): string | undefined {
