@@ -49,15 +49,24 @@ import type {
   Status,
 } from "./event/mod.ts";
 import { BatchQueue } from "./eventer/_batch_queue.ts";
+import type { EventSink } from "./eventer/_catch_up.ts";
+import type { Client, ConnectionState } from "./eventer/_client_interface.ts";
 import { isPromiseLike, reportError, safeReport } from "./eventer/_common.ts";
 import { EventerInitError } from "./eventer/errors.ts";
 import {
   type ClientOptions,
   type EventsCallback,
+  type QueryOptions,
   type RegisterOptions,
   resolveClientOptions,
   type StatusCallback,
 } from "./eventer/_client_options.ts";
+import {
+  addressList,
+  connectFirst,
+  connectReconnecting,
+} from "./eventer/_reconnecting_client.ts";
+import { resolveReconnect } from "./eventer/_reconnect_options.ts";
 import {
   decodeEvents,
   decodeInitRes,
@@ -80,12 +89,21 @@ import {
 } from "./eventer/_messages.ts";
 
 export { EventerInitError };
+export type { Client, ConnectionState } from "./eventer/_client_interface.ts";
 export type {
+  CallOptions,
   ClientOptions,
   EventsCallback,
+  QueryOptions,
   RegisterOptions,
   StatusCallback,
 } from "./eventer/_client_options.ts";
+export type {
+  DisconnectCallback,
+  ReconnectCallback,
+  ReconnectInfo,
+  ReconnectOptions,
+} from "./eventer/_reconnect_options.ts";
 export type {
   Address,
   ConnectionOptions,
@@ -99,15 +117,41 @@ interface Pending {
 
 const MAX_EARLY = 64;
 
+/** `promise`, or the signal's reason once it aborts (then `onAbort` runs). */
+function abortable<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+  onAbort: () => void,
+): Promise<T> {
+  if (signal.aborted) {
+    onAbort();
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => {
+      onAbort();
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", abort, { once: true });
+    promise.then(resolve, reject).finally(() =>
+      signal.removeEventListener("abort", abort)
+    );
+  });
+}
+
 function sameConv(a: Conversation, b: Conversation): boolean {
   return a.owner === b.owner && a.firstId === b.firstId;
 }
 
 /**
  * Connects to an eventer server: opens a chatter connection and sends
- * `MsgInitReq`. Resolves once the server accepted the client.
+ * `MsgInitReq`. Resolves once the server accepted the client. Given a list
+ * of addresses, tries them in order and connects to the first that accepts
+ * the client. With `reconnect`, the client connects again when its
+ * connection drops (see {@linkcode ClientOptions.reconnect} and
+ * docs/failover.md); the first connection is still made in one round.
  *
- * @param addr The server's address.
+ * @param addr The server's address, or a list of them.
  * @param clientName Name of the client (shown in the server's connection
  * infos, and in the Event Server's eventer events).
  * @param options Client and chatter options.
@@ -135,15 +179,46 @@ function sameConv(a: Conversation, b: Conversation): boolean {
  * ```
  */
 export async function connect(
-  addr: Address,
+  addr: Address | readonly Address[],
   clientName: string,
   options: ClientOptions = {},
+): Promise<Client> {
+  const addrs = addressList(addr);
+  const { init, queueSize } = resolveClientOptions(clientName, options);
+  const policy = resolveReconnect(options.reconnect, options.requestTimeout);
+  if (policy === null) {
+    return await connectFirst(
+      addrs,
+      (a) => connectOne(a, clientName, options),
+    );
+  }
+  return await connectReconnecting(addrs, options, {
+    policy,
+    queueSize,
+    catchUp: init.persisted && init.subscriptions.length > 0,
+    subscriptions: init.subscriptions,
+    serverId: init.serverId,
+  }, (a, o, sink) => connectOne(a, clientName, o, sink));
+}
+
+/** One connection client: the init exchange with `addr`. */
+async function connectOne(
+  addr: Address,
+  clientName: string,
+  options: ClientOptions,
+  sink?: EventSink,
 ): Promise<Client> {
   const { init, queueSize } = resolveClientOptions(clientName, options);
   const data = encodeInitReq(init);
 
   const conn = await chatterConnect(addr, options);
+  // The signal covers the init exchange too: a server that accepts the
+  // socket and never answers must not hold connect() forever.
+  const signal = options.signal;
+  const abort = () => void conn.close();
+  signal?.addEventListener("abort", abort, { once: true });
   try {
+    signal?.throwIfAborted(); // aborted while the socket was being opened
     const conv = await conn.send({ type: MSG_INIT_REQ, data }, { last: false });
     const msg = await conn.receive();
     if (msg.type !== MSG_INIT_RES || !sameConv(msg.conv, conv)) {
@@ -154,49 +229,29 @@ export async function connect(
     }
     const res = decodeInitRes(msg.data);
     if (res.kind === "error") throw new EventerInitError(res.message);
-    return new Client(conn, res.status, options, queueSize);
+    return new ConnectionClient(conn, res.status, options, sink ?? queueSize);
   } catch (err) {
     await conn.close();
+    if (signal?.aborted) throw signal.reason;
     throw err;
+  } finally {
+    signal?.removeEventListener("abort", abort);
   }
 }
 
 /**
- * An eventer client, made by {@linkcode connect}. Closing it (or losing
- * the connection) rejects every `register`/`query` still waiting with a
- * `ConnectionError`.
- *
- * @example Receive notified events with an async iterator
- * ```ts
- * import { connect, listen } from "@hat/eventer";
- * import assert from "node:assert/strict";
- *
- * await using server = await listen({ hostname: "127.0.0.1", port: 0 });
- * await using client = await connect(server.addrs[0], "c", {
- *   subscriptions: [["a", "*"]],
- * });
- * const event = {
- *   id: { server: 1, session: 1, instance: 1 },
- *   type: ["a", "b"],
- *   timestamp: { s: 1, us: 0 },
- *   sourceTimestamp: null,
- *   payload: { kind: "json" as const, data: { x: 1 } },
- * };
- * const acked = server.notifyEvents([event], { withAck: true });
- * for await (const events of client.events()) {
- *   assert.deepEqual(events, [event]);
- *   break; // done with the batch: it is acknowledged
- * }
- * await acked;
- * ```
+ * The client of one connection (see {@linkcode Client}): what
+ * {@linkcode connect} gives without `reconnect`, and each connection of a
+ * client that reconnects. Closing it (or losing the connection) rejects
+ * every `register`/`query` still waiting with a `ConnectionError`.
  */
-export class Client implements AsyncDisposable {
+class ConnectionClient implements Client {
   #conn: Connection;
   #status: Status;
   #onStatus: StatusCallback | undefined;
   #onEvents: EventsCallback | undefined;
   #onError: (error: unknown) => void;
-  #queue: BatchQueue | null;
+  #queue: EventSink | null;
   #pending = new Map<number, Pending>();
   #early = new Map<number, Event[] | null | QueryResult>();
   #open = true;
@@ -209,20 +264,25 @@ export class Client implements AsyncDisposable {
    * @param conn The chatter connection.
    * @param status The status from the init response.
    * @param options The client options.
-   * @param queueSize Validated `eventsQueueSize`.
+   * @param queue Validated `eventsQueueSize`, or where events go instead
+   * of a queue of its own.
    */
   constructor(
     conn: Connection,
     status: Status,
     options: ClientOptions,
-    queueSize: number,
+    queue: number | EventSink,
   ) {
     this.#conn = conn;
     this.#status = status;
     this.#onStatus = options.onStatus;
     this.#onEvents = options.onEvents;
     this.#onError = options.onError ?? ((e) => reportError("client", e));
-    this.#queue = this.#onEvents ? null : new BatchQueue(queueSize);
+    this.#queue = this.#onEvents
+      ? null
+      : typeof queue === "number"
+      ? new BatchQueue(queue)
+      : queue;
     // A callback still running does not hold up the closing: the watch is
     // on the connection, not on the receive loop.
     this.#closed = conn.closed.then(() => this.#shutdown());
@@ -237,6 +297,11 @@ export class Client implements AsyncDisposable {
   /** Whether the connection is open. */
   get isOpen(): boolean {
     return this.#open;
+  }
+
+  /** `"connected"`, then `"closed"`. */
+  get connectionState(): ConnectionState {
+    return this.#open ? "connected" : "closed";
   }
 
   /** Resolves once the client is closed and every waiting call rejected. */
@@ -292,30 +357,38 @@ export class Client implements AsyncDisposable {
     events: readonly RegisterEvent[],
     options: RegisterOptions = {},
   ): Promise<Event[] | null | void> {
+    options.signal?.throwIfAborted();
     const data = encodeRegisterReq(events);
     const withResponse = options.withResponse === true;
     const conv = await this.#conn.send(
       { type: MSG_REGISTER_REQ, data },
       { last: !withResponse },
     );
-    if (withResponse) return await this.#wait(conv) as Event[] | null;
+    if (withResponse) {
+      return await this.#wait(conv, options.signal) as Event[] | null;
+    }
   }
 
   /**
    * Queries events (`MsgQueryReq`).
    *
    * @param params Query parameters (`latest`, `timeseries` or `server`).
+   * @param options A signal.
    * @returns The server's result.
    * @throws {ConnectionError} When the connection is or gets closed.
    * @throws {TypeError} When the parameters are not valid.
    */
-  async query(params: QueryParams): Promise<QueryResult> {
+  async query(
+    params: QueryParams,
+    options: QueryOptions = {},
+  ): Promise<QueryResult> {
+    options.signal?.throwIfAborted();
     const data = encodeQueryReq(params);
     const conv = await this.#conn.send(
       { type: MSG_QUERY_REQ, data },
       { last: false },
     );
-    return await this.#wait(conv) as QueryResult;
+    return await this.#wait(conv, options.signal) as QueryResult;
   }
 
   /**
@@ -329,7 +402,7 @@ export class Client implements AsyncDisposable {
    * @throws {TypeError} When the client has an `onEvents` callback.
    */
   events(): AsyncIterableIterator<Event[]> {
-    if (this.#queue === null) {
+    if (!(this.#queue instanceof BatchQueue)) {
       throw new TypeError(
         "events() is not available: the client has an onEvents callback",
       );
@@ -366,7 +439,10 @@ export class Client implements AsyncDisposable {
     return this.close();
   }
 
-  #wait(conv: Conversation): Promise<Event[] | null | QueryResult> {
+  #wait(
+    conv: Conversation,
+    signal: AbortSignal | undefined,
+  ): Promise<Event[] | null | QueryResult> {
     const early = this.#early.get(conv.firstId);
     if (early !== undefined) {
       this.#early.delete(conv.firstId);
@@ -375,8 +451,15 @@ export class Client implements AsyncDisposable {
     if (!this.#open) {
       return Promise.reject(new ConnectionError("The client is closed"));
     }
-    return new Promise((resolve, reject) => {
-      this.#pending.set(conv.firstId, { resolve, reject });
+    const waiting = new Promise<Event[] | null | QueryResult>(
+      (resolve, reject) => {
+        this.#pending.set(conv.firstId, { resolve, reject });
+      },
+    );
+    return signal === undefined ? waiting : abortable(waiting, signal, () => {
+      // An answer that still comes is kept with the early ones (a bounded
+      // few) until pushed out.
+      this.#pending.delete(conv.firstId);
     });
   }
 

@@ -3,13 +3,10 @@
 // values, and the repository of the eventer schema.
 
 import { Repository, type SbsValue } from "../codec/mod.ts";
+import { EVENTER_SBS } from "../event/mod.ts";
 
-/** The repository of shared/spec/eventer.sbs. */
-export const repo: Repository = new Repository(
-  await Deno.readTextFile(
-    new URL("../../shared/spec/eventer.sbs", import.meta.url),
-  ),
-);
+/** The repository of the eventer schema. */
+export const repo: Repository = new Repository(EVENTER_SBS);
 
 /** The type measured. */
 export const TYPE = "HatEventer.MsgEventsNotify";

@@ -1,7 +1,7 @@
 /**
  * Runs the standalone Event Server from a {@linkcode ServerConfig}: opens
- * the storage (creating the data directory), reads the TLS files, starts
- * the engine and logs what happens.
+ * the storage (creating the data directory, and locking it: one server per
+ * directory), reads the TLS files, starts the engine and logs what happens.
  *
  * @example
  * ```ts
@@ -24,6 +24,7 @@ import type { ServerConfig } from "./config.ts";
 import { type Engine, startEngine } from "./engine.ts";
 import { StartError, StorageError } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { type DataDirLock, lockDataDir } from "./_data_dir_lock.ts";
 import { MemoryStorage } from "./storage/memory.ts";
 import { SqliteStorage } from "./storage/sqlite.ts";
 import type { Storage } from "./storage/storage.ts";
@@ -56,10 +57,7 @@ export interface RunningServer extends AsyncDisposable {
   readonly storageClosed: Promise<StorageError | null>;
 }
 
-async function openStorage(
-  config: ServerConfig,
-  log: Logger,
-): Promise<Storage> {
+function openStorage(config: ServerConfig, log: Logger): Storage {
   const common = {
     maxResults: config.maxResults,
     retention: config.retention,
@@ -67,13 +65,6 @@ async function openStorage(
     onError: (error: unknown) => log.error("storage", error),
   };
   if (config.storage === "memory") return new MemoryStorage(common);
-  try {
-    await Deno.mkdir(config.dataDir, { recursive: true });
-  } catch (cause) {
-    throw new StartError(`Cannot create data directory ${config.dataDir}`, {
-      cause,
-    });
-  }
   const path = `${config.dataDir}/events.db`;
   try {
     return new SqliteStorage(path, {
@@ -88,6 +79,19 @@ async function openStorage(
     }
     throw cause;
   }
+}
+
+/** Creates and locks the data directory: one server per directory. */
+async function lockData(config: ServerConfig): Promise<DataDirLock | null> {
+  if (config.storage === "memory") return null;
+  try {
+    await Deno.mkdir(config.dataDir, { recursive: true });
+  } catch (cause) {
+    throw new StartError(`Cannot create data directory ${config.dataDir}`, {
+      cause,
+    });
+  }
+  return await lockDataDir(config.dataDir);
 }
 
 async function readTls(
@@ -113,8 +117,9 @@ async function readTls(
  * @param config The configuration.
  * @param options Logger.
  * @returns The running server.
- * @throws {StartError} When the storage cannot be opened, the TLS files
- * cannot be read or the address cannot be listened on.
+ * @throws {StartError} When the data directory is in use by another
+ * server (its `server.lock` is held), the storage cannot be opened, the TLS
+ * files cannot be read or the address cannot be listened on.
  *
  * @example
  * ```ts
@@ -137,7 +142,14 @@ export async function startEventServer(
 ): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
   const tls = await readTls(config);
-  const storage = await openStorage(config, log);
+  const lock = await lockData(config);
+  let storage: Storage;
+  try {
+    storage = openStorage(config, log);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   let engine: Engine;
   try {
     engine = await startEngine(config.address, {
@@ -158,6 +170,7 @@ export async function startEventServer(
     });
   } catch (cause) {
     await storage.close();
+    lock?.release();
     const { hostname, port } = config.address;
     throw new StartError(
       `Cannot listen on ${hostname}:${port}: ${(cause as Error).message}`,
@@ -177,9 +190,16 @@ export async function startEventServer(
   const close = () =>
     closing ??= (async () => {
       log.info("shutting down");
-      await engine.close({ timeout: config.shutdownTimeout * 1000 });
+      try {
+        await engine.close({ timeout: config.shutdownTimeout * 1000 });
+      } finally {
+        lock?.release();
+      }
       log.info("stopped");
     })();
+  // An engine that stopped by itself (its storage failed) still lets go of
+  // the directory once its storage is closed.
+  engine.closed.then(() => engine.close()).finally(() => lock?.release());
   return {
     engine,
     close,

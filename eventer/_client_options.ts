@@ -3,10 +3,15 @@
 // client.ts.
 
 import type { ConnectionOptions, ConnectTlsOptions } from "../chatter/mod.ts";
-import type { Client } from "../client.ts";
+import type { Client } from "./_client_interface.ts";
 import type { Event, QueryType, Status } from "../event/mod.ts";
 import { checkQueryTypes } from "./_common.ts";
 import type { InitRequest } from "./_messages.ts";
+import type {
+  DisconnectCallback,
+  ReconnectCallback,
+  ReconnectOptions,
+} from "./_reconnect_options.ts";
 
 /**
  * Called with each status the server announces (Python `StatusCb`). The
@@ -33,7 +38,8 @@ export type EventsCallback = (
 /** Options of {@linkcode connect}; the chatter connection options apply too. */
 export interface ClientOptions extends ConnectionOptions {
   /**
-   * Aborts connecting (not the connection once made).
+   * Aborts connecting, the init exchange included (not the connection once
+   * made, nor a later reconnect).
    * @default {undefined}
    */
   signal?: AbortSignal;
@@ -88,10 +94,59 @@ export interface ClientOptions extends ConnectionOptions {
    * @default {console.error}
    */
   onError?: (error: unknown) => void;
+  /**
+   * Reconnect when the connection drops (`true` for the defaults of
+   * {@linkcode ReconnectOptions}): the addresses are tried in order, round
+   * after round, with a capped, jittered backoff between rounds; the
+   * subscriptions are restored, and a `persisted` subscriber catches up on
+   * what it missed (see docs/failover.md). Without it, the client closes
+   * when its connection does.
+   * @default {false}
+   */
+  reconnect?: boolean | ReconnectOptions;
+  /**
+   * With `reconnect`: called on each reconnect.
+   * @default {undefined}
+   */
+  onReconnect?: ReconnectCallback;
+  /**
+   * With `reconnect`: called each time the connection drops.
+   * @default {undefined}
+   */
+  onDisconnect?: DisconnectCallback;
+  /**
+   * With `reconnect`: how long, in seconds, a `register`/`query` made while
+   * the client reconnects waits for a connection before it rejects with a
+   * `ConnectionError` (unsent); `Infinity` to wait until the client closes.
+   * A call's `signal` can end the wait sooner.
+   * @default {10}
+   */
+  requestTimeout?: number;
 }
 
+/** Options of {@linkcode Client.register} and {@linkcode Client.query}. */
+export interface CallOptions {
+  /**
+   * Stops waiting: for a connection (while reconnecting), and for the
+   * answer (the call rejects with the signal's reason; the server may
+   * still act on a request already sent).
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
+  /**
+   * While a client made with `reconnect` reconnects: `false` rejects the
+   * call at once with a `ConnectionError` instead of waiting for the next
+   * connection (up to `requestTimeout`).
+   * @default {true}
+   */
+  waitForConnection?: boolean;
+}
+
+/** Options of {@linkcode Client.query}. */
+export type QueryOptions = CallOptions;
+
 /** Options of {@linkcode Client.register}. */
-export interface RegisterOptions {
+export interface RegisterOptions extends CallOptions {
   /**
    * Whether to wait for the server's answer (the registered events, or
    * `null` when the registration failed).

@@ -1,11 +1,11 @@
-// Loads the golden vectors of the Python reference from ../shared/vectors
-// (beside the project root). Tests only read them.
+// Loads the golden vectors recorded from the Python reference
+// (tests/testdata, see its README). Tests only read them.
 
-/** Directory of the golden vectors. */
-export const VECTORS_DIR = new URL("../../shared/vectors/", import.meta.url);
+/** Directory of the golden vectors and transcripts. */
+export const VECTORS_DIR = new URL("./testdata/vectors/", import.meta.url);
 
-/** Directory of the protocol spec and schemas. */
-export const SPEC_DIR = new URL("../../shared/spec/", import.meta.url);
+/** Directory of the protocol schemas (eventer.sbs, chatter.sbs). */
+export const SPEC_DIR = new URL("./testdata/spec/", import.meta.url);
 
 /** Reads and parses one JSON file of the vectors. */
 export async function readVectors<T = unknown>(name: string): Promise<T> {

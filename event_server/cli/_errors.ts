@@ -16,7 +16,10 @@ export const EXIT = {
   connection: 2,
   /** The server answered that the registration failed. */
   failed: 3,
-  /** `serve` could not start (storage, address in use, TLS files) or its storage failed. */
+  /**
+   * `serve` could not start (storage, data directory in use by another
+   * server, address in use, TLS files) or its storage failed.
+   */
   start: 4,
   /** An unexpected error (a bug: please report it). */
   internal: 5,

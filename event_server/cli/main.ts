@@ -5,18 +5,21 @@
  * are eventer clients for the shell.
  *
  * ```sh
- * deno run -A jsr:@hat/eventer/cli serve            # 127.0.0.1:23012, ./data
- * deno run -A jsr:@hat/eventer/cli register a/b --payload '{"x": 1}'
- * deno run -A jsr:@hat/eventer/cli query timeseries --type 'a/*' -n 10
- * deno run -A jsr:@hat/eventer/cli subscribe --type 'a/*'
+ * deno install -g -A -n hat-eventer jsr:@hat/eventer/cli
+ * hat-eventer serve            # 127.0.0.1:23012, ./data
+ * hat-eventer register a/b --payload '{"x": 1}'
+ * hat-eventer query timeseries --type 'a/*' -n 10
+ * hat-eventer subscribe --type 'a/*'
+ * hat-eventer help query latest
  * ```
  *
  * Output is JSON lines (one event per line) unless `--format table`.
  * Exit codes: 0 success, 1 usage (bad arguments, config, event type, JSON
  * or payload file), 2 connection (unreachable server, lost connection,
  * refused client, a peer that is not an eventer server), 3 the server
- * failed the registration, 4 `serve` could not start (storage, TLS files,
- * address in use) or its storage failed, 5 unexpected error. A command
+ * failed the registration, 4 `serve` could not start (storage, data
+ * directory in use by another server, TLS files, address in use) or its
+ * storage failed, 5 unexpected error. A command
  * whose stdout is closed by its reader (as `| head -1` does) stops quietly
  * with 0.
  *
@@ -41,6 +44,7 @@
  * @module
  */
 
+import { nearest } from "./_args.ts";
 import { CliError, EXIT, OutputClosedError } from "./_errors.ts";
 import { err, type Io, out, processIo } from "./_io.ts";
 import { query } from "./query.ts";
@@ -61,8 +65,10 @@ Commands:
   register     register an event
   query        query events: latest, timeseries or server
   subscribe    print events as they are notified, until Ctrl-C
+  help         show the help of a command: help COMMAND [KIND]
 
-Run "hat-eventer COMMAND --help" for the options of a command.
+Run "hat-eventer COMMAND --help" (or "hat-eventer help COMMAND") for the
+options of a command.
 
 Exit codes:
   0  success
@@ -70,7 +76,8 @@ Exit codes:
   2  connection: server unreachable, connection lost, client refused,
      or the peer is not an eventer server
   3  the server did not register the event
-  4  serve could not start (storage, TLS files, address in use) or its storage failed
+  4  serve could not start (storage, data directory in use by another server,
+     TLS files, address in use) or its storage failed
   5  unexpected error (a bug)
 A command whose output is closed by its reader (| head -1) stops with 0.
 `;
@@ -90,14 +97,24 @@ const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
  * @returns The exit code.
  */
 export async function main(args: string[], io: Io): Promise<number> {
-  const [command, ...rest] = args;
+  let [command, ...rest] = args;
+  if (command === "help") {
+    // `help query latest` is `query latest --help`
+    if (rest.length === 0 || rest[0] === "help") {
+      await out(io, MAIN_HELP);
+      return EXIT.ok;
+    }
+    [command, ...rest] = [...rest, "--help"];
+  }
   if (command === undefined || command === "--help" || command === "-h") {
     await out(io, MAIN_HELP);
     return command === undefined ? EXIT.usage : EXIT.ok;
   }
   const run = COMMANDS[command];
   if (run === undefined) {
-    await err(io, `Unknown command ${command} (see hat-eventer --help)`);
+    const near = nearest(command, [...Object.keys(COMMANDS), "help"]);
+    const hint = near === undefined ? "" : `; did you mean ${near}?`;
+    await err(io, `Unknown command ${command}${hint} (see hat-eventer --help)`);
     return EXIT.usage;
   }
   try {

@@ -5,10 +5,12 @@
  *
  * @example
  * ```ts
- * import { QUERY_HELP } from "./query.ts";
+ * import { QUERY_HELP, QUERY_KIND_HELP } from "./query.ts";
  * import assert from "node:assert/strict";
  *
- * assert.match(QUERY_HELP, /--last-event-id/);
+ * assert.match(QUERY_HELP, /timeseries/);
+ * assert.match(QUERY_KIND_HELP.server, /--last-event-id/);
+ * assert.doesNotMatch(QUERY_KIND_HELP.latest, /--last-event-id/);
  * ```
  *
  * @module
@@ -21,6 +23,7 @@ import {
   helpText,
   int,
   list,
+  nearest,
   parseArgs,
   str,
 } from "./_args.ts";
@@ -66,7 +69,7 @@ const TYPE: Flag = {
   help: "only events matching this query type (a/?/*); default all",
 };
 
-const FLAGS: Record<string, readonly Flag[]> = {
+const FLAGS: Readonly<Record<string, readonly Flag[]>> = {
   latest: [TYPE, ...CLIENT_FLAGS],
   timeseries: [
     TYPE,
@@ -116,31 +119,58 @@ const FLAGS: Record<string, readonly Flag[]> = {
   ],
 };
 
-/** Help of `query`. */
-export const QUERY_HELP: string = [
-  "Usage: hat-eventer query latest|timeseries|server [options]",
-  "",
-  "Queries the server and prints the events found (JSON lines by default).",
-  "TIME is now, seconds since 1970 (fractions allowed) or an ISO 8601 date.",
-  "When more events follow than were returned, a note on stderr says how to",
-  "continue; --all fetches every page.",
-  "",
-  helpText(
+const KINDS = ["latest", "timeseries", "server"] as const;
+
+const PAGING_NOTE =
+  "When more events follow than were returned, a note on stderr says how to\n" +
+  "continue; --all fetches every page.";
+
+/** Help of `query` without a kind: the kinds, and where their options are. */
+export const QUERY_HELP: string = `Usage: hat-eventer query KIND [options]
+
+Queries the server and prints the events found (JSON lines by default).
+
+Kinds:
+  latest       newest event of each type
+  timeseries   events in time ranges, sorted, paged
+  server       events of one server after an id, ascending (server sync)
+
+Run "hat-eventer query KIND --help" for the options of a kind.
+`;
+
+/** Help of each kind of `query`: its own options only. */
+export const QUERY_KIND_HELP: Readonly<Record<string, string>> = {
+  latest: helpText(
     "hat-eventer query latest [options]",
-    "Newest event of each type.",
+    "Prints the newest event of each type (of every type, or of those matching\n" +
+      "--type).",
     FLAGS.latest,
   ),
-  helpText(
+  timeseries: helpText(
     "hat-eventer query timeseries [options]",
-    "Events in time ranges, sorted, paged.",
+    "Prints the events in time ranges, sorted, a page at a time. TIME is now,\n" +
+      "seconds since 1970 (fractions allowed) or an ISO 8601 date.\n" +
+      PAGING_NOTE,
     FLAGS.timeseries,
   ),
-  helpText(
+  server: helpText(
     "hat-eventer query server [options]",
-    "Events of one server after an id, ascending (server synchronization).",
+    "Prints the events of one server after an id, ascending (what server\n" +
+      "synchronization reads).\n" + PAGING_NOTE,
     FLAGS.server,
   ),
-].join("\n");
+};
+
+/** The error for a query kind that is not one, naming the nearest kind. */
+function unknownKind(kind: string): CliError {
+  const near = nearest(kind, KINDS);
+  return new CliError(
+    `Unknown query kind ${kind}${
+      near === undefined ? "" : `; did you mean ${near}?`
+    } (expected latest, timeseries or server)`,
+    EXIT.usage,
+  );
+}
 
 function oneOf<T extends string>(
   name: string,
@@ -246,15 +276,16 @@ export async function query(args: string[], io: Io): Promise<number> {
     return kind === undefined ? EXIT.usage : EXIT.ok;
   }
   const flags = FLAGS[kind];
-  if (flags === undefined) {
-    throw new CliError(
-      `Unknown query kind ${kind}: expected latest, timeseries or server`,
-      EXIT.usage,
-    );
-  }
-  const parsed = parseArgs(args.slice(1), flags);
+  if (flags === undefined) throw unknownKind(kind);
+  const siblings = Object.fromEntries(
+    KINDS.filter((k) => k !== kind).map((k) => [`query ${k}`, FLAGS[k]]),
+  );
+  const parsed = parseArgs(args.slice(1), flags, {
+    command: `query ${kind}`,
+    siblings,
+  });
   if (parsed.help) {
-    await out(io, QUERY_HELP);
+    await out(io, QUERY_KIND_HELP[kind]);
     return EXIT.ok;
   }
   if (parsed.positionals.length > 0) {

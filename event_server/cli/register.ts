@@ -197,14 +197,14 @@ async function payloadOf(
  * ```
  */
 export async function register(args: string[], io: Io): Promise<number> {
-  const parsed = parseArgs(args, FLAGS);
+  const parsed = parseArgs(args, FLAGS, { command: "register" });
   if (parsed.help) {
     await out(io, REGISTER_HELP);
     return EXIT.ok;
   }
   if (parsed.positionals.length !== 1) {
     throw new CliError(
-      "register needs exactly one event TYPE (see register --help)",
+      "register needs exactly one event TYPE (see hat-eventer register --help)",
       EXIT.usage,
     );
   }

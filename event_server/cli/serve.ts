@@ -256,7 +256,7 @@ async function configOf(parsed: Parsed): Promise<ServerConfig> {
  * ```
  */
 export async function serve(args: string[], io: Io): Promise<number> {
-  const parsed = parseArgs(args, FLAGS);
+  const parsed = parseArgs(args, FLAGS, { command: "serve" });
   if (parsed.help) {
     await out(io, SERVE_HELP);
     return EXIT.ok;

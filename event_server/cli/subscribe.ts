@@ -80,7 +80,7 @@ export const SUBSCRIBE_HELP: string = helpText(
  * ```
  */
 export async function subscribe(args: string[], io: Io): Promise<number> {
-  const parsed = parseArgs(args, FLAGS);
+  const parsed = parseArgs(args, FLAGS, { command: "subscribe" });
   if (parsed.help) {
     await out(io, SUBSCRIBE_HELP);
     return EXIT.ok;

@@ -28,7 +28,7 @@ function parseOne(frame: Uint8Array): Uint8Array {
   return body;
 }
 
-Deno.test("CHATTER_SBS is the text of shared/spec/chatter.sbs", async () => {
+Deno.test("CHATTER_SBS is the text of tests/testdata/spec/chatter.sbs", async () => {
   assert.equal(CHATTER_SBS, await readText(new URL("chatter.sbs", SPEC_DIR)));
 });
 

@@ -1,5 +1,5 @@
 // The JSON form of SBS values used by the golden vectors
-// (shared/vectors/README.md), converted to our value mapping by type.
+// (tests/testdata/vectors/README.md), converted to our value mapping by type.
 
 import type { ResolvedType, SbsValue } from "../../codec/mod.ts";
 import { fromHex, readText, SPEC_DIR, VECTORS_DIR } from "../_vectors.ts";

@@ -121,8 +121,11 @@ export interface ServeProcess extends AsyncDisposable {
   readonly status: Promise<Deno.CommandStatus>;
 }
 
-/** Starts `serve` as a subprocess on a free port. */
-export async function serveProcess(args: string[]): Promise<ServeProcess> {
+/** Starts `serve` as a subprocess (on a free port unless told one). */
+export async function serveProcess(
+  args: string[],
+  listenOn = "127.0.0.1:0",
+): Promise<ServeProcess> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -130,7 +133,7 @@ export async function serveProcess(args: string[]): Promise<ServeProcess> {
       CLI_MAIN.href,
       "serve",
       "--address",
-      "127.0.0.1:0",
+      listenOn,
       ...args,
     ],
     stdin: "null",

@@ -5,8 +5,10 @@
 
 import { DatabaseSync } from "node:sqlite";
 
-self.onmessage = (e: MessageEvent<{ path: string; ms: number }>) => {
-  const db = new DatabaseSync(e.data.path);
+self.onmessage = (
+  e: MessageEvent<{ path: string; ms: number; wait: number }>,
+) => {
+  const db = new DatabaseSync(e.data.path, { timeout: e.data.wait });
   db.exec("BEGIN IMMEDIATE");
   self.postMessage("locked");
   setTimeout(() => {

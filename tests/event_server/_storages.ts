@@ -124,12 +124,22 @@ export const MEMORY_SMALL_CHUNKS: Kind = {
 KINDS.push(MEMORY_SMALL_CHUNKS, SQLITE, SQLITE_SMALL_CHUNKS);
 
 /**
+ * How long a lock holder waits for a write in progress before it takes the
+ * lock. A server commits on its own (the events of its start and of each
+ * client's connection, a flush period later), and a holder that met such a
+ * commit without waiting failed with `database is locked`; another
+ * process's writer waits its turn too.
+ */
+const OTHER_WRITER_WAIT_MS = 10_000;
+
+/**
  * Holds the write lock of the SQLite database at `path` from a second
  * connection (as another process writing to it would) until disposed, so
- * that the storage's next write waits for it and fails.
+ * that the storage's next write waits for it and fails. A write in
+ * progress is waited for first.
  */
 export function holdWriteLock(path: string): Disposable {
-  const db = new DatabaseSync(path);
+  const db = new DatabaseSync(path, { timeout: OTHER_WRITER_WAIT_MS });
   db.exec("BEGIN IMMEDIATE");
   return {
     [Symbol.dispose]() {
@@ -141,8 +151,9 @@ export function holdWriteLock(path: string): Disposable {
 
 /**
  * Holds the write lock of the SQLite database at `path` for `ms` from
- * another thread, as a short write of another process would; resolves once
- * it holds it, with a promise of its release.
+ * another thread, as a short write of another process would (a write in
+ * progress is waited for first); resolves once it holds it, with a promise
+ * of its release.
  */
 export async function holdWriteLockFor(
   path: string,
@@ -161,7 +172,7 @@ export async function holdWriteLockFor(
       }
     };
   });
-  worker.postMessage({ path, ms });
+  worker.postMessage({ path, ms, wait: OTHER_WRITER_WAIT_MS });
   await locked;
   return { released };
 }

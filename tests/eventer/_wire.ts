@@ -1,6 +1,6 @@
 // Raw chatter frames for the transcript tests: a socket that reads whole
 // frames, and the comparison of a frame with a recorded one
-// (shared/vectors/README.md: event timestamps aside, JSON payloads by
+// (tests/testdata/vectors/README.md: event timestamps aside, JSON payloads by
 // parsed value).
 
 import assert from "node:assert/strict";

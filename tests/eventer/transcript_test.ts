@@ -1,4 +1,4 @@
-// Replays of the recorded Python sessions (shared/vectors/transcript*.json):
+// Replays of the recorded Python sessions (tests/testdata/vectors/transcript*.json):
 // our client, making the calls of the recorded Python client against a
 // peer that plays the recorded server frames, must send the recorded client
 // frames; our server, fed the recorded client frames, must answer with the
