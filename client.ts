@@ -77,15 +77,7 @@ import {
   encodeInitReq,
   encodeQueryReq,
   encodeRegisterReq,
-  MSG_EVENTS_ACK,
-  MSG_EVENTS_NOTIFY,
-  MSG_INIT_REQ,
-  MSG_INIT_RES,
-  MSG_QUERY_REQ,
-  MSG_QUERY_RES,
-  MSG_REGISTER_REQ,
-  MSG_REGISTER_RES,
-  MSG_STATUS_NOTIFY,
+  MSG_TYPE,
 } from "./eventer/_messages.ts";
 
 export { EventerInitError };
@@ -219,11 +211,13 @@ async function connectOne(
   signal?.addEventListener("abort", abort, { once: true });
   try {
     signal?.throwIfAborted(); // aborted while the socket was being opened
-    const conv = await conn.send({ type: MSG_INIT_REQ, data }, { last: false });
+    const conv = await conn.send({ type: MSG_TYPE.INIT_REQ, data }, {
+      last: false,
+    });
     const msg = await conn.receive();
-    if (msg.type !== MSG_INIT_RES || !sameConv(msg.conv, conv)) {
+    if (msg.type !== MSG_TYPE.INIT_RES || !sameConv(msg.conv, conv)) {
       throw new ProtocolError(
-        `Invalid init response: expected ${MSG_INIT_RES} in the init ` +
+        `Invalid init response: expected ${MSG_TYPE.INIT_RES} in the init ` +
           `conversation, got ${msg.type}`,
       );
     }
@@ -361,7 +355,7 @@ class ConnectionClient implements Client {
     const data = encodeRegisterReq(events);
     const withResponse = options.withResponse === true;
     const conv = await this.#conn.send(
-      { type: MSG_REGISTER_REQ, data },
+      { type: MSG_TYPE.REGISTER_REQ, data },
       { last: !withResponse },
     );
     if (withResponse) {
@@ -385,7 +379,7 @@ class ConnectionClient implements Client {
     options.signal?.throwIfAborted();
     const data = encodeQueryReq(params);
     const conv = await this.#conn.send(
-      { type: MSG_QUERY_REQ, data },
+      { type: MSG_TYPE.QUERY_REQ, data },
       { last: false },
     );
     return await this.#wait(conv, options.signal) as QueryResult;
@@ -507,18 +501,18 @@ class ConnectionClient implements Client {
 
   #process(msg: Msg): Promise<void> | undefined {
     switch (msg.type) {
-      case MSG_EVENTS_NOTIFY:
+      case MSG_TYPE.EVENTS_NOTIFY:
         return this.#processEvents(msg);
-      case MSG_STATUS_NOTIFY: {
+      case MSG_TYPE.STATUS_NOTIFY: {
         this.#status = decodeStatus(msg.data);
         if (this.#onStatus === undefined) return;
         const r = this.#onStatus(this, this.#status);
         return isPromiseLike<void>(r) ? Promise.resolve(r) : undefined;
       }
-      case MSG_REGISTER_RES:
+      case MSG_TYPE.REGISTER_RES:
         this.#settle(msg, decodeRegisterRes(msg.data));
         return;
-      case MSG_QUERY_RES:
+      case MSG_TYPE.QUERY_RES:
         this.#settle(msg, decodeQueryRes(msg.data));
         return;
       default:
@@ -544,7 +538,10 @@ class ConnectionClient implements Client {
 
   #ack(conv: Conversation): void {
     if (!this.#open) return;
-    this.#conn.send({ type: MSG_EVENTS_ACK, data: EMPTY }, { conv, last: true })
+    this.#conn.send({ type: MSG_TYPE.EVENTS_ACK, data: EMPTY }, {
+      conv,
+      last: true,
+    })
       .catch((err) => {
         if (!(err instanceof ConnectionError)) safeReport(this.#onError, err);
       });

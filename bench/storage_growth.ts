@@ -12,7 +12,7 @@
 // a 20 ms flush period give).
 
 import type { Event } from "../event/types.ts";
-import { SqliteStorage } from "../event_server/storage/sqlite.ts";
+import { SqliteStorage } from "../event_server/storage/sqlite/sqlite.ts";
 
 const MILLIONS = Number(Deno.args[0] ?? 8);
 const PER_COMMIT = Number(Deno.args[1] ?? 1200);

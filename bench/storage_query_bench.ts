@@ -7,7 +7,7 @@
 
 import type { Event, QueryParams } from "../event/types.ts";
 import { MemoryStorage } from "../event_server/storage/memory.ts";
-import { SqliteStorage } from "../event_server/storage/sqlite.ts";
+import { SqliteStorage } from "../event_server/storage/sqlite/sqlite.ts";
 import type { Storage } from "../event_server/storage/storage.ts";
 
 const N = Number(Deno.env.get("STORAGE_BENCH_EVENTS") ?? 2_000_000);

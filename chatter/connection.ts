@@ -23,7 +23,6 @@ import { SendQueue } from "./_send_queue.ts";
 import { resolveOptions } from "./_options.ts";
 import { KeepAlive } from "./_keepalive.ts";
 import { ReceiveQueue } from "./_receive_queue.ts";
-import { setNoDelay, toAddress } from "./_socket.ts";
 
 const PING = "HatChatter.Ping";
 const PONG = "HatChatter.Pong";
@@ -438,5 +437,29 @@ export class Connection {
     this.#received.rejectAll(reason);
     this.#send.close(this.#closedError());
     this.#received.resume();
+  }
+}
+
+/** The address of a socket end, or an empty one when it has no hostname. */
+function toAddress(addr: Deno.Addr): Address {
+  return "hostname" in addr
+    ? { hostname: addr.hostname, port: addr.port }
+    : { hostname: "", port: 0 };
+}
+
+/**
+ * Turns Nagle's algorithm off on a TCP socket: a message written right after
+ * another (a notification, then a response) must not wait for the peer's
+ * delayed ACK (~40 ms). Deno's `TlsConn` has no such method; `connect` sets
+ * it on the TCP socket before starting TLS, accepted TLS sockets keep the
+ * system default.
+ */
+function setNoDelay(conn: Deno.Conn): void {
+  const tcp = conn as Partial<Deno.TcpConn>;
+  if (typeof tcp.setNoDelay !== "function") return;
+  try {
+    tcp.setNoDelay(true);
+  } catch {
+    // A socket already closed by the peer: reading it will tell.
   }
 }

@@ -15,7 +15,7 @@ import {
   nest,
   optional,
 } from "./_sbs_read.ts";
-import type { SbsValue } from "./_sbs_value.ts";
+import type { SbsValue } from "../codec/mod.ts";
 import { EventPayloadError } from "./errors.ts";
 import { parseJson } from "./_python_json.ts";
 import { jsonPayloadText } from "./payload_json.ts";

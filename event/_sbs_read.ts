@@ -3,7 +3,7 @@
 // it; paths are joined only when an error is thrown.
 
 import { EventSbsError } from "./errors.ts";
-import type { SbsValue } from "./_sbs_value.ts";
+import type { SbsValue } from "../codec/mod.ts";
 
 export type SbsRecord = { readonly [entry: string]: SbsValue };
 
@@ -14,6 +14,14 @@ export function join(path: string, sub: string): string {
   return path === "" ? sub : sub === "" ? path : `${path}.${sub}`;
 }
 
+/**
+ * What a value is, for error messages: `null`, `number 3`, `a string`,
+ * `bytes`...
+ *
+ * @param v Any value.
+ * @returns A short description (the value itself only for numbers and
+ * booleans).
+ */
 export function describe(v: unknown): string {
   if (v === null) return "null";
   if (v === undefined) return "nothing";

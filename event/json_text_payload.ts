@@ -6,7 +6,7 @@
  * @module
  */
 
-import { copyBytes } from "../codec/_copy.ts";
+import { copyBytes } from "../codec/internal_mod.ts";
 import { isPythonJsonText } from "./_json_text.ts";
 import { parseJson } from "./_python_json.ts";
 import { EventPayloadError } from "./errors.ts";

@@ -28,7 +28,7 @@ import {
   writeTimestamp,
 } from "./_sbs_model.ts";
 import { asArray, enumChoice, nest } from "./_sbs_read.ts";
-import type { SbsValue } from "./_sbs_value.ts";
+import type { SbsValue } from "../codec/mod.ts";
 import type {
   Event,
   EventId,

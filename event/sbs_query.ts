@@ -28,7 +28,7 @@ import {
   fail,
   type SbsRecord,
 } from "./_sbs_read.ts";
-import type { SbsValue } from "./_sbs_value.ts";
+import type { SbsValue } from "../codec/mod.ts";
 import {
   type CompleteQueryParams,
   queryParamsWithDefaults,

@@ -53,8 +53,7 @@ import {
   text,
 } from "./_config_values.ts";
 import { ConfigError } from "./errors.ts";
-import { checkRule } from "./storage/_options.ts";
-import type { RetentionRule } from "./storage/storage.ts";
+import { checkRule, type RetentionRule } from "./storage/mod.ts";
 
 /** Log levels, from the quietest. */
 export type LogLevel = "error" | "warn" | "info" | "debug";

@@ -58,8 +58,7 @@ import {
   type ServerOptions,
 } from "../server.ts";
 import { StorageClosedError } from "./errors.ts";
-import { checkEvents } from "./storage/_check.ts";
-import type { Storage } from "./storage/storage.ts";
+import { checkEvents, type Storage } from "./storage/mod.ts";
 
 /** A TCP address: host name or IP, and port (0: any free port). */
 export type Address = Parameters<typeof listen>[0];

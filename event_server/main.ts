@@ -25,9 +25,7 @@ import { type Engine, startEngine } from "./engine.ts";
 import { StartError, StorageError } from "./errors.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { type DataDirLock, lockDataDir } from "./_data_dir_lock.ts";
-import { MemoryStorage } from "./storage/memory.ts";
-import { SqliteStorage } from "./storage/sqlite.ts";
-import type { Storage } from "./storage/storage.ts";
+import { MemoryStorage, SqliteStorage, type Storage } from "./storage/mod.ts";
 
 /** Options of {@linkcode startEventServer}. */
 export interface StartOptions {

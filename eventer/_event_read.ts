@@ -1,24 +1,24 @@
 // Direct SBS decoding of HatEventer.Event and HatEventer.RegisterEvent (and
-// arrays of them), the counterpart of _event_codec.ts: values checked as the
+// arrays of them), the counterpart of _event_write.ts: values checked as the
 // reference path (Repository + the event model's conversions) checks them.
 // The events of one message are read together: their JSON payloads parsed
 // with one JSON.parse (_json_batch.ts), their binary payloads copied into
 // one buffer, their equal types shared; a register request read with
-// `keepRaw` is remembered for the splice of _event_codec.ts.
+// `keepRaw` is remembered for the splice of _event_write.ts.
 
-import { copyBytes } from "../codec/_copy.ts";
+import { copyBytes } from "../codec/internal_mod.ts";
 import type { Reader } from "../codec/mod.ts";
-import { JsonTextPayload } from "../event/json_text_payload.ts";
 import {
   type Event,
   type EventId,
   type EventPayload,
   EventPayloadError,
   EventSbsError,
+  JsonTextPayload,
   type RegisterEvent,
   type Timestamp,
 } from "../event/mod.ts";
-import { MAX_RAW_BYTES, rememberRequest } from "./_event_codec.ts";
+import { MAX_RAW_BYTES, rememberRequest } from "./_event_write.ts";
 import { JsonBatch, parseText } from "./_json_batch.ts";
 
 const INT64_MIN = -(2n ** 63n);

@@ -5,7 +5,7 @@
 
 import { uintSize, Writer } from "../codec/mod.ts";
 import type { Event, SubscriptionIndex } from "../event/mod.ts";
-import { findRawRequest, writeEvent } from "./_event_codec.ts";
+import { findRawRequest, writeEvent } from "./_event_write.ts";
 import { encodeEvents } from "./_messages.ts";
 import type { ServerConnection } from "./_server_connection.ts";
 

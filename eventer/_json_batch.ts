@@ -7,10 +7,9 @@
 // text the check doubts) falls back to one parse per text, in order, with
 // the errors those give.
 
-import { copyBytes } from "../codec/_copy.ts";
+import { copyBytes } from "../codec/internal_mod.ts";
 import { Reader } from "../codec/mod.ts";
-import { isJsonText } from "../event/_json_text.ts";
-import { parseJson } from "../event/_python_json.ts";
+import { isJsonText, parseJson } from "../event/internal_mod.ts";
 import { EventPayloadError, type JsonValue } from "../event/mod.ts";
 
 const EMPTY = new Uint8Array(0);

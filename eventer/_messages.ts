@@ -1,8 +1,8 @@
 // The HatEventer messages: their type names and their encodings. Events and
-// register events take the direct path of _event_codec.ts and
-// _event_read.ts; the query
-// parameters, which need the model's defaults and checks, take the
-// reference path (Repository + the model's SBS conversions).
+// register events take the direct path of _event_write.ts and
+// _event_read.ts; the query parameters, which need the model's defaults
+// and checks, take the reference path (Repository + the model's SBS
+// conversions).
 
 import { Reader, Repository, type SbsValue, Writer } from "../codec/mod.ts";
 import {
@@ -21,7 +21,7 @@ import {
   writeEvents,
   writeEventType,
   writeRegisterEvents,
-} from "./_event_codec.ts";
+} from "./_event_write.ts";
 import {
   readEvents,
   readEventType,
@@ -29,15 +29,17 @@ import {
 } from "./_event_read.ts";
 
 /** The `data.type` names of the eventer messages. */
-export const MSG_INIT_REQ = "HatEventer.MsgInitReq";
-export const MSG_INIT_RES = "HatEventer.MsgInitRes";
-export const MSG_STATUS_NOTIFY = "HatEventer.MsgStatusNotify";
-export const MSG_EVENTS_NOTIFY = "HatEventer.MsgEventsNotify";
-export const MSG_EVENTS_ACK = "HatEventer.MsgEventsAck";
-export const MSG_REGISTER_REQ = "HatEventer.MsgRegisterReq";
-export const MSG_REGISTER_RES = "HatEventer.MsgRegisterRes";
-export const MSG_QUERY_REQ = "HatEventer.MsgQueryReq";
-export const MSG_QUERY_RES = "HatEventer.MsgQueryRes";
+export const MSG_TYPE = {
+  INIT_REQ: "HatEventer.MsgInitReq",
+  INIT_RES: "HatEventer.MsgInitRes",
+  STATUS_NOTIFY: "HatEventer.MsgStatusNotify",
+  EVENTS_NOTIFY: "HatEventer.MsgEventsNotify",
+  EVENTS_ACK: "HatEventer.MsgEventsAck",
+  REGISTER_REQ: "HatEventer.MsgRegisterReq",
+  REGISTER_RES: "HatEventer.MsgRegisterRes",
+  QUERY_REQ: "HatEventer.MsgQueryReq",
+  QUERY_RES: "HatEventer.MsgQueryRes",
+} as const;
 
 /** Empty payload (`HatEventer.MsgEventsAck` is None). */
 export const EMPTY: Uint8Array = new Uint8Array(0);

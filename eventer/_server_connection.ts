@@ -29,15 +29,7 @@ import {
   encodeInitRes,
   encodeQueryRes,
   encodeRegisterRes,
-  MSG_EVENTS_ACK,
-  MSG_EVENTS_NOTIFY,
-  MSG_INIT_REQ,
-  MSG_INIT_RES,
-  MSG_QUERY_REQ,
-  MSG_QUERY_RES,
-  MSG_REGISTER_REQ,
-  MSG_REGISTER_RES,
-  MSG_STATUS_NOTIFY,
+  MSG_TYPE,
 } from "./_messages.ts";
 import type { ConnectionInfo } from "./connection_info.ts";
 import { ServerLimitError, SlowConsumerError } from "./errors.ts";
@@ -136,7 +128,7 @@ export class ServerConnection {
    */
   notifyStatus(data: Uint8Array): Promise<void> {
     try {
-      this.conn.trySend({ type: MSG_STATUS_NOTIFY, data }, { last: true });
+      this.conn.trySend({ type: MSG_TYPE.STATUS_NOTIFY, data }, { last: true });
     } catch (err) {
       this.#notifyFailed(err);
     }
@@ -152,7 +144,7 @@ export class ServerConnection {
     let conv: Conversation;
     try {
       conv = this.conn.trySend(
-        { type: MSG_EVENTS_NOTIFY, data },
+        { type: MSG_TYPE.EVENTS_NOTIFY, data },
         { last: !withAck },
       );
     } catch (err) {
@@ -242,16 +234,16 @@ export class ServerConnection {
       this.#hooks.report(
         new ServerLimitError(
           "initTimeout",
-          `closing connection ${this.id}: no ${MSG_INIT_REQ} within ${timeout} s`,
+          `closing connection ${this.id}: no ${MSG_TYPE.INIT_REQ} within ${timeout} s`,
         ),
         null,
       );
       return false;
     }
-    if (req.type !== MSG_INIT_REQ || req.conv.owner) {
+    if (req.type !== MSG_TYPE.INIT_REQ || req.conv.owner) {
       this.#hooks.report(
         new ProtocolError(
-          `Expected ${MSG_INIT_REQ} opening a conversation, got ${
+          `Expected ${MSG_TYPE.INIT_REQ} opening a conversation, got ${
             JSON.stringify(req.type)
           }`,
         ),
@@ -285,7 +277,7 @@ export class ServerConnection {
           kind: "success",
           status: this.#hooks.status(),
         });
-        this.conn.send({ type: MSG_INIT_RES, data }, {
+        this.conn.send({ type: MSG_TYPE.INIT_RES, data }, {
           conv: req.conv,
           last: true,
         }).catch(this.#sendFailed);
@@ -296,7 +288,7 @@ export class ServerConnection {
     }
     if (error === null) return false;
     const data = encodeInitRes({ kind: "error", message: error });
-    await this.conn.send({ type: MSG_INIT_RES, data }, {
+    await this.conn.send({ type: MSG_TYPE.INIT_RES, data }, {
       conv: req.conv,
       last: true,
     });
@@ -320,11 +312,11 @@ export class ServerConnection {
     for (;;) {
       const msg = await conn.receive();
       switch (msg.type) {
-        case MSG_EVENTS_ACK:
+        case MSG_TYPE.EVENTS_ACK:
           this.#ack(msg);
           break;
-        case MSG_REGISTER_REQ:
-        case MSG_QUERY_REQ:
+        case MSG_TYPE.REGISTER_REQ:
+        case MSG_TYPE.QUERY_REQ:
           this.#queue.push(msg);
           if (!this.#working) this.#work();
           if (this.#queue.length - this.#head >= this.#hooks.requestQueueSize) {
@@ -350,7 +342,7 @@ export class ServerConnection {
       while (this.#head < this.#queue.length && !this.#done) {
         const msg = this.#queue[this.#head]!;
         this.#queue[this.#head++] = undefined;
-        const wait = msg.type === MSG_REGISTER_REQ
+        const wait = msg.type === MSG_TYPE.REGISTER_REQ
           ? this.#register(msg)
           : this.#query(msg);
         if (wait !== undefined) await wait;
@@ -415,7 +407,7 @@ export class ServerConnection {
       this.#hooks.report(err, this.info);
       data = encodeRegisterRes(null);
     }
-    return this.#respond(MSG_REGISTER_RES, data, msg.conv) ?? undefined;
+    return this.#respond(MSG_TYPE.REGISTER_RES, data, msg.conv) ?? undefined;
   }
 
   #query(msg: Msg): Promise<void> | undefined {
@@ -442,6 +434,6 @@ export class ServerConnection {
       result = { events: result.events.slice(0, cap), moreFollows: true };
     }
     const data = encodeQueryRes(result);
-    return this.#respond(MSG_QUERY_RES, data, msg.conv) ?? undefined;
+    return this.#respond(MSG_TYPE.QUERY_RES, data, msg.conv) ?? undefined;
   }
 }

@@ -1,74 +1,200 @@
-// Keeps the layering of STYLE.md true: every layer imports only downward.
-// Run: deno run -A tools/check_layers.ts
+// Keeps the import rules of docs/architecture.md true in library code (all
+// but tests/, bench/ and tools/, which may import the private files of
+// what they test):
+//
+// 1. Layers import only downward (LAYERS), and not the lower parts named
+//    in FORBIDDEN.
+// 2. A `_` file is private to its folder: only files of that folder and of
+//    its sub-folders import it (client.ts and server.ts count as files of
+//    eventer/, their private folder).
+// 3. event_server/ reaches the layers below it only through their entries:
+//    a folder's mod.ts or internal_mod.ts, the root's mod.ts, client.ts and
+//    server.ts.
+// 4. Nothing imports tests/, bench/, tools/ or a file outside the checkout.
+//
+// Run: deno run -A tools/check_layers.ts [root]   (root: the checkout)
 
-const layers: Record<string, number> = {
+/** The layer of each part of the library: imports go to lower layers. */
+export const LAYERS: Readonly<Record<string, number>> = {
   "codec": 0,
   "event": 1,
   "chatter": 1,
-  "client.ts": 2,
-  "server.ts": 2,
   "eventer": 2,
   "monitor": 2,
   "mod.ts": 3,
   "event_server": 4,
 };
 
-// Which lower layers each layer may not import even though they are lower.
-const forbidden: Record<string, string[]> = {
+/** Root files that belong to a folder's part (and see its `_` files). */
+export const PART_OF: Readonly<Record<string, string>> = {
+  "client.ts": "eventer",
+  "server.ts": "eventer",
+};
+
+/** Lower parts a part may not import all the same. */
+export const FORBIDDEN: Readonly<Record<string, readonly string[]>> = {
   "event": ["chatter"],
   "chatter": ["event"],
   "monitor": ["event"],
 };
 
-function layerOf(path: string): string | undefined {
+/** The part whose imports of lower layers must go through entries. */
+const ENTRY_ONLY = "event_server";
+const ROOT_ENTRIES = ["mod.ts", "client.ts", "server.ts"];
+const ENTRY_NAMES = ["mod.ts", "internal_mod.ts"];
+
+/** Top-level folders that are not library code. */
+const NOT_LIBRARY = ["tests", "bench", "tools", "docs", "node_modules", "dist"];
+/** Sources that Deno does not load (the AssemblyScript of the Wasm core). */
+const NOT_DENO = ["codec/wasm/assembly"];
+
+/** One import that breaks a rule. */
+export interface Problem {
+  /** The importing file, relative to the root. */
+  readonly file: string;
+  /** The specifier as written. */
+  readonly specifier: string;
+  /** What is wrong. */
+  readonly message: string;
+}
+
+// import/export ... from "x", import "x", import("x"), and the URL of a
+// file next to the module (workers, Wasm): new URL("x", import.meta.url).
+const IMPORT_RE =
+  /\b(?:import|export)\b[^;'"`]*?\bfrom\s*(["'])([^"'\n]+)\1|\bimport\s*\(?\s*(["'])([^"'\n]+)\3|\bnew URL\(\s*(["'])([^"'\n]+)\5\s*,\s*import\.meta\.url/g;
+
+/** The relative specifiers a source text imports, in order. */
+export function importsOf(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(IMPORT_RE)) {
+    const spec = m[2] ?? m[4] ?? m[6];
+    if (spec.startsWith("./") || spec.startsWith("../")) out.push(spec);
+  }
+  return out;
+}
+
+/** The part of the library a root-relative path belongs to. */
+function partOf(path: string): string {
   const top = path.split("/")[0];
-  return top in layers ? top : undefined;
+  return PART_OF[top] ?? top;
 }
 
-const importRe = /(?:import|export)[^'"]*?from\s*["']([^"']+)["']/g;
-let problems = 0;
+/** The directory of a root-relative path ("" for the root). */
+function dirOf(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i < 0 ? "" : path.slice(0, i);
+}
 
-async function walk(dir: string): Promise<void> {
-  for await (const entry of Deno.readDir(dir)) {
-    const path = dir === "." ? entry.name : `${dir}/${entry.name}`;
+/** The folder a file counts as in for rule 2. */
+function folderOf(path: string): string {
+  return PART_OF[path] ?? dirOf(path);
+}
+
+function within(folder: string, ancestor: string): boolean {
+  return ancestor === "" || folder === ancestor ||
+    folder.startsWith(`${ancestor}/`);
+}
+
+function isEntry(target: string): boolean {
+  if (!target.includes("/")) return ROOT_ENTRIES.includes(target);
+  return ENTRY_NAMES.includes(target.slice(target.lastIndexOf("/") + 1));
+}
+
+/** The problems of one import of `file` (root-relative paths). */
+function check(file: string, spec: string): string[] {
+  const dir = dirOf(file);
+  const url = new URL(spec, `file:///root/${dir === "" ? "" : `${dir}/`}`);
+  if (!url.pathname.startsWith("/root/")) {
+    return ["imports a file outside the checkout"];
+  }
+  const target = url.pathname.slice("/root/".length);
+  const from = partOf(file);
+  const to = partOf(target);
+  if (NOT_LIBRARY.includes(to)) return [`imports ${to}/ into library code`];
+  const problems: string[] = [];
+  if (from !== to) {
+    if (!(to in LAYERS)) {
+      problems.push(`imports ${to}, which is not in the layer table`);
+    } else if (
+      LAYERS[to] >= LAYERS[from] || (FORBIDDEN[from] ?? []).includes(to)
+    ) {
+      problems.push(
+        `imports layer ${to} (${LAYERS[to]}) from ${from} (${LAYERS[from]})`,
+      );
+    } else if (from === ENTRY_ONLY && !isEntry(target)) {
+      problems.push(
+        `reaches past the entries of ${to}: import its mod.ts or internal_mod.ts`,
+      );
+    }
+  }
+  const name = target.slice(target.lastIndexOf("/") + 1);
+  if (name.startsWith("_") && !within(folderOf(file), folderOf(target))) {
+    problems.push(
+      `imports ${target}, private to ${folderOf(target) || "the root"}/`,
+    );
+  }
+  return problems;
+}
+
+async function* sources(root: string, dir = ""): AsyncGenerator<string> {
+  for await (
+    const entry of Deno.readDir(dir === "" ? root : `${root}/${dir}`)
+  ) {
+    const path = dir === "" ? entry.name : `${dir}/${entry.name}`;
+    if (entry.name.startsWith(".")) continue;
     if (entry.isDirectory) {
-      if (
-        ["tests", "bench", "tools", "node_modules", ".git"].includes(
-          entry.name,
-        )
-      ) continue;
-      await walk(path);
-    } else if (entry.name.endsWith(".ts")) {
-      await checkFile(path);
+      if (dir === "" && NOT_LIBRARY.includes(entry.name)) continue;
+      if (NOT_DENO.includes(path)) continue;
+      yield* sources(root, path);
+    } else if (/\.(ts|js|mjs)$/.test(entry.name)) {
+      yield path;
     }
   }
 }
 
-async function checkFile(path: string): Promise<void> {
-  const from = layerOf(path);
-  if (from === undefined) return;
-  const text = await Deno.readTextFile(path);
-  for (const m of text.matchAll(importRe)) {
-    const spec = m[1];
-    if (!spec.startsWith(".")) continue;
-    const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
-    const target = new URL(spec, `file:///${dir}/`).pathname.slice(1);
-    const to = layerOf(target);
-    if (to === undefined || to === from) continue;
-    const ok = layers[to] < layers[from] &&
-        !(forbidden[from] ?? []).includes(to) ||
-      // client.ts, server.ts and their private eventer/ are one layer.
-      (layers[from] === 2 && layers[to] === 2);
-    if (!ok) {
-      console.error(`${path}: imports ${spec} (layer ${to} from ${from})`);
-      problems++;
+/**
+ * Checks every library source under `root` against the rules above.
+ *
+ * @param root The checkout (a directory holding the library's folders).
+ * @returns The imports that break a rule, sorted by file; empty when all
+ * hold.
+ */
+export async function checkLayers(root: string): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  for await (const file of sources(root)) {
+    if (!(partOf(file) in LAYERS)) {
+      problems.push({
+        file,
+        specifier: "",
+        message: `${partOf(file)} is not in the layer table of ` +
+          "tools/check_layers.ts (add it there and to docs/architecture.md)",
+      });
+      continue;
+    }
+    const text = await Deno.readTextFile(`${root}/${file}`);
+    for (const specifier of importsOf(text)) {
+      for (const message of check(file, specifier)) {
+        problems.push({ file, specifier, message });
+      }
     }
   }
+  return problems.sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : 0
+  );
 }
 
-await walk(".");
-if (problems > 0) {
-  console.error(`${problems} import(s) break the layering`);
-  Deno.exit(1);
+if (import.meta.main) {
+  const root = Deno.args[0] ?? ".";
+  const problems = await checkLayers(root);
+  for (const p of problems) {
+    const what = p.specifier === "" ? "" : ` (import "${p.specifier}")`;
+    console.error(`${p.file}${what}: ${p.message}`);
+  }
+  if (problems.length > 0) {
+    console.error(
+      `${problems.length} import(s) break the rules of docs/architecture.md`,
+    );
+    Deno.exit(1);
+  }
+  console.log("layers ok");
 }
-console.log("layers ok");

@@ -3,11 +3,13 @@
 // TypeError naming the event and the field, and the storage is left as it
 // was (events received from the network are checked by their decoder).
 
-import { describe } from "../../event/_sbs_read.ts";
-import { JsonTextPayload } from "../../event/json_text_payload.ts";
-import { jsonPayloadText } from "../../event/payload_json.ts";
-import { validateTimestamp } from "../../event/timestamp.ts";
-import type { Event, RegisterEvent } from "../../event/types.ts";
+import { describe, jsonPayloadText } from "../../event/internal_mod.ts";
+import {
+  type Event,
+  JsonTextPayload,
+  type RegisterEvent,
+  validateTimestamp,
+} from "../../event/mod.ts";
 
 function fail(i: number, problem: string): never {
   throw new TypeError(`Invalid event ${i}: ${problem}`);

@@ -1,6 +1,6 @@
 // Defaults and validation of the options both storages share.
 
-import type { QueryType, Timestamp } from "../../event/types.ts";
+import type { QueryType, Timestamp } from "../../event/mod.ts";
 import type { RetentionRule, StorageOptions } from "./storage.ts";
 
 /** Options with defaults applied and checked. */

@@ -28,21 +28,15 @@
 
 import type {
   Event,
-  EventId,
   QueryParams,
   QueryResult,
   ServerId,
-} from "../../event/types.ts";
+} from "../../event/mod.ts";
 import { StorageClosedError, StorageError } from "../errors.ts";
-import type { ChunkMeta } from "./_chunk_meta.ts";
-import { type ChunkBackend, ChunkStore } from "./_chunk_store.ts";
-import { CleanupLoop } from "./_cleanup_loop.ts";
+import { type ChunkBackend, type ChunkMeta, ChunkStore } from "./chunk/mod.ts";
+import { ChunkStorage } from "./_chunk_storage.ts";
 import { checkInteger, commonOptions } from "./_options.ts";
-import type {
-  Storage,
-  StorageOptions,
-  StorageQueryOptions,
-} from "./storage.ts";
+import type { StorageOptions, StorageQueryOptions } from "./storage.ts";
 
 /** Options of {@linkcode MemoryStorage}. */
 export interface MemoryStorageOptions extends StorageOptions {
@@ -103,12 +97,8 @@ const RESOLVED: Promise<void> = Promise.resolve();
  * assert.equal(page.moreFollows, true);
  * ```
  */
-export class MemoryStorage implements Storage {
-  #store: ChunkStore;
+export class MemoryStorage extends ChunkStorage {
   #chunkSize: number;
-  #cleanup: CleanupLoop | null = null;
-  #open = true;
-  #closed = Promise.withResolvers<null>();
 
   /**
    * Creates an empty storage.
@@ -118,51 +108,9 @@ export class MemoryStorage implements Storage {
    */
   constructor(options: MemoryStorageOptions = {}) {
     const common = commonOptions(options);
-    this.#chunkSize = checkInteger("chunkSize", options.chunkSize ?? 4096, 1);
-    this.#store = new ChunkStore(new MapBackend(), {
-      ...common,
-      chunkSize: this.#chunkSize,
-    });
-    if (common.retention.length > 0) {
-      this.#cleanup = new CleanupLoop(
-        common.cleanupPeriod,
-        () => this.cleanup(),
-        common.onError,
-      );
-    }
-  }
-
-  /** Whether the storage is open. */
-  get isOpen(): boolean {
-    return this.#open;
-  }
-
-  /** Resolves with `null` once closed (it never closes itself). */
-  get closed(): Promise<null> {
-    return this.#closed.promise;
-  }
-
-  /** Number of chunks; for tests and stats. */
-  get chunkCount(): number {
-    return this.#store.chunkCount;
-  }
-
-  /**
-   * Type ids kept in memory by the chunk summaries (chunks with the same
-   * types share them); for tests and stats.
-   */
-  get summaryTypeIds(): number {
-    return this.#store.summaryTypeIds;
-  }
-
-  /**
-   * The highest id ever registered for `serverId`.
-   *
-   * @param serverId The server.
-   * @returns Its highest id, `{server, session: 0, instance: 0}` if none.
-   */
-  lastEventId(serverId: ServerId): EventId {
-    return this.#store.lastEventId(serverId);
+    const chunkSize = checkInteger("chunkSize", options.chunkSize ?? 4096, 1);
+    super(new ChunkStore(new MapBackend(), { ...common, chunkSize }), common);
+    this.#chunkSize = chunkSize;
   }
 
   /**
@@ -173,7 +121,7 @@ export class MemoryStorage implements Storage {
    * @returns That session, 0 if none.
    */
   lastSession(serverId: ServerId): number {
-    return this.#store.lastEventId(serverId).session;
+    return this.store.lastEventId(serverId).session;
   }
 
   /**
@@ -184,7 +132,7 @@ export class MemoryStorage implements Storage {
    * @returns The highest safe integer (the engine never asks again).
    */
   reserveSessions(_serverId: ServerId, _session: number): number {
-    if (!this.#open) throw new StorageClosedError();
+    if (!this.isOpen) throw new StorageClosedError();
     return Number.MAX_SAFE_INTEGER;
   }
 
@@ -195,9 +143,9 @@ export class MemoryStorage implements Storage {
    * @returns A resolved promise.
    */
   register(events: readonly Event[]): Promise<void> {
-    if (!this.#open) throw new StorageClosedError();
-    this.#store.register(events);
-    if (this.#store.uncommitted >= this.#chunkSize) this.#store.commit();
+    if (!this.isOpen) throw new StorageClosedError();
+    this.store.register(events);
+    if (this.store.uncommitted >= this.#chunkSize) this.store.commit();
     return RESOLVED;
   }
 
@@ -209,9 +157,9 @@ export class MemoryStorage implements Storage {
    * @returns The result.
    */
   query(params: QueryParams, options?: StorageQueryOptions): QueryResult {
-    if (!this.#open) throw new StorageClosedError();
-    this.#store.commit();
-    return this.#store.query(params, options?.jsonText === true);
+    if (!this.isOpen) throw new StorageClosedError();
+    this.store.commit();
+    return this.store.query(params, options?.jsonText === true);
   }
 
   /**
@@ -220,24 +168,18 @@ export class MemoryStorage implements Storage {
    * @returns A resolved promise.
    */
   flush(): Promise<void> {
-    return this.#open ? RESOLVED : Promise.reject(new StorageClosedError());
+    return this.isOpen ? RESOLVED : Promise.reject(new StorageClosedError());
   }
 
   /**
-   * Stops the retention cleanup; the storage can no longer be used.
+   * Stops the retention cleanup; the storage can no longer be used. It
+   * never closes by itself, so `closed` resolves with `null`.
    *
    * @returns Resolves at once.
    */
   close(): Promise<void> {
-    this.#open = false;
-    this.#cleanup?.stop();
-    this.#closed.resolve(null);
+    if (this.isOpen) this.markClosed(null);
     return RESOLVED;
-  }
-
-  /** Same as {@linkcode MemoryStorage.close}. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
   }
 
   /**
@@ -247,8 +189,8 @@ export class MemoryStorage implements Storage {
    * @returns Whether more remain to be removed.
    */
   cleanup(): boolean {
-    if (!this.#open) return false;
-    this.#store.commit();
-    return this.#store.cleanup();
+    if (!this.isOpen) return false;
+    this.store.commit();
+    return this.store.cleanup();
   }
 }

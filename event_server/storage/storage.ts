@@ -1,7 +1,7 @@
 /**
  * The storage interface of the Event Server and the options its two
  * implementations share ({@linkcode MemoryStorage} in `memory.ts`,
- * {@linkcode SqliteStorage} in `sqlite.ts`).
+ * {@linkcode SqliteStorage} in `sqlite/sqlite.ts`).
  *
  * A storage receives events that already carry ids and timestamps (the
  * engine assigns them), keeps them, answers the three kinds of query of
@@ -21,7 +21,7 @@ import type {
   QueryResult,
   QueryType,
   ServerId,
-} from "../../event/types.ts";
+} from "../../event/mod.ts";
 import type { StorageError } from "../errors.ts";
 
 /** Options of {@linkcode Storage.query}. */
@@ -113,7 +113,7 @@ export interface Storage extends AsyncDisposable {
 
   /**
    * Answers a query with the semantics of the Python Event Server (see the
-   * module doc of `event_server/storage/_query.ts`).
+   * module doc of `event_server/storage/chunk/_query.ts`).
    *
    * @param params The query.
    * @param options How to give the events.

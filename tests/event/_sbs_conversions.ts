@@ -1,7 +1,7 @@
 // Shared by the SBS tests: the JSON form of the vectors as SBS values, and
 // the model conversion of every HatEventer type.
 
-import type { SbsValue } from "../../event/_sbs_value.ts";
+import type { SbsValue } from "../../codec/mod.ts";
 import {
   eventFromSbs,
   eventIdFromSbs,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { SbsValue } from "../../event/_sbs_value.ts";
+import type { SbsValue } from "../../codec/mod.ts";
 import { EventPayloadError, EventSbsError } from "../../event/errors.ts";
 import {
   eventFromSbs,

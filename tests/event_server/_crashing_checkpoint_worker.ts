@@ -1,4 +1,4 @@
-// A checkpoint worker (see event_server/storage/_checkpoint_worker.ts)
+// A checkpoint worker (see event_server/storage/sqlite/_checkpoint_worker.ts)
 // that starts, then dies at its first checkpoint.
 
 /// <reference lib="deno.worker" />

@@ -1,10 +1,10 @@
-// A checkpoint worker (see event_server/storage/_checkpoint_worker.ts)
+// A checkpoint worker (see event_server/storage/sqlite/_checkpoint_worker.ts)
 // whose checkpoints fail in runs shorter than the fallback threshold, each
 // ended by one that succeeds; it posts them all at start.
 
 /// <reference lib="deno.worker" />
 
-import { FAILURES_BEFORE_FALLBACK } from "../../event_server/storage/_checkpointer.ts";
+import { FAILURES_BEFORE_FALLBACK } from "../../event_server/storage/sqlite/_checkpointer.ts";
 
 self.onmessage = (e: MessageEvent<{ kind: string }>) => {
   if (e.data.kind === "start") {

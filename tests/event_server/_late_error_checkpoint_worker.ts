@@ -1,4 +1,4 @@
-// A checkpoint worker (see event_server/storage/_checkpoint_worker.ts)
+// A checkpoint worker (see event_server/storage/sqlite/_checkpoint_worker.ts)
 // whose checkpoint fails just as it is told to stop: the failure is posted
 // before the answer to the stop.
 

@@ -6,7 +6,7 @@ import { MemoryStorage } from "../../event_server/storage/memory.ts";
 import {
   SqliteStorage,
   type SqliteStorageOptions,
-} from "../../event_server/storage/sqlite.ts";
+} from "../../event_server/storage/sqlite/sqlite.ts";
 import type { Storage } from "../../event_server/storage/storage.ts";
 
 /** A storage under test and how to reopen it on the same data. */

@@ -1,4 +1,4 @@
-// A checkpoint worker (see event_server/storage/_checkpoint_worker.ts)
+// A checkpoint worker (see event_server/storage/sqlite/_checkpoint_worker.ts)
 // that cannot start, as when its connection to the database fails to open.
 
 /// <reference lib="deno.worker" />

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { connect } from "../../client.ts";
 import type { Event, Status } from "../../event/mod.ts";
-import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
+import { SqliteStorage } from "../../event_server/storage/sqlite/sqlite.ts";
 import { serveProcess } from "./_cli.ts";
 import { within } from "../_within.ts";
 import { ev, holdWriteLock } from "./_storages.ts";

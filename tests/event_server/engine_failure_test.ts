@@ -7,7 +7,7 @@ import { connect } from "../../client.ts";
 import type { Event, Status } from "../../event/mod.ts";
 import { startEngine } from "../../event_server/engine.ts";
 import { MemoryStorage } from "../../event_server/storage/memory.ts";
-import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
+import { SqliteStorage } from "../../event_server/storage/sqlite/sqlite.ts";
 import { within } from "../_within.ts";
 import {
   ANY,

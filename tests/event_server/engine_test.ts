@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { connect, EventerInitError } from "../../client.ts";
 import type { Event, Status } from "../../event/mod.ts";
 import { MemoryStorage } from "../../event_server/storage/memory.ts";
-import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
+import { SqliteStorage } from "../../event_server/storage/sqlite/sqlite.ts";
 import { collector, reg, start } from "./_engine.ts";
 
 Deno.test("engine: a register request is one session with instances 1..n and one timestamp", async () => {

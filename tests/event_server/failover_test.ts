@@ -8,7 +8,7 @@ import { ConnectionError } from "../../chatter/mod.ts";
 import { type Client, connect, type ReconnectInfo } from "../../client.ts";
 import type { Address } from "../../chatter/mod.ts";
 import type { Event } from "../../event/mod.ts";
-import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
+import { SqliteStorage } from "../../event_server/storage/sqlite/sqlite.ts";
 import { collect, ids } from "../eventer/_reconnect.ts";
 import { within } from "../_within.ts";
 import { serveProcess } from "./_cli.ts";

@@ -10,8 +10,8 @@ import type { Event, RegisterEvent } from "../../event/mod.ts";
 import { type Engine, startEngine } from "../../event_server/engine.ts";
 import { StorageError } from "../../event_server/errors.ts";
 import { MemoryStorage } from "../../event_server/storage/memory.ts";
-import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
-import { SESSION_BLOCK } from "../../event_server/storage/_sqlite_sessions.ts";
+import { SqliteStorage } from "../../event_server/storage/sqlite/sqlite.ts";
+import { SESSION_BLOCK } from "../../event_server/storage/sqlite/_sessions.ts";
 import { serveProcess } from "./_cli.ts";
 
 const EVENT: RegisterEvent = {

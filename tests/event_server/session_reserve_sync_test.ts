@@ -7,11 +7,11 @@
 
 import assert from "node:assert/strict";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { openDb } from "../../event_server/storage/_sqlite_db.ts";
+import { openDb } from "../../event_server/storage/sqlite/_db.ts";
 import {
   SESSION_BLOCK,
   SessionReservations,
-} from "../../event_server/storage/_sqlite_sessions.ts";
+} from "../../event_server/storage/sqlite/_sessions.ts";
 
 /** SQLite's numbers for the `synchronous` setting. */
 const SYNCHRONOUS = { 1: "normal", 2: "full" } as Record<number, string>;

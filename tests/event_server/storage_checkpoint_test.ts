@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import {
   Checkpointer,
   FAILURES_BEFORE_FALLBACK,
-} from "../../event_server/storage/_checkpointer.ts";
-import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
+} from "../../event_server/storage/sqlite/_checkpointer.ts";
+import { SqliteStorage } from "../../event_server/storage/sqlite/sqlite.ts";
 import { within } from "../_within.ts";
 import { ev } from "./_storages.ts";
 

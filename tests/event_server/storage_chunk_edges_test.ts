@@ -3,8 +3,11 @@
 
 import assert from "node:assert/strict";
 import type { Event, Timestamp } from "../../event/mod.ts";
-import { ChunkBuilder, ChunkView } from "../../event_server/storage/_chunk.ts";
-import { TypeRegistry } from "../../event_server/storage/_type_registry.ts";
+import {
+  ChunkBuilder,
+  ChunkView,
+} from "../../event_server/storage/chunk/_chunk.ts";
+import { TypeRegistry } from "../../event_server/storage/chunk/_type_registry.ts";
 
 function event(instance: number, timestamp: Timestamp, src: Timestamp | null) {
   return {

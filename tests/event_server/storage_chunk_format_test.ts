@@ -10,9 +10,12 @@ import {
   JsonTextPayload,
   type Timestamp,
 } from "../../event/mod.ts";
-import { ChunkBuilder, ChunkView } from "../../event_server/storage/_chunk.ts";
-import { isCompact } from "../../event_server/storage/_chunk_compact.ts";
-import { TypeRegistry } from "../../event_server/storage/_type_registry.ts";
+import {
+  ChunkBuilder,
+  ChunkView,
+} from "../../event_server/storage/chunk/_chunk.ts";
+import { isCompact } from "../../event_server/storage/chunk/_compact.ts";
+import { TypeRegistry } from "../../event_server/storage/chunk/_type_registry.ts";
 import { Prng } from "../_prng.ts";
 
 function plain(e: Event): Event {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { StorageError } from "../../event_server/errors.ts";
-import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
+import { SqliteStorage } from "../../event_server/storage/sqlite/sqlite.ts";
 import { ev, holdWriteLock, KINDS } from "./_storages.ts";
 import { within } from "../_within.ts";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import type { Event } from "../../event/types.ts";
 import { StorageClosedError, StorageError } from "../../event_server/errors.ts";
-import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
+import { SqliteStorage } from "../../event_server/storage/sqlite/sqlite.ts";
 import { ev, holdWriteLock, holdWriteLockFor, ids } from "./_storages.ts";
 import { oracle } from "./_oracle.ts";
 import { randomQuery, randomSessions, rng } from "./_random.ts";

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import type { Event } from "../../event/types.ts";
 import { MemoryStorage } from "../../event_server/storage/memory.ts";
-import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
+import { SqliteStorage } from "../../event_server/storage/sqlite/sqlite.ts";
 import { ev } from "./_storages.ts";
 
 const TYPES = 50;

@@ -4,7 +4,7 @@ import type { EventType, QueryType } from "../../event/types.ts";
 import {
   holdsAny,
   TypeRegistry,
-} from "../../event_server/storage/_type_registry.ts";
+} from "../../event_server/storage/chunk/_type_registry.ts";
 import { rng } from "./_random.ts";
 
 const SEGMENTS = ["a", "b", "c", "?x"];

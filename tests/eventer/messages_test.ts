@@ -28,7 +28,7 @@ import {
   writeEvent,
   writeEvents,
   writeRegisterEvent,
-} from "../../eventer/_event_codec.ts";
+} from "../../eventer/_event_write.ts";
 import { readEvent, readRegisterEvent } from "../../eventer/_event_read.ts";
 import {
   decodeEvents,

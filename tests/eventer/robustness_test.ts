@@ -14,9 +14,7 @@ import {
   EMPTY,
   encodeInitReq,
   encodeInitRes,
-  MSG_INIT_REQ,
-  MSG_INIT_RES,
-  MSG_STATUS_NOTIFY,
+  MSG_TYPE,
 } from "../../eventer/_messages.ts";
 import { deferred, errorLog, LOOPBACK } from "./_helpers.ts";
 
@@ -30,11 +28,11 @@ const INIT = encodeInitReq({
 
 async function rawClient(addr: { hostname: string; port: number }) {
   const conn = await chatterConnect(addr);
-  const conv = await conn.send({ type: MSG_INIT_REQ, data: INIT }, {
+  const conv = await conn.send({ type: MSG_TYPE.INIT_REQ, data: INIT }, {
     last: false,
   });
   const res = await conn.receive();
-  assert.equal(res.type, MSG_INIT_RES);
+  assert.equal(res.type, MSG_TYPE.INIT_RES);
   assert.deepEqual(res.conv, conv);
   return conn;
 }
@@ -50,7 +48,10 @@ Deno.test("the server closes a connection that sends an unexpected message type"
   });
   await using good = await connect(server.addrs[0], "good");
   await using raw = await rawClient(server.addrs[0]);
-  await raw.send({ type: MSG_STATUS_NOTIFY, data: new Uint8Array([0x80]) });
+  await raw.send({
+    type: MSG_TYPE.STATUS_NOTIFY,
+    data: new Uint8Array([0x80]),
+  });
   await raw.closed;
   await disconnected.promise;
   assert.ok(log.errors[0] instanceof ProtocolError);
@@ -123,7 +124,7 @@ Deno.test("a refused client that stays is closed after closeTimeout", async () =
     },
   });
   await using raw = await chatterConnect(server.addrs[0]);
-  await raw.send({ type: MSG_INIT_REQ, data: INIT }, { last: false });
+  await raw.send({ type: MSG_TYPE.INIT_REQ, data: INIT }, { last: false });
   const res = await raw.receive();
   assert.deepEqual(
     res.data,
@@ -140,7 +141,7 @@ async function rawServer(
   return await chatterListen(async (conn) => {
     const req = await conn.receive();
     await conn.send({
-      type: MSG_INIT_RES,
+      type: MSG_TYPE.INIT_RES,
       data: encodeInitRes({ kind: "success", status: "operational" }),
     }, { conv: req.conv });
     await then(conn);
@@ -177,7 +178,10 @@ Deno.test("the client closes on a malformed notification", async () => {
 Deno.test("connect() rejects an init answer of another type", async () => {
   await using server = await chatterListen(async (conn) => {
     const req = await conn.receive();
-    await conn.send({ type: MSG_STATUS_NOTIFY, data: new Uint8Array([0x80]) }, {
+    await conn.send({
+      type: MSG_TYPE.STATUS_NOTIFY,
+      data: new Uint8Array([0x80]),
+    }, {
       conv: req.conv,
     });
   }, LOOPBACK);

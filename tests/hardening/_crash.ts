@@ -9,7 +9,7 @@
 
 import { connect } from "../../client.ts";
 import type { Event, EventId } from "../../event/mod.ts";
-import { SqliteStorage } from "../../event_server/storage/sqlite.ts";
+import { SqliteStorage } from "../../event_server/storage/sqlite/sqlite.ts";
 import { serveProcess } from "../event_server/_cli.ts";
 import { prng } from "./_fuzz.ts";
 

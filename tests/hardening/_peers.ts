@@ -5,7 +5,7 @@ import { encodeFrame } from "../../chatter/frame.ts";
 import { encodeMsg } from "../../chatter/msg_codec.ts";
 import type { Address } from "../../chatter/mod.ts";
 import type { Event, RegisterEvent } from "../../event/mod.ts";
-import { encodeInitReq, MSG_INIT_REQ } from "../../eventer/_messages.ts";
+import { encodeInitReq, MSG_TYPE } from "../../eventer/_messages.ts";
 import type { QueryType } from "../../event/mod.ts";
 
 /** The whole frame of a `MsgInitReq` with message id 1. */
@@ -26,7 +26,7 @@ export function initFrame(
     owner: true,
     token: true,
     last: false,
-    data: { type: MSG_INIT_REQ, data },
+    data: { type: MSG_TYPE.INIT_REQ, data },
   }));
 }
 

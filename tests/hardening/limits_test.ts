@@ -6,7 +6,13 @@ import { ConnectionError, ProtocolError } from "../../chatter/mod.ts";
 import { connect } from "../../client.ts";
 import { listen, ServerLimitError } from "../../server.ts";
 import type { Event } from "../../event/mod.ts";
-import { event, LOOPBACK, registerEvent } from "../eventer/_helpers.ts";
+import { within } from "../_within.ts";
+import {
+  deferred,
+  event,
+  LOOPBACK,
+  registerEvent,
+} from "../eventer/_helpers.ts";
 import {
   closeQuietly,
   initFrame,
@@ -43,9 +49,13 @@ Deno.test("invalid limits are refused", async () => {
 
 Deno.test("maxConnections: a connection beyond it is closed at once", async () => {
   const errors: unknown[] = [];
+  const left = deferred();
   await using server = await listen(LOOPBACK, {
     maxConnections: 3,
     onError: (e) => errors.push(e),
+    // Only accepted clients are told of: the first to leave is the one
+    // closed below.
+    onDisconnected: () => left.resolve(),
   });
   const clients = [];
   for (let i = 0; i < 3; i++) {
@@ -64,15 +74,11 @@ Deno.test("maxConnections: a connection beyond it is closed at once", async () =
       { events: [], moreFollows: false },
     );
   }
-  // Once one leaves, a new one gets in (the slot frees when its connection
-  // has finished, shortly after the close).
+  // Once one leaves, a new one gets in: its slot frees when the server has
+  // finished with its connection, which onDisconnected tells.
   await clients.pop()!.close();
-  let again;
-  for (let i = 0; i < 200 && again === undefined; i++) {
-    again = await connect(server.addrs[0], "again").catch(() => undefined);
-    if (again === undefined) await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.ok(again !== undefined, "no connection accepted after one left");
+  await within(left.promise, 30_000, "the server saw the client leave");
+  const again = await connect(server.addrs[0], "again");
   await again.close();
   for (const c of clients) await c.close();
 });

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { connect } from "../../client.ts";
 import { listen, SlowConsumerError } from "../../server.ts";
 import type { RegisterEvent } from "../../event/mod.ts";
+import { within } from "../_within.ts";
 import { deferred, LOOPBACK } from "../eventer/_helpers.ts";
 import {
   closeQuietly,
@@ -26,6 +27,7 @@ Deno.test("a subscriber that never reads is disconnected; the others keep going"
   let maxQueued = 0;
   let maxMessage = 0;
   let slowId = -1;
+  const slowAccepted = deferred();
   const serverRef: { notify(events: unknown[]): void } = {
     notify: () => {},
   };
@@ -33,7 +35,9 @@ Deno.test("a subscriber that never reads is disconnected; the others keep going"
     sendQueueBytes: BOUND,
     onError: (e) => errors.push(e),
     onConnected: (info) => {
-      if (info.clientName === "slow") slowId = info.id;
+      if (info.clientName !== "slow") return;
+      slowId = info.id;
+      slowAccepted.resolve();
     },
     onRegister: registrar((events) => serverRef.notify(events)),
   });
@@ -62,9 +66,7 @@ Deno.test("a subscriber that never reads is disconnected; the others keep going"
   });
   await using producer = await connect(server.addrs[0], "producer");
   // The raw peer's init may still be in flight: wait until it is accepted.
-  while (server.connInfos().length < 3) {
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await within(slowAccepted.promise, 30_000, "the slow peer's init accepted");
 
   const batch: RegisterEvent[] = Array.from({ length: BATCH }, (_, i) => ({
     type: ["a", String(i)],
@@ -102,31 +104,35 @@ Deno.test("a subscriber that never reads is disconnected; the others keep going"
 
 Deno.test("a slow subscriber with notify withAck: the ack wait ends when it is dropped", async () => {
   const errors: unknown[] = [];
+  const accepted = deferred();
   await using server = await listen(LOOPBACK, {
     sendQueueBytes: 64 * 1024,
     onError: (e) => errors.push(e),
+    onConnected: () => accepted.resolve(),
   });
   const slow = await rawConnect(server.addrs[0]);
   await writeAll(slow, initFrame("slow", [["*"]]));
-  while (server.connInfos().length < 1) {
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  const events = Array.from({ length: 100 }, (_, i) => ({
-    id: { server: 1, session: 1, instance: i + 1 },
+  await within(accepted.promise, 30_000, "the slow peer's init accepted");
+  const events = [{
+    id: { server: 1, session: 1, instance: 1 },
     type: ["a"],
     timestamp: { s: 0, us: 0 },
     sourceTimestamp: null,
     payload: { kind: "json" as const, data: PAYLOAD },
-  }));
+  }];
   // Every notification asks for an ack the peer never sends; the waits
-  // must all end once the peer is dropped, not hang.
+  // must all end once the peer is dropped, not hang. Notifications of ~4
+  // KB are queued until one finds the queue past its bound of 64 KiB: the
+  // server then reports the peer too slow and drops it, at once (nothing
+  // is written meanwhile, as this loop never yields).
   const waits = [];
-  for (let i = 0; i < 1000 && server.connInfos().length > 0; i++) {
+  const dropped = () => errors.some((e) => e instanceof SlowConsumerError);
+  for (let i = 0; i < 1000 && !dropped(); i++) {
     waits.push(server.notifyEvents(events, { withAck: true }));
-    await new Promise((r) => setTimeout(r, 0));
   }
-  await Promise.all(waits);
+  assert.ok(dropped(), "no SlowConsumerError after 1000 notifications");
+  assert.ok(waits.length > 10, `${waits.length} notifications queued`);
+  await within(Promise.all(waits), 30_000, "the ack waits ended");
   assert.equal(server.connInfos().length, 0);
-  assert.ok(errors.some((e) => e instanceof SlowConsumerError));
   closeQuietly(slow);
 });

@@ -19,13 +19,13 @@ import {
   encodeRegisterReq,
   encodeRegisterRes,
 } from "../../../eventer/_messages.ts";
-import { writeEventType } from "../../../eventer/_event_codec.ts";
+import { writeEventType } from "../../../eventer/_event_write.ts";
 import {
   ChunkBuilder,
   ChunkView,
-} from "../../../event_server/storage/_chunk.ts";
-import { isCompact } from "../../../event_server/storage/_chunk_compact.ts";
-import { TypeRegistry } from "../../../event_server/storage/_type_registry.ts";
+} from "../../../event_server/storage/chunk/_chunk.ts";
+import { isCompact } from "../../../event_server/storage/chunk/_compact.ts";
+import { TypeRegistry } from "../../../event_server/storage/chunk/_type_registry.ts";
 import { Prng } from "../../_prng.ts";
 import {
   randomEvents,

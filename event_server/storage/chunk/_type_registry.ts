@@ -1,8 +1,11 @@
 // Event types interned to small integer ids: storages keep and filter ids,
 // not arrays of strings. Lookup walks a trie of Maps, one step per segment.
 
-import { matchesQueryType } from "../../event/query_type.ts";
-import type { EventType, QueryType } from "../../event/types.ts";
+import {
+  type EventType,
+  matchesQueryType,
+  type QueryType,
+} from "../../../event/mod.ts";
 
 interface Node {
   id: number;

@@ -15,20 +15,20 @@
 //                 json = JSON text, UTF-8
 // Seconds are split into signed high and unsigned low 32 bits, so every
 // int64 value is exact. This fixed form is how the builder collects events;
-// finished chunks are stored in the compact form of _chunk_compact.ts when
+// finished chunks are stored in the compact form of _compact.ts when
 // their values fit it (the 4 bytes after the count tell the form apart).
 
-import type {
-  Event,
-  EventId,
-  EventPayload,
-  Timestamp,
-} from "../../event/types.ts";
-import { copyBytes } from "../../codec/_copy.ts";
-import { JsonTextPayload } from "../../event/json_text_payload.ts";
+import {
+  type Event,
+  type EventId,
+  type EventPayload,
+  JsonTextPayload,
+  type Timestamp,
+} from "../../../event/mod.ts";
+import { copyBytes } from "../../../codec/internal_mod.ts";
 import { compareTs, secondsHi, secondsLo, secondsOf } from "./_compare.ts";
-import { CompactReader, encodeCompact, isCompact } from "./_chunk_compact.ts";
-import { type ChunkMeta, shareTypes } from "./_chunk_meta.ts";
+import { CompactReader, encodeCompact, isCompact } from "./_compact.ts";
+import { type ChunkMeta, shareTypes } from "./_meta.ts";
 import type { TypeRegistry } from "./_type_registry.ts";
 
 const HEADER = 8;
@@ -42,7 +42,7 @@ const decoder = new TextDecoder();
 
 /**
  * Reads the events of chunk bytes, in the fixed form above or the compact
- * form of `_chunk_compact.ts`.
+ * form of `_compact.ts`.
  */
 export class ChunkView {
   readonly bytes: Uint8Array;

@@ -9,9 +9,9 @@ import type {
   EventId,
   QueryResult,
   Timestamp,
-} from "../../event/types.ts";
+} from "../../../event/mod.ts";
 import type { ChunkView } from "./_chunk.ts";
-import type { ChunkMeta } from "./_chunk_meta.ts";
+import type { ChunkMeta } from "./_meta.ts";
 import { compareIds, compareTs, secondsHi, secondsLo } from "./_compare.ts";
 import {
   EMPTY_RESULT,

@@ -51,20 +51,23 @@
 
 import type {
   Event,
-  EventId,
   QueryParams,
   QueryResult,
   ServerId,
-} from "../../event/types.ts";
-import { StorageClosedError, StorageError } from "../errors.ts";
-import { ChunkStore } from "./_chunk_store.ts";
+} from "../../../event/mod.ts";
+import { StorageClosedError, StorageError } from "../../errors.ts";
+import { ChunkStore } from "../chunk/mod.ts";
+import { ChunkStorage } from "../_chunk_storage.ts";
 import { Checkpointer } from "./_checkpointer.ts";
-import { CleanupLoop } from "./_cleanup_loop.ts";
-import { checkInteger, type CommonOptions, commonOptions } from "./_options.ts";
-import { type Db, loadState, openDb, SqliteBackend } from "./_sqlite_db.ts";
-import { SessionReservations } from "./_sqlite_sessions.ts";
-import type { SqliteStorageOptions } from "./_sqlite_options.ts";
-import type { Storage, StorageQueryOptions } from "./storage.ts";
+import {
+  checkInteger,
+  type CommonOptions,
+  commonOptions,
+} from "../_options.ts";
+import { type Db, loadState, openDb, SqliteBackend } from "./_db.ts";
+import { SessionReservations } from "./_sessions.ts";
+import type { SqliteStorageOptions } from "./_options.ts";
+import type { StorageQueryOptions } from "../storage.ts";
 
 export type { SqliteStorageOptions };
 
@@ -102,20 +105,18 @@ interface Pending {
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export class SqliteStorage implements Storage {
+export class SqliteStorage extends ChunkStorage {
   #path: string;
   #options: CommonOptions;
   #flushPeriod: number;
   #maxPending: number;
+  /** Null once closed. */
   #db: Db | null;
-  #store: ChunkStore;
   #sessions: SessionReservations;
   #pending: Pending[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #cleanup: CleanupLoop | null = null;
   #checkpointer: Checkpointer | null = null;
   #stopped: Promise<void> = Promise.resolve();
-  #closed = Promise.withResolvers<StorageError | null>();
 
   /**
    * Opens (creating when needed) the database file at `path`.
@@ -126,15 +127,14 @@ export class SqliteStorage implements Storage {
    * @throws {TypeError | RangeError} For invalid options.
    */
   constructor(path: string, options: SqliteStorageOptions = {}) {
-    this.#path = path;
-    this.#options = commonOptions(options);
-    this.#flushPeriod = checkInteger(
+    const common = commonOptions(options);
+    const flushPeriod = checkInteger(
       "flushPeriod",
       options.flushPeriod ?? 20,
       0,
       2 ** 31 - 1,
     );
-    this.#maxPending = checkInteger("maxPending", options.maxPending ?? 1e5, 1);
+    const maxPending = checkInteger("maxPending", options.maxPending ?? 1e5, 1);
     const chunkSize = checkInteger("chunkSize", options.chunkSize ?? 4096, 1);
     const synchronous = options.synchronous ?? "full";
     if (synchronous !== "full" && synchronous !== "normal") {
@@ -159,18 +159,26 @@ export class SqliteStorage implements Storage {
       autoCheckpoint: checkpointPeriod === 0,
       busyTimeout,
     });
-    this.#db = db;
+    let store: ChunkStore;
+    let sessions: SessionReservations;
     try {
-      this.#store = new ChunkStore(
+      store = new ChunkStore(
         new SqliteBackend(db, path),
-        { ...this.#options, chunkSize },
+        { ...common, chunkSize },
         loadState(db),
       );
-      this.#sessions = new SessionReservations(db.db, synchronous);
+      sessions = new SessionReservations(db.db, synchronous);
     } catch (cause) {
       db.db.close();
       throw new StorageError(`Cannot read SQLite database ${path}`, { cause });
     }
+    super(store, common);
+    this.#path = path;
+    this.#options = common;
+    this.#flushPeriod = flushPeriod;
+    this.#maxPending = maxPending;
+    this.#db = db;
+    this.#sessions = sessions;
     if (checkpointPeriod > 0) {
       this.#checkpointer = new Checkpointer(path, {
         period: checkpointPeriod,
@@ -179,50 +187,6 @@ export class SqliteStorage implements Storage {
         worker: options.checkpointWorker,
       });
     }
-    if (this.#options.retention.length > 0) {
-      this.#cleanup = new CleanupLoop(
-        this.#options.cleanupPeriod,
-        () => this.cleanup(),
-        this.#options.onError,
-      );
-    }
-  }
-
-  /** Whether the storage is open. */
-  get isOpen(): boolean {
-    return this.#db !== null;
-  }
-
-  /**
-   * Resolves once closed: at once with the error when a commit, a
-   * retention cleanup or a session reservation failed and closed it,
-   * otherwise with `null`.
-   */
-  get closed(): Promise<StorageError | null> {
-    return this.#closed.promise;
-  }
-
-  /** Number of chunks (database rows of events); for tests and stats. */
-  get chunkCount(): number {
-    return this.#store.chunkCount;
-  }
-
-  /**
-   * Type ids kept in memory by the chunk summaries (chunks with the same
-   * types share them); for tests and stats.
-   */
-  get summaryTypeIds(): number {
-    return this.#store.summaryTypeIds;
-  }
-
-  /**
-   * The highest id ever registered for `serverId`.
-   *
-   * @param serverId The server.
-   * @returns Its highest id, `{server, session: 0, instance: 0}` if none.
-   */
-  lastEventId(serverId: ServerId): EventId {
-    return this.#store.lastEventId(serverId);
   }
 
   /**
@@ -234,7 +198,7 @@ export class SqliteStorage implements Storage {
    */
   lastSession(serverId: ServerId): number {
     return Math.max(
-      this.#store.lastEventId(serverId).session,
+      this.store.lastEventId(serverId).session,
       this.#sessions.floor(serverId),
     );
   }
@@ -275,11 +239,11 @@ export class SqliteStorage implements Storage {
    */
   register(events: readonly Event[]): Promise<void> {
     if (this.#db === null) throw new StorageClosedError();
-    this.#store.register(events);
+    this.store.register(events);
     const done = new Promise<void>((resolve, reject) => {
       this.#pending.push({ resolve, reject });
     });
-    if (this.#store.uncommitted >= this.#maxPending) {
+    if (this.store.uncommitted >= this.#maxPending) {
       this.#commitOrFail();
     } else if (this.#timer === undefined) {
       this.#timer = setTimeout(() => {
@@ -303,7 +267,7 @@ export class SqliteStorage implements Storage {
     const committedOnly = params.kind === "latest" ||
       (params.kind === "server" && params.persisted === true);
     if (!committedOnly) this.#commit();
-    return this.#store.query(params, options?.jsonText === true);
+    return this.store.query(params, options?.jsonText === true);
   }
 
   /**
@@ -337,11 +301,6 @@ export class SqliteStorage implements Storage {
     return this.#stopped;
   }
 
-  /** Same as {@linkcode SqliteStorage.close}. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
-  }
-
   /**
    * One retention step (at most `cleanupBatch` events removed, in one
    * transaction). Runs periodically by itself; exposed for tests.
@@ -351,7 +310,7 @@ export class SqliteStorage implements Storage {
   cleanup(): boolean {
     if (this.#db === null) return false;
     try {
-      return this.#store.cleanup();
+      return this.store.cleanup();
     } catch (cause) {
       const error = new StorageError(
         `Retention cleanup failed on ${this.#path}`,
@@ -381,7 +340,7 @@ export class SqliteStorage implements Storage {
     const batch = this.#pending;
     this.#pending = [];
     try {
-      this.#store.commit();
+      this.store.commit();
     } catch (cause) {
       const error = new StorageError(
         `Cannot commit events to ${this.#path}`,
@@ -418,7 +377,7 @@ export class SqliteStorage implements Storage {
   #release(): void {
     try {
       this.#sessions.release((server) =>
-        this.#store.lastEventId(server).session
+        this.store.lastEventId(server).session
       );
     } catch (error) {
       // The next start then leaves a gap, which is allowed.
@@ -431,8 +390,7 @@ export class SqliteStorage implements Storage {
     const db = this.#db;
     if (db === null) return;
     this.#db = null;
-    this.#closed.resolve(reason);
-    this.#cleanup?.stop();
+    this.markClosed(reason);
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     const error = reason ?? new StorageClosedError();

@@ -3,11 +3,11 @@
 // chunk first, by rewriting the chunks that hold them: at most `budget`
 // events and `maxChunks` chunk rewrites per call, so one call stays short.
 
-import type { RetentionRule } from "./storage.ts";
+import type { RetentionRule } from "../storage.ts";
 import type { ChunkBuilder, ChunkView } from "./_chunk.ts";
-import type { ChunkMeta } from "./_chunk_meta.ts";
+import type { ChunkMeta } from "./_meta.ts";
 import { compareTs } from "./_compare.ts";
-import { secondsAgo } from "./_options.ts";
+import { secondsAgo } from "../_options.ts";
 import type { TypeRegistry } from "./_type_registry.ts";
 
 /** What a cleanup step works on. */

@@ -1,6 +1,6 @@
 // The options of the SQLite storage (sqlite.ts), each with its default.
 
-import type { StorageOptions } from "./storage.ts";
+import type { StorageOptions } from "../storage.ts";
 
 /** Options of `SqliteStorage`. */
 export interface SqliteStorageOptions extends StorageOptions {

@@ -4,28 +4,24 @@
 // memory, and a backend keeps the chunks: a Map (memory storage) or
 // SQLite rows (SQLite storage).
 
-import type {
-  Event,
-  EventId,
-  EventPayload,
-  EventType,
-  QueryParams,
-  QueryResult,
-  ServerId,
-} from "../../event/types.ts";
-import { ChunkBuilder, ChunkView } from "./_chunk.ts";
-import { type ChunkMeta, decodeMeta, shareTypes } from "./_chunk_meta.ts";
+import { parseJson } from "../../../event/internal_mod.ts";
 import {
-  chunkServer,
-  type ChunkSource,
-  chunkTimeseries,
-} from "./_chunk_query.ts";
-import { parseJson } from "../../event/_python_json.ts";
-import { JsonTextPayload } from "../../event/json_text_payload.ts";
-import { checkEvents } from "./_check.ts";
-import { cleanupChunks } from "./_chunk_retention.ts";
+  type Event,
+  type EventId,
+  type EventPayload,
+  type EventType,
+  JsonTextPayload,
+  type QueryParams,
+  type QueryResult,
+  type ServerId,
+} from "../../../event/mod.ts";
+import { ChunkBuilder, ChunkView } from "./_chunk.ts";
+import { type ChunkMeta, decodeMeta, shareTypes } from "./_meta.ts";
+import { chunkServer, type ChunkSource, chunkTimeseries } from "./_scan.ts";
+import { checkEvents } from "../_check.ts";
+import { cleanupChunks } from "./_retention.ts";
 import { checkIds, isNewer } from "./_compare.ts";
-import type { CommonOptions } from "./_options.ts";
+import type { CommonOptions } from "../_options.ts";
 import { effectiveLimit, planTimeseries, queryLatest } from "./_query.ts";
 import { TypeRegistry } from "./_type_registry.ts";
 

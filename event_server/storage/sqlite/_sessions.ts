@@ -16,7 +16,7 @@
 // Databases written before this table existed open with no reservation.
 
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import type { ServerId } from "../../event/types.ts";
+import type { ServerId } from "../../../event/mod.ts";
 
 /** Sessions reserved at a time: one synced write per this many sessions. */
 export const SESSION_BLOCK = 2 ** 16;

@@ -23,7 +23,7 @@ import type {
   QueryResult,
   QueryTimeseriesParams,
   Timestamp,
-} from "../../event/types.ts";
+} from "../../../event/mod.ts";
 import { compareTs } from "./_compare.ts";
 import type {
   TypeFilter,

@@ -14,15 +14,15 @@
 // source timestamp and payload are the very objects decoded (the model's
 // values are readonly), so the bytes are those of its parts.
 
-import { copyBytes } from "../codec/_copy.ts";
+import { copyBytes } from "../codec/internal_mod.ts";
 import type { Writer } from "../codec/mod.ts";
-import { JsonTextPayload } from "../event/json_text_payload.ts";
-import { jsonPayloadText } from "../event/payload_json.ts";
+import { jsonPayloadText } from "../event/internal_mod.ts";
 import {
   type Event,
   type EventId,
   type EventPayload,
   type EventType,
+  JsonTextPayload,
   type RegisterEvent,
   type Timestamp,
   validateTimestamp,

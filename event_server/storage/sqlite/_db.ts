@@ -2,10 +2,14 @@
 // statements, on `node:sqlite` (built into Deno).
 
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import type { EventId, EventType } from "../../event/types.ts";
-import { StorageError } from "../errors.ts";
-import { type ChunkMeta, encodeMeta } from "./_chunk_meta.ts";
-import type { ChunkBackend, LoadedState } from "./_chunk_store.ts";
+import type { EventId, EventType } from "../../../event/mod.ts";
+import { StorageError } from "../../errors.ts";
+import {
+  type ChunkBackend,
+  type ChunkMeta,
+  encodeMeta,
+  type LoadedState,
+} from "../chunk/mod.ts";
 
 /** Identifies the layout of the database; checked at open. */
 export const FORMAT = "hat-eventer-chunks-1";

@@ -21,7 +21,7 @@
 // Chunks with a value that does not fit (a seconds value beyond 2^53) stay
 // in the fixed form: format 0 has the 4 bytes after the count zero.
 
-import { copyBytes } from "../../codec/_copy.ts";
+import { copyBytes } from "../../../codec/internal_mod.ts";
 
 const TWO_32 = 4294967296;
 const HEADER = 8;

@@ -6,7 +6,7 @@
 //   and the type ids, u32 server count and per server f64 server, first
 //   session, first instance, last session, last instance.
 
-import type { EventId, Timestamp } from "../../event/types.ts";
+import type { EventId, Timestamp } from "../../../event/mod.ts";
 import { secondsHi, secondsLo, secondsOf } from "./_compare.ts";
 
 /** The id range of one server's events within a chunk. */

@@ -2,7 +2,12 @@
 // inlined and specialised (timestamps split into 32-bit halves for the
 // binary chunk records), which the general event model functions are not.
 
-import type { Event, EventId, ServerId, Timestamp } from "../../event/types.ts";
+import type {
+  Event,
+  EventId,
+  ServerId,
+  Timestamp,
+} from "../../../event/mod.ts";
 
 const TWO_32 = 4294967296;
 

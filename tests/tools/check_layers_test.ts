@@ -1,0 +1,225 @@
+// The import check of `deno task check` (tools/check_layers.ts): it passes
+// the repository, and it fails on each kind of bad import, shown on small
+// trees written to a temporary directory.
+
+import assert from "node:assert/strict";
+import {
+  checkLayers,
+  importsOf,
+  LAYERS,
+  PART_OF,
+} from "../../tools/check_layers.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const CHECK = new URL("../../tools/check_layers.ts", import.meta.url).pathname;
+
+/** A temporary tree of the given files (path: text), removed on dispose. */
+async function tree(
+  files: Record<string, string>,
+): Promise<AsyncDisposable & { root: string }> {
+  const root = await Deno.makeTempDir({ prefix: "check_layers_" });
+  for (const [path, text] of Object.entries(files)) {
+    const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
+    if (dir !== "") await Deno.mkdir(`${root}/${dir}`, { recursive: true });
+    await Deno.writeTextFile(`${root}/${path}`, text);
+  }
+  return {
+    root,
+    [Symbol.asyncDispose]: () => Deno.remove(root, { recursive: true }),
+  };
+}
+
+/** The problems of a tree, as "file: message" lines. */
+async function problemsOf(files: Record<string, string>): Promise<string[]> {
+  await using t = await tree(files);
+  return (await checkLayers(t.root)).map((p) => `${p.file}: ${p.message}`);
+}
+
+const PRIVATE = "export const x = 1;\n";
+
+Deno.test("checkLayers() finds nothing to report in this repository", async () => {
+  assert.deepEqual(await checkLayers(ROOT), []);
+});
+
+Deno.test("importsOf() finds static, type-only, re-export, dynamic and worker imports", () => {
+  const text = `
+import { a,
+  b } from "./a.ts";
+import type { C } from '../c.ts';
+export * from "./d.ts";
+export { e } from "./e.ts";
+import "./f.ts";
+const g = await import("./g.ts");
+const w = new URL("./_worker.ts", import.meta.url);
+import assert from "node:assert/strict";
+import { h } from "@hat/eventer/codec";
+`;
+  assert.deepEqual(importsOf(text), [
+    "./a.ts",
+    "../c.ts",
+    "./d.ts",
+    "./e.ts",
+    "./f.ts",
+    "./g.ts",
+    "./_worker.ts",
+  ]);
+});
+
+Deno.test("checkLayers() rejects an import of another folder's private file", async () => {
+  const problems = await problemsOf({
+    "event/_private.ts": PRIVATE,
+    "eventer/_user.ts": 'import { x } from "../event/_private.ts";\n',
+  });
+  assert.deepEqual(problems, [
+    "eventer/_user.ts: imports event/_private.ts, private to event/",
+  ]);
+});
+
+Deno.test("checkLayers() lets a folder and its sub-folders, and nothing else, use its private files", async (t) => {
+  const cases: [string, Record<string, string>, string[]][] = [
+    ["the same folder", {
+      "event/_private.ts": PRIVATE,
+      "event/user.ts": 'import { x } from "./_private.ts";\n',
+    }, []],
+    ["a sub-folder", {
+      "event_server/storage/_private.ts": PRIVATE,
+      "event_server/storage/chunk/user.ts":
+        'import { x } from "../_private.ts";\n',
+    }, []],
+    ["client.ts, whose private folder is eventer/", {
+      "eventer/_private.ts": PRIVATE,
+      "client.ts": 'import { x } from "./eventer/_private.ts";\n',
+    }, []],
+    ["the parent folder", {
+      "event_server/storage/_private.ts": PRIVATE,
+      "event_server/engine.ts": 'import { x } from "./storage/_private.ts";\n',
+    }, [
+      "event_server/engine.ts: imports event_server/storage/_private.ts, " +
+      "private to event_server/storage/",
+    ]],
+    ["a sibling sub-folder", {
+      "event_server/storage/chunk/_private.ts": PRIVATE,
+      "event_server/storage/sqlite/user.ts":
+        'import { x } from "../chunk/_private.ts";\n',
+    }, [
+      "event_server/storage/sqlite/user.ts: imports " +
+      "event_server/storage/chunk/_private.ts, private to " +
+      "event_server/storage/chunk/",
+    ]],
+    ["the root's mod.ts", {
+      "eventer/_private.ts": PRIVATE,
+      "mod.ts": 'export { x } from "./eventer/_private.ts";\n',
+    }, ["mod.ts: imports eventer/_private.ts, private to eventer/"]],
+  ];
+  for (const [who, files, expected] of cases) {
+    await t.step(who, async () => {
+      assert.deepEqual(await problemsOf(files), expected);
+    });
+  }
+});
+
+Deno.test("checkLayers() rejects an import of a higher layer", async (t) => {
+  const cases: [string, Record<string, string>, string][] = [
+    ["codec importing event_server", {
+      "event_server/engine.ts": PRIVATE,
+      "codec/reader.ts": 'import { x } from "../event_server/engine.ts";\n',
+    }, "codec/reader.ts: imports layer event_server (4) from codec (0)"],
+    ["event importing client.ts", {
+      "client.ts": PRIVATE,
+      "event/sbs.ts": 'import type { x } from "../client.ts";\n',
+    }, "event/sbs.ts: imports layer eventer (2) from event (1)"],
+    ["chatter importing event (same layer, kept apart)", {
+      "event/mod.ts": PRIVATE,
+      "chatter/frame.ts": 'import { x } from "../event/mod.ts";\n',
+    }, "chatter/frame.ts: imports layer event (1) from chatter (1)"],
+  ];
+  for (const [what, files, expected] of cases) {
+    await t.step(what, async () => {
+      assert.deepEqual(await problemsOf(files), [expected]);
+    });
+  }
+});
+
+Deno.test("checkLayers() holds event_server to the entries of the layers below", async () => {
+  const problems = await problemsOf({
+    "event/mod.ts": 'export type * from "./types.ts";\n',
+    "event/internal_mod.ts": PRIVATE,
+    "event/types.ts": "export type T = number;\n",
+    "client.ts": PRIVATE,
+    "event_server/ok.ts": 'import type { T } from "../event/mod.ts";\n' +
+      'import { x } from "../event/internal_mod.ts";\n' +
+      'import { x as y } from "../client.ts";\n',
+    "event_server/bad.ts": 'import type { T } from "../event/types.ts";\n',
+  });
+  assert.deepEqual(problems, [
+    "event_server/bad.ts: reaches past the entries of event: import its " +
+    "mod.ts or internal_mod.ts",
+  ]);
+});
+
+Deno.test("checkLayers() rejects library code that imports tests or leaves the checkout", async () => {
+  const problems = await problemsOf({
+    "codec/a.ts": 'import { x } from "../tests/_helper.ts";\n',
+    "codec/b.ts": 'const u = new URL("../../shared/x.sbs", import.meta.url);\n',
+  });
+  assert.deepEqual(problems, [
+    "codec/a.ts: imports tests/ into library code",
+    "codec/b.ts: imports a file outside the checkout",
+  ]);
+});
+
+Deno.test("checkLayers() rejects a folder missing from its layer table", async () => {
+  const problems = await problemsOf({ "gadget/mod.ts": PRIVATE });
+  assert.equal(problems.length, 1);
+  assert.match(
+    problems[0],
+    /^gadget\/mod\.ts: gadget is not in the layer table/,
+  );
+});
+
+Deno.test("checkLayers() leaves tests, benchmarks and tools free to import private files", async () => {
+  const problems = await problemsOf({
+    "event/_private.ts": PRIVATE,
+    "tests/event/a_test.ts": 'import { x } from "../../event/_private.ts";\n',
+    "bench/a_bench.ts": 'import { x } from "../event/_private.ts";\n',
+    "tools/a.ts": 'import { x } from "../event/_private.ts";\n',
+  });
+  assert.deepEqual(problems, []);
+});
+
+Deno.test("tools/check_layers.ts exits 1 and names the import on a bad tree", async () => {
+  await using t = await tree({
+    "codec/_copy.ts": PRIVATE,
+    "event/payload.ts": 'import { x } from "../codec/_copy.ts";\n',
+  });
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", CHECK, t.root],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 1, stderr);
+  assert.match(
+    stderr,
+    /event\/payload\.ts \(import "\.\.\/codec\/_copy\.ts"\): imports codec\/_copy\.ts, private to codec\//,
+  );
+});
+
+Deno.test("docs/architecture.md gives every part of the layer table its layer", async () => {
+  const doc = await Deno.readTextFile(`${ROOT}docs/architecture.md`);
+  // Rows of the layer table: | `part`, `part` | layer | ... |
+  const documented: Record<string, number> = {};
+  for (
+    const m of doc.matchAll(/^\|\s*((?:`[^`]+`(?:,\s*)?)+)\s*\|\s*(\d)\s*\|/gm)
+  ) {
+    for (const name of m[1].matchAll(/`([^`]+)`/g)) {
+      documented[name[1].replace(/\/$/, "")] = Number(m[2]);
+    }
+  }
+  const expected: Record<string, number> = {};
+  for (const [part, layer] of Object.entries(LAYERS)) expected[part] = layer;
+  for (const [file, part] of Object.entries(PART_OF)) {
+    expected[file] = LAYERS[part];
+  }
+  assert.deepEqual(documented, expected);
+});
