@@ -1,0 +1,231 @@
+// Notifying events held as bytes (an EventBatch of the Wasm core, or
+// events written out of one for later) without building event objects:
+// the connections whose subscriptions match a type are found once per type
+// id and kept until a subscription changes; each connection gets its
+// MsgEventsNotify written by the core, one write shared when every
+// connection gets every event. See docs/wasm.md.
+
+import {
+  E_OUT_END,
+  E_SERVER,
+  E_TYPE,
+  EVENT_SIZE,
+  type EventBatch,
+  type EventCore,
+} from "../codec/wasm/internal_mod.ts";
+import { uintSize, Writer } from "../codec/mod.ts";
+import type { SubscriptionIndex } from "../event/mod.ts";
+import type { ServerConnection } from "./_server_connection.ts";
+
+const NONE: readonly ServerConnection[] = Object.freeze([]);
+
+/**
+ * Events written out of a batch (`Array(Event)` without its count) with
+ * what the fan-out needs of each: its type id, server id and where it
+ * ends; for notifying them later (persisted subscribers, after the commit
+ * that stored them), when the batch is gone.
+ */
+export interface WrittenEvents {
+  /** The core whose type ids these are, and its generation then. */
+  readonly core: EventCore;
+  readonly generation: number;
+  /** The events, one after the other. */
+  readonly bytes: Uint8Array;
+  /** End of each event in `bytes`. */
+  readonly ends: Int32Array;
+  readonly types: Int32Array;
+  readonly servers: Float64Array;
+}
+
+/** Which connections get which events, by type id. */
+export class BatchFanout {
+  #index: SubscriptionIndex<ServerConnection>;
+  #core: EventCore;
+  #byType: (readonly ServerConnection[] | undefined)[] = [];
+  #generation = -1;
+
+  /**
+   * @param index The server's subscriptions.
+   * @param core The server's core (whose type ids batches carry).
+   */
+  constructor(index: SubscriptionIndex<ServerConnection>, core: EventCore) {
+    this.#index = index;
+    this.#core = core;
+  }
+
+  /** Forgets what matched: a subscription was added or removed. */
+  invalidate(): void {
+    this.#byType = [];
+  }
+
+  /** The connections whose subscription matches a type id. */
+  #match(typeId: number): readonly ServerConnection[] {
+    const core = this.#core;
+    if (core.generation !== this.#generation) {
+      this.#generation = core.generation;
+      this.#byType = [];
+    }
+    let conns = this.#byType[typeId];
+    if (conns === undefined) {
+      const found = this.#index.match(core.typeStrings(typeId));
+      conns = found.length === 0 ? NONE : found;
+      this.#byType[typeId] = conns;
+    }
+    return conns;
+  }
+
+  /**
+   * Chooses, for each connection, the events it gets (same `persisted`,
+   * matching subscription, no server id or the event's), in order.
+   */
+  #select(
+    n: number,
+    typeOf: (i: number) => number,
+    serverOf: (i: number) => number,
+    persisted: boolean,
+  ): Map<ServerConnection, number[]> {
+    const lists = new Map<ServerConnection, number[]>();
+    let prevType = -1;
+    let conns: readonly ServerConnection[] = NONE;
+    for (let i = 0; i < n; i++) {
+      const t = typeOf(i);
+      if (t !== prevType) {
+        conns = this.#match(t);
+        prevType = t;
+      }
+      for (let j = 0; j < conns.length; j++) {
+        const conn = conns[j];
+        const info = conn.info!;
+        if (info.persisted !== persisted) continue;
+        if (info.serverId !== null && info.serverId !== serverOf(i)) continue;
+        let list = lists.get(conn);
+        if (list === undefined) lists.set(conn, list = []);
+        list.push(i);
+      }
+    }
+    return lists;
+  }
+
+  /**
+   * Notifies events `from`..`to` of a batch to the connections they
+   * concern; never waits (see ServerConnection.notifyEvents).
+   *
+   * @param batch The events (of this fan-out's core).
+   * @param from First event.
+   * @param to End of the range.
+   * @param persisted Notify persisted subscribers (else the others).
+   */
+  notifyBatch(
+    batch: EventBatch,
+    from: number,
+    to: number,
+    persisted: boolean,
+  ): void {
+    const core = this.#core;
+    // Matching reads the type table but allocates nothing: the views stay.
+    const i32 = core.i32;
+    const f64 = core.f64;
+    const base = batch.entry(from);
+    const lists = this.#select(
+      to - from,
+      (i) => i32[(base + i * EVENT_SIZE + E_TYPE) >> 2],
+      (i) => f64[(base + i * EVENT_SIZE + E_SERVER) >> 3],
+      persisted,
+    );
+    if (lists.size === 0) return;
+    let all: Uint8Array | null = null;
+    for (const [conn, list] of lists) {
+      let data: Uint8Array;
+      if (list.length === to - from) {
+        // Every event: one write shared by every such connection.
+        data = all ??= batch.writeEvents(0, from, to, 0);
+      } else {
+        if (from !== 0) {
+          for (let k = 0; k < list.length; k++) list[k] += from;
+        }
+        // A write of its own (slot 1: the shared one stays valid).
+        data = batch.writeList(1, list, 0);
+      }
+      conn.notifyEvents(data, false);
+    }
+  }
+
+  /**
+   * Writes events `from`..`to` of a batch out of the core, for
+   * {@linkcode BatchFanout.notifyWritten} later.
+   *
+   * @param batch The events.
+   * @param from First event.
+   * @param to End of the range.
+   * @returns The events as bytes of their own.
+   */
+  writeOut(batch: EventBatch, from: number, to: number): WrittenEvents {
+    const core = this.#core;
+    const out = batch.writeEvents(2, from, to, 0);
+    const n = to - from;
+    const head = uintSize(n);
+    const bytes = out.slice(head);
+    const ends = new Int32Array(n);
+    const types = new Int32Array(n);
+    const servers = new Float64Array(n);
+    const i32 = core.i32;
+    const f64 = core.f64;
+    for (let i = 0; i < n; i++) {
+      const e = batch.entry(from + i);
+      ends[i] = i32[(e + E_OUT_END) >> 2] - head;
+      types[i] = i32[(e + E_TYPE) >> 2];
+      servers[i] = f64[(e + E_SERVER) >> 3];
+    }
+    return {
+      core,
+      generation: core.generation,
+      bytes,
+      ends,
+      types,
+      servers,
+    };
+  }
+
+  /**
+   * Notifies events written out by {@linkcode BatchFanout.writeOut}.
+   *
+   * @param written The events.
+   * @param persisted Notify persisted subscribers (else the others).
+   */
+  notifyWritten(written: WrittenEvents, persisted: boolean): void {
+    // Type ids that started again since mean nothing now: none matches.
+    if (written.generation !== this.#core.generation) return;
+    const n = written.ends.length;
+    const lists = this.#select(
+      n,
+      (i) => written.types[i],
+      (i) => written.servers[i],
+      persisted,
+    );
+    if (lists.size === 0) return;
+    const ends = written.ends;
+    let all: Uint8Array | null = null;
+    for (const [conn, list] of lists) {
+      let data: Uint8Array;
+      if (list.length === n) {
+        if (all === null) {
+          const w = new Writer(uintSize(n) + written.bytes.length);
+          w.uint(n);
+          w.raw(written.bytes);
+          all = w.buf;
+        }
+        data = all;
+      } else {
+        let size = uintSize(list.length);
+        for (const i of list) size += ends[i] - (i === 0 ? 0 : ends[i - 1]);
+        const w = new Writer(size);
+        w.uint(list.length);
+        for (const i of list) {
+          w.raw(written.bytes.subarray(i === 0 ? 0 : ends[i - 1], ends[i]));
+        }
+        data = w.buf;
+      }
+      conn.notifyEvents(data, false);
+    }
+  }
+}
