@@ -57,6 +57,16 @@ import {
   type Server,
   type ServerOptions,
 } from "../server.ts";
+import type { EventBatch, EventCore } from "../codec/wasm/internal_mod.ts";
+import {
+  BATCH_HOOKS,
+  type BatchFanout,
+  type BatchHooks,
+  encodeQueryRes,
+  encodeRegisterReq,
+  serverInternals,
+  type WrittenEvents,
+} from "../eventer/internal_mod.ts";
 import { StorageClosedError } from "./errors.ts";
 import { checkEvents, type Storage } from "./storage/mod.ts";
 
@@ -142,6 +152,14 @@ export class Engine implements AsyncDisposable {
   #closing: Promise<void> | null = null;
   /** Connected clients with subscriptions: [new events, persisted]. */
   #subscribers = [0, 0];
+  /**
+   * The server's Wasm core and fan-out (codec "wasm"): sessions are then
+   * stored and notified from their bytes; null for the TypeScript path.
+   */
+  #core: EventCore | null = null;
+  #fanout: BatchFanout | null = null;
+  /** For the engine's own registrations and for query answers. */
+  #batch: EventBatch | null = null;
 
   private constructor(options: EngineOptions) {
     this.#storage = options.storage;
@@ -183,7 +201,12 @@ export class Engine implements AsyncDisposable {
       // Payloads are stored and forwarded, never looked at: kept as text.
       jsonText: true,
       ...engine.#callbacks(),
-    });
+      [BATCH_HOOKS]: engine.#batchHooks(),
+    } as ServerOptions);
+    const internals = serverInternals(engine.#server);
+    engine.#core = internals.core;
+    engine.#fanout = internals.fanout;
+    engine.#batch = internals.core?.batch() ?? null;
     // A storage that failed closes itself, also when no registration
     // waits for a commit to hear of it (a failed retention cleanup); one
     // closed by someone else leaves the engine nothing to serve either.
@@ -334,14 +357,22 @@ export class Engine implements AsyncDisposable {
     }]);
   }
 
-  #register(registerEvents: readonly RegisterEvent[]): Event[] | null {
-    const n = registerEvents.length;
-    if (n === 0) return [];
-    const server = this.#serverId;
+  #batchHooks(): BatchHooks {
+    return {
+      onRegisterBatch: (_info, batch, respond) =>
+        this.#running && this.#storage.isOpen
+          ? this.#registerBatch(batch, respond)
+          : null,
+      onQueryBytes: (_info, params, limit) => this.#queryBytes(params, limit),
+    };
+  }
+
+  /** The next session id, reserved in the storage; null when it failed. */
+  #nextSession(): number | null {
     const session = this.#session + 1;
     if (session > this.#reserved) {
       try {
-        this.#reserved = this.#storage.reserveSessions(server, session);
+        this.#reserved = this.#storage.reserveSessions(this.#serverId, session);
       } catch (error) {
         // No id may be handed out any more, not even for STOPPED.
         this.#running = false;
@@ -350,6 +381,92 @@ export class Engine implements AsyncDisposable {
       }
     }
     this.#session = session;
+    return session;
+  }
+
+  /**
+   * Registers the events of a batch as one session, from their bytes (see
+   * docs/wasm.md): ids and timestamp assigned in the core, records written
+   * by it into the storage, notifications written by it for the
+   * subscribers. Gives the MsgRegisterRes bytes (a view into the core)
+   * when `respond`.
+   */
+  #registerBatch(batch: EventBatch, respond: boolean): Uint8Array | null {
+    const n = batch.length;
+    let session = this.#session;
+    if (n > 0) {
+      const next = this.#nextSession();
+      if (next === null) return null;
+      session = next;
+      batch.assign(0, n, this.#serverId, session, 1, now());
+    }
+    if (n > 0) this.#storeAndNotify(batch, n);
+    if (!respond) return null;
+    if (n === 0) batch.writeEvents(0, 0, 0, 1);
+    const res = batch.output(0);
+    res[0] = 0x80; // MsgRegisterRes: events
+    return res;
+  }
+
+  // Stores the n events of a batch and notifies them; leaves their
+  // Array(Event) in output slot 0, after one byte of room.
+  #storeAndNotify(batch: EventBatch, n: number): void {
+    const durable = this.#storage.registerBatch(batch, 0, n, true);
+    const fanout = this.#fanout!;
+    batch.writeEvents(0, 0, n, 1);
+    // Persisted subscribers are told after the commit, when the batch is
+    // gone: the events are copied out for them (unless none could be
+    // there by then), before other writes move where each event ends.
+    let written: WrittenEvents | null = null;
+    if (this.#subscribers[1] > 0 || !this.#storage.durableAtOnce) {
+      written = fanout.writeOut(batch, 0, n, 1);
+    }
+    if (this.#subscribers[0] > 0) fanout.notifyBatch(batch, 0, n, false, 1);
+    durable.then(
+      () => {
+        if (written !== null && this.#subscribers[1] > 0) {
+          fanout.notifyWritten(written, true);
+        }
+      },
+      (error) => this.#storageFailed(error),
+    );
+  }
+
+  #queryBytes(params: QueryParams, limit: number): Uint8Array {
+    const batch = this.#batch!;
+    try {
+      const out = this.#storage.queryBytes(
+        params,
+        batch,
+        limit,
+        encodeQueryRes,
+      );
+      if (out !== null) return out;
+    } finally {
+      // The chunks held for the answer go; the answer stays readable.
+      batch.clear();
+    }
+    // The core could not get memory: the TypeScript path answers.
+    const result = this.#storage.query(params, { jsonText: true });
+    return encodeQueryRes(
+      result.events.length > limit
+        ? { events: result.events.slice(0, limit), moreFollows: true }
+        : result,
+    );
+  }
+
+  #register(registerEvents: readonly RegisterEvent[]): Event[] | null {
+    if (registerEvents.length === 0) return [];
+    if (this.#core !== null) return this.#registerThroughBatch(registerEvents);
+    return this.#registerObjects(registerEvents);
+  }
+
+  // The TypeScript path: the session's events as objects.
+  #registerObjects(registerEvents: readonly RegisterEvent[]): Event[] | null {
+    const n = registerEvents.length;
+    const server = this.#serverId;
+    const session = this.#nextSession();
+    if (session === null) return null;
     const timestamp = now();
     const events = new Array<Event>(n);
     for (let i = 0; i < n; i++) {
@@ -369,6 +486,44 @@ export class Engine implements AsyncDisposable {
       (error) => this.#storageFailed(error),
     );
     return events;
+  }
+
+  /**
+   * Registers events made as objects with codec "wasm": written as a
+   * MsgRegisterReq and scanned into the engine's batch, so that they are
+   * stored and notified as a client's are; the events given back are made
+   * from the objects.
+   */
+  #registerThroughBatch(
+    registerEvents: readonly RegisterEvent[],
+  ): Event[] | null {
+    const batch = this.#batch!;
+    const core = this.#core!;
+    batch.clear();
+    const n = batch.scanRegister(encodeRegisterReq(registerEvents));
+    if (typeof n !== "number") {
+      // Too large for the core: the TypeScript path takes it.
+      batch.clear();
+      return this.#registerObjects(registerEvents);
+    }
+    try {
+      const session = this.#nextSession();
+      if (session === null) return null;
+      const timestamp = now();
+      batch.assign(0, n, this.#serverId, session, 1, timestamp);
+      this.#storeAndNotify(batch, n);
+      const server = this.#serverId;
+      return registerEvents.map((e, i) => ({
+        id: { server, session, instance: i + 1 },
+        type: e.type,
+        timestamp,
+        sourceTimestamp: e.sourceTimestamp,
+        payload: e.payload,
+      }));
+    } finally {
+      batch.clear();
+      core.release();
+    }
   }
 
   #notify(events: Event[], persisted: boolean): void {

@@ -108,70 +108,80 @@ export class BatchFanout {
 
   /**
    * Notifies events `from`..`to` of a batch to the connections they
-   * concern; never waits (see ServerConnection.notifyEvents).
+   * concern; never waits (see ServerConnection.notifyEvents). Their
+   * Array(Event) must be what output slot 0 holds after `lead` bytes (see
+   * EventBatch.writeEvents): connections that get every event share it;
+   * the others get a write of their own.
    *
    * @param batch The events (of this fan-out's core).
    * @param from First event.
    * @param to End of the range.
    * @param persisted Notify persisted subscribers (else the others).
+   * @param lead Bytes before the Array(Event) in output slot 0.
    */
   notifyBatch(
     batch: EventBatch,
     from: number,
     to: number,
     persisted: boolean,
+    lead: number,
   ): void {
     const core = this.#core;
     // Matching reads the type table but allocates nothing: the views stay.
     const i32 = core.i32;
     const f64 = core.f64;
     const base = batch.entry(from);
+    const n = to - from;
     const lists = this.#select(
-      to - from,
+      n,
       (i) => i32[(base + i * EVENT_SIZE + E_TYPE) >> 2],
       (i) => f64[(base + i * EVENT_SIZE + E_SERVER) >> 3],
       persisted,
     );
     if (lists.size === 0) return;
-    let all: Uint8Array | null = null;
+    // Every event first: the shared write is read before any other write
+    // (which may grow the core's memory and so detach views of it).
+    const all = batch.output(0).subarray(lead);
+    const some: [ServerConnection, number[]][] = [];
     for (const [conn, list] of lists) {
-      let data: Uint8Array;
-      if (list.length === to - from) {
-        // Every event: one write shared by every such connection.
-        data = all ??= batch.writeEvents(0, from, to, 0);
-      } else {
-        if (from !== 0) {
-          for (let k = 0; k < list.length; k++) list[k] += from;
-        }
-        // A write of its own (slot 1: the shared one stays valid).
-        data = batch.writeList(1, list, 0);
-      }
-      conn.notifyEvents(data, false);
+      if (list.length === n) conn.notifyEvents(all, false);
+      else some.push([conn, list]);
+    }
+    for (const [conn, list] of some) {
+      if (from !== 0) { for (let k = 0; k < list.length; k++) list[k] += from; }
+      conn.notifyEvents(batch.writeList(1, list, 0), false);
     }
   }
 
   /**
-   * Writes events `from`..`to` of a batch out of the core, for
-   * {@linkcode BatchFanout.notifyWritten} later.
+   * Copies events `from`..`to` of a batch out of the core, for
+   * {@linkcode BatchFanout.notifyWritten} later. Their Array(Event) must
+   * be what output slot 0 holds after `lead` bytes.
    *
    * @param batch The events.
    * @param from First event.
    * @param to End of the range.
+   * @param lead Bytes before the Array(Event) in output slot 0.
    * @returns The events as bytes of their own.
    */
-  writeOut(batch: EventBatch, from: number, to: number): WrittenEvents {
+  writeOut(
+    batch: EventBatch,
+    from: number,
+    to: number,
+    lead: number,
+  ): WrittenEvents {
     const core = this.#core;
-    const out = batch.writeEvents(2, from, to, 0);
     const n = to - from;
-    const head = uintSize(n);
-    const bytes = out.slice(head);
+    const head = lead + uintSize(n);
+    const bytes = batch.output(0).slice(head);
     const ends = new Int32Array(n);
     const types = new Int32Array(n);
     const servers = new Float64Array(n);
     const i32 = core.i32;
     const f64 = core.f64;
+    const base = batch.entry(from);
     for (let i = 0; i < n; i++) {
-      const e = batch.entry(from + i);
+      const e = base + i * EVENT_SIZE;
       ends[i] = i32[(e + E_OUT_END) >> 2] - head;
       types[i] = i32[(e + E_TYPE) >> 2];
       servers[i] = f64[(e + E_SERVER) >> 3];

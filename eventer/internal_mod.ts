@@ -2,8 +2,10 @@
  * What the Event Server uses of the eventer server beyond its public API:
  * register requests handed over as the batches of the Wasm core they were
  * scanned into (`BATCH_HOOKS`), the server's core and its fan-out of
- * batches (`serverInternals`), and event objects built from a batch when
- * something must read them. Not exported by the package; see
+ * batches (`serverInternals`), event objects built from a batch when
+ * something must read them, and the TypeScript writers of register
+ * requests (events made as objects join a batch through them) and of
+ * query answers. Not exported by the package; see
  * docs/architecture.md and docs/wasm.md.
  *
  * @example
@@ -29,3 +31,4 @@ export {
 } from "./_batch_hooks.ts";
 export type { BatchFanout, WrittenEvents } from "./_batch_fanout.ts";
 export { eventsOfBatch } from "./_event_batch.ts";
+export { encodeQueryRes, encodeRegisterReq } from "./_messages.ts";

@@ -780,6 +780,19 @@ export class EventBatch {
     );
   }
 
+  /**
+   * What the last writer wrote into an output slot, as a view valid until
+   * the next call into the core (views taken before a call that grew the
+   * memory are detached: take a new one).
+   *
+   * @param slot Output slot (0..3).
+   * @returns The view.
+   */
+  output(slot: number): Uint8Array {
+    const b = this.#use();
+    return this.#out(slot, this.core.i32[(b + B_OUT + slot * 12 + 4) >> 2]);
+  }
+
   #out(slot: number, len: number): Uint8Array {
     const core = this.core;
     core.refresh();
