@@ -26,7 +26,8 @@
  *   "pingDelay": 20,
  *   "pingTimeout": 20,
  *   "shutdownTimeout": 5,
- *   "logLevel": "info"
+ *   "logLevel": "info",
+ *   "codec": "wasm"
  * }
  * ```
  *
@@ -172,6 +173,14 @@ export interface ConfigFile {
    * @default {"info"}
    */
   readonly logLevel?: LogLevel;
+  /**
+   * Which codec reads requests and writes notifications, answers and
+   * storage records: the WebAssembly core or the TypeScript reference
+   * (see the README and docs/wasm.md). Absent: "wasm", unless the
+   * environment variable HAT_EVENTER_CODEC is "ts".
+   * @default {"wasm"}
+   */
+  readonly codec?: "wasm" | "ts";
 }
 
 /** A complete, checked configuration. */
@@ -220,6 +229,8 @@ export interface ServerConfig {
   readonly shutdownTimeout: number;
   /** Log level. */
   readonly logLevel: LogLevel;
+  /** The codec, or null for the library's default. */
+  readonly codec: "wasm" | "ts" | null;
 }
 
 /** The defaults: what `deno task start` runs with.  *
@@ -255,6 +266,7 @@ export const DEFAULT_CONFIG: ServerConfig = Object.freeze({
   pingTimeout: 20,
   shutdownTimeout: 5,
   logLevel: "info",
+  codec: null,
 });
 
 const KEYS = new Set(Object.keys(DEFAULT_CONFIG));
@@ -410,6 +422,9 @@ export function resolveConfig(
     pingTimeout: seconds("pingTimeout", get("pingTimeout")),
     shutdownTimeout: seconds("shutdownTimeout", get("shutdownTimeout")),
     logLevel: oneOf<LogLevel>("logLevel", get("logLevel"), LEVELS),
+    codec: get("codec") === null
+      ? null
+      : oneOf<"wasm" | "ts">("codec", get("codec"), ["wasm", "ts"]),
   };
 }
 

@@ -232,6 +232,14 @@ export class Engine implements AsyncDisposable {
     return this.#serverId;
   }
 
+  /**
+   * The codec of its eventer server: "wasm" (sessions stored and notified
+   * from their bytes) or "ts" (the TypeScript reference).
+   */
+  get codec(): "wasm" | "ts" {
+    return this.#core !== null ? "wasm" : "ts";
+  }
+
   /** The storage. */
   get storage(): Storage {
     return this.#storage;

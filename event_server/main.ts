@@ -160,6 +160,7 @@ export async function startEventServer(
       maxConnections: config.maxConnections,
       initTimeout: config.initTimeout,
       maxRegisterEvents: config.maxRegisterEvents,
+      codec: config.codec ?? undefined,
       maxQueryResults: config.maxResults,
       sendQueueBytes: config.sendQueueBytes,
       pingDelay: config.pingDelay,
@@ -182,7 +183,7 @@ export async function startEventServer(
         config.storage === "memory"
           ? "memory"
           : `${config.dataDir}/events.db (synchronous ${config.synchronous})`
-      }, status ${config.status}`,
+      }, status ${config.status}, codec ${engine.codec}`,
   );
   let closing: Promise<void> | null = null;
   const close = () =>

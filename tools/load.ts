@@ -22,6 +22,7 @@ interface Options {
   window: number;
   response: "every" | "sample";
   storage: "memory" | "sqlite";
+  codec: "wasm" | "ts" | null;
   payload: "json" | "binary" | "none";
   sync: "full" | "normal";
   sendQueueBytes: number;
@@ -38,6 +39,7 @@ function parse(args: string[]): Options {
     window: 8,
     response: "sample",
     storage: "memory",
+    codec: null,
     payload: "json",
     sync: "full",
     sendQueueBytes: 256 * 1024 * 1024,
@@ -76,6 +78,12 @@ function parse(args: string[]): Options {
       case "--storage":
         o.storage = v() as Options["storage"];
         break;
+      case "--codec":
+        o.codec = v() as Options["codec"];
+        if (o.codec !== "wasm" && o.codec !== "ts") {
+          throw new Error("--codec must be wasm or ts");
+        }
+        break;
       case "--payload":
         o.payload = v() as Options["payload"];
         break;
@@ -99,6 +107,7 @@ function parse(args: string[]): Options {
             "  [--response every|sample: every batch waits for the server's\n" +
             "   answer, or every 10th (the others are sent without one)]\n" +
             "  [--storage memory|sqlite] [--sync full|normal]\n" +
+            "  [--codec wasm|ts: the codec of the server it starts]\n" +
             "  [--send-queue-bytes B: the started server's per-client send\n" +
             "   queue (default 256 MiB: a subscriber that shares a core with\n" +
             "   the clients may fall behind and catch up; with the server's\n" +
@@ -167,6 +176,7 @@ async function run(o: Options): Promise<void> {
         "--send-queue-bytes",
         String(o.sendQueueBytes),
         ...(o.storage === "memory" ? ["--memory"] : []),
+        ...(o.codec === null ? [] : ["--codec", o.codec]),
       ],
       onExit: (status, log) => {
         console.error(
@@ -297,6 +307,7 @@ async function run(o: Options): Promise<void> {
   const result = {
     storage: o.address === null ? o.storage : "external",
     sync: o.storage === "sqlite" ? o.sync : undefined,
+    codec: o.address === null ? o.codec ?? "default" : undefined,
     clients: o.clients,
     eventsPerClient: batches * o.batch,
     batch: o.batch,
@@ -317,13 +328,17 @@ async function run(o: Options): Promise<void> {
       server: Number((cpu1[0] - cpu0[0]).toFixed(2)),
       load: Number((cpu1[1] - cpu0[1]).toFixed(2)),
     },
+    serverCpuPerMillion: Number(
+      ((cpu1[0] - cpu0[0]) / (sent / 1e6)).toFixed(3),
+    ),
     problems,
   };
   if (o.json) {
     console.log(JSON.stringify(result));
   } else {
     console.log(
-      `${result.storage}${result.sync ? ` (sync ${result.sync})` : ""}: ` +
+      `${result.storage}${result.sync ? ` (sync ${result.sync})` : ""}` +
+        `${result.codec ? `, codec ${result.codec}` : ""}: ` +
         `${sent} events (${o.clients} clients x ${result.eventsPerClient}, ` +
         `batches of ${o.batch}, ${o.window} in flight per client, ` +
         `${
@@ -336,7 +351,8 @@ async function run(o: Options): Promise<void> {
         `${result.seconds} s; registered after ${result.registerSeconds} s)\n` +
         `  register latency p50 ${result.latencyMs.p50} ms, p99 ` +
         `${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms\n` +
-        `  CPU: server ${result.cpuSeconds.server} s, clients and ` +
+        `  CPU: server ${result.cpuSeconds.server} s ` +
+        `(${result.serverCpuPerMillion} s per million events), clients and ` +
         `subscribers ${result.cpuSeconds.load} s (of ${result.seconds} s)\n` +
         `  ${
           problems === 0
