@@ -50,6 +50,7 @@ import {
   type QueryResult,
   type RegisterEvent,
   type Status,
+  type Timestamp,
 } from "../event/mod.ts";
 import {
   type ConnectionInfo,
@@ -107,6 +108,12 @@ export interface EngineOptions extends
    * @default {console.error}
    */
   readonly onError?: (error: unknown, context: string) => void;
+  /**
+   * Gives each session's timestamp; for tests and replays that need the
+   * same bytes twice.
+   * @default {now}
+   */
+  readonly clock?: () => Timestamp;
 }
 
 /** Options of {@linkcode Engine.close}. */
@@ -148,6 +155,7 @@ export class Engine implements AsyncDisposable {
   /** Sessions up to this one are reserved in the storage. */
   #reserved: number;
   #running: boolean;
+  #clock: () => Timestamp;
   #onError: (error: unknown, context: string) => void;
   #closing: Promise<void> | null = null;
   /** Connected clients with subscriptions: [new events, persisted]. */
@@ -173,6 +181,7 @@ export class Engine implements AsyncDisposable {
     this.#running = (options.status ?? "operational") === "operational";
     this.#onError = options.onError ??
       ((error, context) => console.error(`${context}:`, error));
+    this.#clock = options.clock ?? now;
     this.#session = this.#storage.lastSession(this.#serverId);
     this.#reserved = this.#session;
   }
@@ -192,6 +201,7 @@ export class Engine implements AsyncDisposable {
       serverId: _serverId,
       serverToken: _serverToken,
       onError: _onError,
+      clock: _clock,
       ...rest
     } = options;
     const engine = new Engine(options);
@@ -406,7 +416,7 @@ export class Engine implements AsyncDisposable {
       const next = this.#nextSession();
       if (next === null) return null;
       session = next;
-      batch.assign(0, n, this.#serverId, session, 1, now());
+      batch.assign(0, n, this.#serverId, session, 1, this.#clock());
     }
     if (n > 0) this.#storeAndNotify(batch, n);
     if (!respond) return null;
@@ -475,7 +485,7 @@ export class Engine implements AsyncDisposable {
     const server = this.#serverId;
     const session = this.#nextSession();
     if (session === null) return null;
-    const timestamp = now();
+    const timestamp = this.#clock();
     const events = new Array<Event>(n);
     for (let i = 0; i < n; i++) {
       const e = registerEvents[i];
@@ -517,7 +527,7 @@ export class Engine implements AsyncDisposable {
     try {
       const session = this.#nextSession();
       if (session === null) return null;
-      const timestamp = now();
+      const timestamp = this.#clock();
       batch.assign(0, n, this.#serverId, session, 1, timestamp);
       this.#storeAndNotify(batch, n);
       const server = this.#serverId;
