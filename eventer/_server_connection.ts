@@ -28,6 +28,7 @@ import { registerEventsOfBatch } from "./_event_batch.ts";
 import {
   decodeInitReq,
   decodeQueryReq,
+  decodeQueryReqWasm,
   decodeRegisterReq,
   encodeInitRes,
   encodeQueryRes,
@@ -520,7 +521,9 @@ export class ServerConnection {
   }
 
   #query(msg: Msg): Promise<void> | undefined {
-    const params = decodeQueryReq(msg.data);
+    const params = this.#hooks.core !== null
+      ? decodeQueryReqWasm(msg.data)
+      : decodeQueryReq(msg.data);
     const cap = params.kind === "latest"
       ? Infinity
       : this.#hooks.maxQueryResults;
