@@ -23,3 +23,7 @@ export * as chatter from "./chatter/mod.ts";
 export { ConnectionError, ProtocolError } from "./chatter/mod.ts";
 export * from "./client.ts";
 export * from "./server.ts";
+// The eventer component: a client of the active Event Server of a Hat
+// monitor group (docs/failover.md). The monitor component itself is
+// `@hat/eventer/monitor`.
+export * from "./component.ts";

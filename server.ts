@@ -182,6 +182,8 @@ export class Server implements AsyncDisposable {
   #conns = new Map<Conn, ConnectionInfo>();
   #index = new SubscriptionIndex<Conn>();
   #byConn = new Map<Connection, Conn>();
+  #byId = new Map<ConnectionId, Conn>();
+  #eventsNotified = 0;
   #runs = new Set<Promise<void>>();
   #closing = false;
   #maxConnections: number;
@@ -211,7 +213,9 @@ export class Server implements AsyncDisposable {
     const core = resolveCodec(options.codec) === "wasm"
       ? new EventCore()
       : null;
-    this.#fanout = core === null ? null : new BatchFanout(this.#index, core);
+    this.#fanout = core === null
+      ? null
+      : new BatchFanout(this.#index, core, (n) => this.#eventsNotified += n);
     setServerInternals(this, { core, fanout: this.#fanout });
     this.#hooks = {
       core,
@@ -292,10 +296,34 @@ export class Server implements AsyncDisposable {
    * ```
    */
   bufferedAmount(id: ConnectionId): number | undefined {
-    for (const c of this.#byConn.values()) {
-      if (c.id === id) return c.conn.bufferedAmount;
-    }
-    return undefined;
+    return this.#byId.get(id)?.conn.bufferedAmount;
+  }
+
+  /**
+   * Events notified since the server started, counted once per client
+   * they were queued for (for monitoring).
+   *
+   * @example
+   * ```ts
+   * import { connect, listen } from "@hat/eventer";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = await listen({ hostname: "127.0.0.1", port: 0 });
+   * await using _client = await connect(server.addrs[0], "c", {
+   *   subscriptions: [["*"]],
+   * });
+   * await server.notifyEvents([{
+   *   id: { server: 1, session: 1, instance: 1 },
+   *   type: ["a"],
+   *   timestamp: { s: 0, us: 0 },
+   *   sourceTimestamp: null,
+   *   payload: null,
+   * }]);
+   * assert.equal(server.eventsNotified, 1);
+   * ```
+   */
+  get eventsNotified(): number {
+    return this.#eventsNotified;
   }
 
   /**
@@ -344,7 +372,11 @@ export class Server implements AsyncDisposable {
     }
     if (fanout.length === 0) return Promise.resolve();
     if (fanout.length === 1) {
+      this.#eventsNotified += fanout[0].count;
       return fanout[0].conn.notifyEvents(fanout[0].data, withAck);
+    }
+    for (let i = 0; i < fanout.length; i++) {
+      this.#eventsNotified += fanout[i].count;
     }
     return Promise.all(
       fanout.map((f) => f.conn.notifyEvents(f.data, withAck)),
@@ -391,11 +423,13 @@ export class Server implements AsyncDisposable {
     }
     const c = new ServerConnection(conn, this.#nextId++, this.#hooks);
     this.#byConn.set(conn, c);
+    this.#byId.set(c.id, c);
     const run = c.run();
     this.#runs.add(run);
     return run.finally(() => {
       this.#runs.delete(run);
       this.#byConn.delete(conn);
+      this.#byId.delete(c.id);
     });
   }
 

@@ -27,9 +27,19 @@
  *   "pingTimeout": 20,
  *   "shutdownTimeout": 5,
  *   "logLevel": "info",
+ *   "name": "event_1",
+ *   "monitorComponent": { "address": "127.0.0.1:23010", "group": "event" },
+ *   "peers": [],
+ *   "peerReconnectDelay": 5,
+ *   "http": "127.0.0.1:23080",
+ *   "httpToken": null,
+ *   "httpOpen": false,
  *   "codec": "wasm"
  * }
  * ```
+ *
+ * `monitorComponent` and `peers` exclude each other: with a monitor, the
+ * peers are the other Event Servers of its group (docs/redundancy.md).
  *
  * @example
  * ```ts
@@ -53,11 +63,69 @@ import {
   seconds,
   text,
 } from "./_config_values.ts";
+import {
+  monitorComponent,
+  peers,
+  reconnectDelay,
+  serverName,
+} from "./_config_peers.ts";
 import { ConfigError } from "./errors.ts";
+import { isLoopback } from "./http/access.ts";
 import { checkRule, type RetentionRule } from "./storage/mod.ts";
 
 /** Log levels, from the quietest. */
 export type LogLevel = "error" | "warn" | "info" | "debug";
+
+/** A Hat monitor server to join, as written in the config file. */
+export interface MonitorComponentFile {
+  /** The monitor's component address, `host:port`. */
+  readonly address?: string;
+  /**
+   * The monitor group of this server and its peers.
+   * @default {"event"}
+   */
+  readonly group?: string;
+  /**
+   * The eventer address published to the group (where peers and clients
+   * reach this server), `host:port`.
+   * @default {the listen address, with the port actually bound}
+   */
+  readonly eventerAddress?: string;
+}
+
+/** A static peer, as written in the config file. */
+export interface PeerFile {
+  /** The peer's eventer address, `host:port`. */
+  readonly address: string;
+  /** The peer's server id (the id of its events). */
+  readonly serverId: number;
+}
+
+/** A TCP address of the config. */
+export interface AddressConfig {
+  /** Host name or IP. */
+  readonly hostname: string;
+  /** Port (0: any free port, when listening). */
+  readonly port: number;
+}
+
+/** A monitor server to join, checked. */
+export interface MonitorComponentConfig {
+  /** The monitor's component address. */
+  readonly address: AddressConfig;
+  /** The monitor group. */
+  readonly group: string;
+  /** The address published to the group; `null`: the listen address. */
+  readonly eventerAddress: AddressConfig | null;
+}
+
+/** A static peer, checked. */
+export interface PeerConfig {
+  /** The peer's eventer address. */
+  readonly address: AddressConfig;
+  /** The peer's server id. */
+  readonly serverId: number;
+}
 
 /** The configuration as written in the JSON file (every entry optional). */
 export interface ConfigFile {
@@ -174,6 +242,50 @@ export interface ConfigFile {
    */
   readonly logLevel?: LogLevel;
   /**
+   * This server's name: its monitor component name, and `event/<name>` is
+   * the client name of its connections to peers.
+   * @default {"event_<serverId>"}
+   */
+  readonly name?: string;
+  /**
+   * A Hat monitor server to join as a component of `group`: the monitor
+   * then decides whether this server is active (`operational`) or
+   * `standby`, and the other Event Servers of the group are its peers. A
+   * configured `status` is ignored (with a warning). Merged field by field
+   * with an override.
+   * @default {null}
+   */
+  readonly monitorComponent?: MonitorComponentFile | null;
+  /**
+   * Static peers, without a monitor: this server syncs every peer's
+   * events (of the peer's server id), each server active for its own id.
+   * @default {[]}
+   */
+  readonly peers?: readonly PeerFile[];
+  /**
+   * Seconds between a failed connection to a peer and the next attempt.
+   * @default {5}
+   */
+  readonly peerReconnectDelay?: number;
+  /**
+   * `host:port` of the web view, `/metrics` and `/healthz` (port 0: any
+   * free port), or `"off"` (or null) for none.
+   * @default {"127.0.0.1:23080"}
+   */
+  readonly http?: string | null;
+  /**
+   * Token HTTP requests must carry (on any address); without it, a
+   * non-loopback `http` address takes the `serverToken`.
+   * @default {null}
+   */
+  readonly httpToken?: string | null;
+  /**
+   * Serve HTTP on a non-loopback address without a token (to anyone who
+   * can reach it).
+   * @default {false}
+   */
+  readonly httpOpen?: boolean;
+  /**
    * Which codec reads requests and writes notifications, answers and
    * storage records: the WebAssembly core or the TypeScript reference
    * (see the README and docs/wasm.md). Absent: "wasm", unless the
@@ -229,6 +341,25 @@ export interface ServerConfig {
   readonly shutdownTimeout: number;
   /** Log level. */
   readonly logLevel: LogLevel;
+  /** This server's name. */
+  readonly name: string;
+  /** The monitor server to join, or null. */
+  readonly monitorComponent: MonitorComponentConfig | null;
+  /** Static peers. */
+  readonly peers: readonly PeerConfig[];
+  /** Seconds between a failed connection to a peer and the next attempt. */
+  readonly peerReconnectDelay: number;
+  /**
+   * What in the configuration is accepted but has no effect (the server
+   * logs each line at start).
+   */
+  readonly warnings: readonly string[];
+  /** Where the HTTP part listens, or null for no HTTP. */
+  readonly http: { readonly hostname: string; readonly port: number } | null;
+  /** Token HTTP requests must carry, or null. */
+  readonly httpToken: string | null;
+  /** Whether a non-loopback HTTP address may go without a token. */
+  readonly httpOpen: boolean;
   /** The codec, or null for the library's default. */
   readonly codec: "wasm" | "ts" | null;
 }
@@ -266,10 +397,20 @@ export const DEFAULT_CONFIG: ServerConfig = Object.freeze({
   pingTimeout: 20,
   shutdownTimeout: 5,
   logLevel: "info",
+  name: "event_1",
+  monitorComponent: null,
+  peers: Object.freeze([]) as readonly PeerConfig[],
+  peerReconnectDelay: 5,
+  warnings: Object.freeze([]) as readonly string[],
+  http: Object.freeze({ hostname: "127.0.0.1", port: 23080 }),
+  httpToken: null,
+  httpOpen: false,
   codec: null,
 });
 
-const KEYS = new Set(Object.keys(DEFAULT_CONFIG));
+const KEYS = new Set(
+  Object.keys(DEFAULT_CONFIG).filter((k) => k !== "warnings"),
+);
 const STATUSES = ["standby", "starting", "operational", "stopping"];
 const LEVELS = ["error", "warn", "info", "debug"];
 
@@ -340,6 +481,14 @@ export function resolveConfig(
   }
   const c: Record<string, unknown> = { ...file };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) c[k] = v;
+  // A flag such as --group changes one field of the file's monitor.
+  const fileMonitor = (file as Record<string, unknown>).monitorComponent;
+  if (
+    overrides.monitorComponent && typeof fileMonitor === "object" &&
+    fileMonitor !== null && !Array.isArray(fileMonitor)
+  ) {
+    c.monitorComponent = { ...fileMonitor, ...overrides.monitorComponent };
+  }
   const get = (key: keyof ServerConfig) =>
     c[key] === undefined ? DEFAULT_CONFIG[key] : c[key];
   const address = c.address === undefined
@@ -356,6 +505,28 @@ export function resolveConfig(
       'expected {"cert": FILE, "key": FILE} or null',
     );
   }
+  const httpValue = get("http");
+  const http = httpValue === null || httpValue === "off"
+    ? null
+    : c.http === undefined
+    ? DEFAULT_CONFIG.http
+    : parseAddressText("http", httpValue);
+  const httpToken = get("httpToken");
+  if (
+    httpToken !== null && (typeof httpToken !== "string" || httpToken === "")
+  ) {
+    throw new ConfigError("httpToken", "expected a non-empty string or null");
+  }
+  const httpOpen = get("httpOpen");
+  if (typeof httpOpen !== "boolean") {
+    throw new ConfigError("httpOpen", "expected true or false");
+  }
+  if (httpOpen && httpToken !== null) {
+    throw new ConfigError(
+      "httpOpen",
+      "httpOpen serves without a token, but httpToken gives one: drop one",
+    );
+  }
   const retention = get("retention");
   if (!Array.isArray(retention)) {
     throw new ConfigError("retention", "expected an array of rules");
@@ -366,9 +537,31 @@ export function resolveConfig(
   } catch (cause) {
     throw new ConfigError("retention", (cause as Error).message, { cause });
   }
-  return {
+  const serverId = integer(
+    "serverId",
+    get("serverId"),
+    -(2 ** 53 - 1),
+    2 ** 53 - 1,
+  );
+  const monitor = monitorComponent(c.monitorComponent, parseAddressText);
+  const peerList = peers(get("peers"), serverId, parseAddressText);
+  if (monitor !== null && peerList.length > 0) {
+    throw new ConfigError(
+      "peers",
+      "not with monitorComponent: with a monitor, the peers are the other " +
+        "Event Servers of its group",
+    );
+  }
+  const warnings: string[] = [];
+  if (monitor !== null && c.status !== undefined) {
+    warnings.push(
+      `status ${JSON.stringify(c.status)} is ignored: with ` +
+        "monitorComponent, the monitor decides the status",
+    );
+  }
+  const config: ServerConfig = {
     address,
-    serverId: integer("serverId", get("serverId"), -(2 ** 53 - 1), 2 ** 53 - 1),
+    serverId,
     serverToken: token as string | null,
     status: oneOf<Status>("status", get("status"), STATUSES),
     storage: oneOf<"sqlite" | "memory">("storage", get("storage"), [
@@ -422,10 +615,57 @@ export function resolveConfig(
     pingTimeout: seconds("pingTimeout", get("pingTimeout")),
     shutdownTimeout: seconds("shutdownTimeout", get("shutdownTimeout")),
     logLevel: oneOf<LogLevel>("logLevel", get("logLevel"), LEVELS),
+    name: serverName(c.name ?? `event_${serverId}`),
+    monitorComponent: monitor,
+    peers: peerList,
+    peerReconnectDelay: reconnectDelay(get("peerReconnectDelay")),
+    warnings,
+    http,
+    httpToken: httpToken as string | null,
+    httpOpen,
     codec: get("codec") === null
       ? null
       : oneOf<"wasm" | "ts">("codec", get("codec"), ["wasm", "ts"]),
   };
+  httpTokenOf(config);
+  return config;
+}
+
+/**
+ * The token HTTP requests must carry: `httpToken` when given; else none on
+ * a loopback address or with `httpOpen`; else the `serverToken`.
+ *
+ * @param config The configuration.
+ * @returns The token, or null when requests need none.
+ * @throws {ConfigError} When `http` is not a loopback address and there
+ * is no token to require and no `httpOpen`.
+ *
+ * @example
+ * ```ts
+ * import { httpTokenOf, resolveConfig } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(httpTokenOf(resolveConfig({})), null);
+ * assert.equal(
+ *   httpTokenOf(resolveConfig({ http: "0.0.0.0:8080", serverToken: "t" })),
+ *   "t",
+ * );
+ * assert.throws(() => resolveConfig({ http: "0.0.0.0:8080" }), /need a token/);
+ * ```
+ */
+export function httpTokenOf(config: ServerConfig): string | null {
+  if (config.httpToken !== null) return config.httpToken;
+  if (config.http === null || isLoopback(config.http.hostname)) return null;
+  if (config.httpOpen) return null;
+  if (config.serverToken !== null) return config.serverToken;
+  const { hostname, port } = config.http;
+  throw new ConfigError(
+    "http",
+    `${hostname}:${port} is not a loopback address, so the web view and ` +
+      "metrics there need a token: give httpToken (--http-token) or " +
+      "serverToken (--server-token), or httpOpen (--http-open) to serve " +
+      "them to anyone who can reach the address",
+  );
 }
 
 /**

@@ -18,7 +18,12 @@
  * - a client giving a token other than the server's is refused with
  *   `"invalid client token"` (with no server token, any token is refused);
  * - registrations are taken only while the status is `operational`
- *   (otherwise they fail); queries are always answered.
+ *   (otherwise they fail); queries are always answered;
+ * - in a redundant group (docs/redundancy.md), {@linkcode Engine.activate}
+ *   and {@linkcode Engine.deactivate} switch between active and standby as
+ *   the reference's engine runner does, and {@linkcode Engine.storeSynced}
+ *   stores the events of other servers under their own ids, past the
+ *   register path (a standby's and an active server's alike).
  *
  * @example
  * ```ts
@@ -44,7 +49,9 @@
  */
 
 import {
+  compareEventIds,
   type Event,
+  type EventId,
   now,
   type QueryParams,
   type QueryResult,
@@ -69,7 +76,13 @@ import {
   type WrittenEvents,
 } from "../eventer/internal_mod.ts";
 import { StorageClosedError } from "./errors.ts";
-import { checkEvents, type Storage } from "./storage/mod.ts";
+import { EngineMetrics } from "./_engine_metrics.ts";
+import { MetricsRegistry } from "./metrics.ts";
+import {
+  checkEvents,
+  type Storage,
+  type StorageQueryOptions,
+} from "./storage/mod.ts";
 
 /** A TCP address: host name or IP, and port (0: any free port). */
 export type Address = Parameters<typeof listen>[0];
@@ -108,6 +121,12 @@ export interface EngineOptions extends
    * @default {console.error}
    */
   readonly onError?: (error: unknown, context: string) => void;
+  /**
+   * Where the engine records its metrics (see `metric_names.ts`); the rest
+   * of the server (web view, modules) records into the same registry.
+   * @default {new MetricsRegistry()}
+   */
+  readonly metrics?: MetricsRegistry;
   /**
    * Gives each session's timestamp; for tests and replays that need the
    * same bytes twice.
@@ -155,11 +174,14 @@ export class Engine implements AsyncDisposable {
   /** Sessions up to this one are reserved in the storage. */
   #reserved: number;
   #running: boolean;
-  #clock: () => Timestamp;
   #onError: (error: unknown, context: string) => void;
   #closing: Promise<void> | null = null;
   /** Connected clients with subscriptions: [new events, persisted]. */
   #subscribers = [0, 0];
+  #metrics: MetricsRegistry;
+  #rec: EngineMetrics;
+  #uncollect: () => void = () => {};
+  #clock: () => Timestamp;
   /**
    * The server's Wasm core and fan-out (codec "wasm"): sessions are then
    * stored and notified from their bytes; null for the TypeScript path.
@@ -181,9 +203,11 @@ export class Engine implements AsyncDisposable {
     this.#running = (options.status ?? "operational") === "operational";
     this.#onError = options.onError ??
       ((error, context) => console.error(`${context}:`, error));
-    this.#clock = options.clock ?? now;
     this.#session = this.#storage.lastSession(this.#serverId);
     this.#reserved = this.#session;
+    this.#clock = options.clock ?? now;
+    this.#metrics = options.metrics ?? new MetricsRegistry();
+    this.#rec = new EngineMetrics(this.#metrics, this.#serverId);
   }
 
   /**
@@ -201,6 +225,7 @@ export class Engine implements AsyncDisposable {
       serverId: _serverId,
       serverToken: _serverToken,
       onError: _onError,
+      metrics: _metrics,
       clock: _clock,
       ...rest
     } = options;
@@ -223,6 +248,7 @@ export class Engine implements AsyncDisposable {
     engine.#storage.closed.then((error) => {
       engine.#storageFailed(error ?? new StorageClosedError());
     });
+    engine.#uncollect = engine.#rec.collect(engine.#server, engine.#storage);
     engine.#engineEvent("STARTED");
     return engine;
   }
@@ -260,6 +286,11 @@ export class Engine implements AsyncDisposable {
     return this.#server;
   }
 
+  /** The registry of the engine's metrics (see `metric_names.ts`). */
+  get metrics(): MetricsRegistry {
+    return this.#metrics;
+  }
+
   /** Resolves once the engine is closed (by `close()` or a failure). */
   get closed(): Promise<void> {
     return this.#server.closed;
@@ -284,13 +315,16 @@ export class Engine implements AsyncDisposable {
   }
 
   /**
-   * Answers a query from the storage.
+   * Answers a query from the storage (counted in the query metrics).
    *
    * @param params The query.
+   * @param options How the storage gives the events (JSON as text).
    * @returns The result.
    */
-  query(params: QueryParams): QueryResult {
-    return this.#storage.query(params);
+  query(params: QueryParams, options?: StorageQueryOptions): QueryResult {
+    const result = this.#storage.query(params, options);
+    this.#rec.queries[params.kind]?.inc();
+    return result;
   }
 
   /**
@@ -306,6 +340,100 @@ export class Engine implements AsyncDisposable {
     if (this.#running && !was) this.#engineEvent("STARTED");
     if (!this.#running && was) this.#engineEvent("STOPPED", true);
     return this.#server.setStatus(status);
+  }
+
+  /**
+   * Becomes the active server of a redundant group, as the reference's
+   * engine runner starts its engine: announces `starting`, continues after
+   * the highest stored session of this server's id, registers `STARTED`
+   * and announces `operational`. Nothing when already operational or
+   * closing. (Engine modules, once there are any, start here.)
+   *
+   * @returns When `operational` is announced.
+   */
+  async activate(): Promise<void> {
+    if (this.#running || this.#closing !== null) return;
+    this.#session = Math.max(
+      this.#session,
+      this.#storage.lastSession(this.#serverId),
+    );
+    await this.#server.setStatus("starting");
+    if (this.#closing !== null) return;
+    await this.setStatus("operational");
+  }
+
+  /**
+   * Stops being the active server, as the reference's engine runner stops
+   * its engine: registers `STOPPED`, announces `stopping` (registrations
+   * fail from now on), commits what is pending and announces `standby`.
+   * Nothing when closing (`close()` stops by itself).
+   *
+   * @returns When `standby` is announced.
+   */
+  async deactivate(): Promise<void> {
+    if (this.#closing !== null || this.#server.status === "standby") return;
+    await this.setStatus("stopping");
+    if (this.#storage.isOpen) {
+      await this.#storage.flush().catch((error) => this.#storageFailed(error));
+    }
+    if (this.#closing !== null) return;
+    await this.setStatus("standby");
+  }
+
+  /**
+   * Stores events another server registered (synced from a peer) under
+   * their own ids, and notifies subscribers of them as of any stored
+   * event: at once, and persisted subscribers after the commit. They take
+   * no session and pass no engine module (the reference's eventer client
+   * writes them straight to its backend). An event whose id is not after
+   * the last stored of its server is already here: it is skipped, and
+   * nobody is notified of it again.
+   *
+   * @param events Events of other servers, ids increasing per server.
+   * @returns How many were stored (the others were already stored).
+   * @throws {RangeError} For an event of this server's id (nothing is
+   * stored).
+   * @throws {StorageClosedError} When the storage is closed.
+   */
+  storeSynced(events: readonly Event[]): number {
+    if (!this.#storage.isOpen) throw new StorageClosedError();
+    let fresh: Event[] | null = null;
+    const last = new Map<number, EventId>();
+    for (let i = 0; i < events.length; i++) {
+      const id = events[i].id;
+      if (id.server === this.#serverId) {
+        throw new RangeError(
+          `storeSynced() takes events of other servers: event ` +
+            `${id.server}/${id.session}/${id.instance} has this server's id`,
+        );
+      }
+      let before = last.get(id.server);
+      if (before === undefined) {
+        before = this.#storage.lastEventId(id.server);
+      }
+      if (compareEventIds(id, before) > 0) {
+        last.set(id.server, id);
+        fresh?.push(events[i]);
+      } else {
+        last.set(id.server, before);
+        fresh ??= events.slice(0, i);
+      }
+    }
+    const stored = fresh ?? events;
+    if (stored.length === 0) return 0;
+    const durable = this.#storage.register(stored);
+    this.#notify(stored as Event[], false);
+    const rec = this.#rec;
+    const n = stored.length;
+    rec.synced.inc(n);
+    durable.then(
+      () => {
+        rec.stored.inc(n);
+        this.#notify(stored as Event[], true);
+      },
+      (error) => this.#storageFailed(error),
+    );
+    return n;
   }
 
   /**
@@ -339,13 +467,14 @@ export class Engine implements AsyncDisposable {
       // A storage that failed (and closed itself) fails registrations.
       onRegister: (_info, events) =>
         this.#running && this.#storage.isOpen ? this.#register(events) : null,
-      onQuery: (_info, params) =>
-        this.#storage.query(params, { jsonText: true }),
-      onError: (error, info) =>
+      onQuery: (_info, params) => this.query(params, { jsonText: true }),
+      onError: (error, info) => {
+        this.#rec.countFailure(error);
         this.#onError(
           error,
           info === null ? "eventer server" : `client ${info.clientName}`,
-        ),
+        );
+      },
     };
   }
 
@@ -411,14 +540,13 @@ export class Engine implements AsyncDisposable {
    */
   #registerBatch(batch: EventBatch, respond: boolean): Uint8Array | null {
     const n = batch.length;
-    let session = this.#session;
     if (n > 0) {
-      const next = this.#nextSession();
-      if (next === null) return null;
-      session = next;
+      const start = performance.now();
+      const session = this.#nextSession();
+      if (session === null) return null;
       batch.assign(0, n, this.#serverId, session, 1, this.#clock());
+      this.#storeAndNotify(batch, n, start, this.#rec.registered);
     }
-    if (n > 0) this.#storeAndNotify(batch, n);
     if (!respond) return null;
     if (n === 0) batch.writeEvents(0, 0, 0, 1);
     const res = batch.output(0);
@@ -426,10 +554,17 @@ export class Engine implements AsyncDisposable {
     return res;
   }
 
-  // Stores the n events of a batch and notifies them; leaves their
-  // Array(Event) in output slot 0, after one byte of room.
-  #storeAndNotify(batch: EventBatch, n: number): void {
-    const durable = this.#storage.registerBatch(batch, 0, n, true);
+  // Stores the n events of a batch and notifies them, counting them in
+  // `counter` (registered, or synced); leaves their Array(Event) in output
+  // slot 0, after one byte of room.
+  #storeAndNotify(
+    batch: EventBatch,
+    n: number,
+    start: number,
+    counter: EngineMetrics["registered"],
+    assigned = true,
+  ): void {
+    const durable = this.#storage.registerBatch(batch, 0, n, assigned);
     const fanout = this.#fanout!;
     batch.writeEvents(0, 0, n, 1);
     // Persisted subscribers are told after the commit, when the batch is
@@ -440,8 +575,17 @@ export class Engine implements AsyncDisposable {
       written = fanout.writeOut(batch, 0, n, 1);
     }
     if (this.#subscribers[0] > 0) fanout.notifyBatch(batch, 0, n, false, 1);
+    const rec = this.#rec;
+    counter.inc(n);
+    if (counter === rec.registered) {
+      rec.registerLatency.observe((performance.now() - start) / 1000);
+    }
     durable.then(
       () => {
+        rec.stored.inc(n);
+        if (counter === rec.registered) {
+          rec.commitLatency.observe((performance.now() - start) / 1000);
+        }
         if (written !== null && this.#subscribers[1] > 0) {
           fanout.notifyWritten(written, true);
         }
@@ -452,6 +596,7 @@ export class Engine implements AsyncDisposable {
 
   #queryBytes(params: QueryParams, limit: number): Uint8Array {
     const batch = this.#batch!;
+    this.#rec.queries[params.kind]?.inc();
     try {
       const out = this.#storage.queryBytes(
         params,
@@ -479,33 +624,6 @@ export class Engine implements AsyncDisposable {
     return this.#registerObjects(registerEvents);
   }
 
-  // The TypeScript path: the session's events as objects.
-  #registerObjects(registerEvents: readonly RegisterEvent[]): Event[] | null {
-    const n = registerEvents.length;
-    const server = this.#serverId;
-    const session = this.#nextSession();
-    if (session === null) return null;
-    const timestamp = this.#clock();
-    const events = new Array<Event>(n);
-    for (let i = 0; i < n; i++) {
-      const e = registerEvents[i];
-      events[i] = {
-        id: { server, session, instance: i + 1 },
-        type: e.type,
-        timestamp,
-        sourceTimestamp: e.sourceTimestamp,
-        payload: e.payload,
-      };
-    }
-    const durable = this.#storage.register(events);
-    this.#notify(events, false);
-    durable.then(
-      () => this.#notify(events, true),
-      (error) => this.#storageFailed(error),
-    );
-    return events;
-  }
-
   /**
    * Registers events made as objects with codec "wasm": written as a
    * MsgRegisterReq and scanned into the engine's batch, so that they are
@@ -525,11 +643,12 @@ export class Engine implements AsyncDisposable {
       return this.#registerObjects(registerEvents);
     }
     try {
+      const start = performance.now();
       const session = this.#nextSession();
       if (session === null) return null;
       const timestamp = this.#clock();
       batch.assign(0, n, this.#serverId, session, 1, timestamp);
-      this.#storeAndNotify(batch, n);
+      this.#storeAndNotify(batch, n, start, this.#rec.registered);
       const server = this.#serverId;
       return registerEvents.map((e, i) => ({
         id: { server, session, instance: i + 1 },
@@ -542,6 +661,41 @@ export class Engine implements AsyncDisposable {
       batch.clear();
       core.release();
     }
+  }
+
+  // The TypeScript path: the session's events as objects.
+  #registerObjects(registerEvents: readonly RegisterEvent[]): Event[] | null {
+    const n = registerEvents.length;
+    const start = performance.now();
+    const server = this.#serverId;
+    const session = this.#nextSession();
+    if (session === null) return null;
+    const timestamp = this.#clock();
+    const events = new Array<Event>(n);
+    for (let i = 0; i < n; i++) {
+      const e = registerEvents[i];
+      events[i] = {
+        id: { server, session, instance: i + 1 },
+        type: e.type,
+        timestamp,
+        sourceTimestamp: e.sourceTimestamp,
+        payload: e.payload,
+      };
+    }
+    const durable = this.#storage.register(events);
+    this.#notify(events, false);
+    const rec = this.#rec;
+    rec.registered.inc(n);
+    rec.registerLatency.observe((performance.now() - start) / 1000);
+    durable.then(
+      () => {
+        rec.stored.inc(n);
+        rec.commitLatency.observe((performance.now() - start) / 1000);
+        this.#notify(events, true);
+      },
+      (error) => this.#storageFailed(error),
+    );
+    return events;
   }
 
   #notify(events: Event[], persisted: boolean): void {
@@ -587,6 +741,9 @@ export class Engine implements AsyncDisposable {
       await this.#storage.close().catch((error) =>
         this.#onError(error, "storage")
       );
+      // A registry shared beyond the engine's life must not read a closed
+      // storage (or keep the engine) when scraped.
+      this.#uncollect();
     }
   }
 }

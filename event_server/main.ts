@@ -1,7 +1,8 @@
 /**
  * Runs the standalone Event Server from a {@linkcode ServerConfig}: opens
  * the storage (creating the data directory, and locking it: one server per
- * directory), reads the TLS files, starts the engine and logs what happens.
+ * directory), reads the TLS files, starts the engine and the HTTP part
+ * (web view, metrics) and logs what happens.
  *
  * @example
  * ```ts
@@ -10,21 +11,30 @@
  * import { createLogger } from "./log.ts";
  * import assert from "node:assert/strict";
  *
- * const config = resolveConfig({ address: "127.0.0.1:0", storage: "memory" });
+ * const config = resolveConfig({
+ *   address: "127.0.0.1:0",
+ *   storage: "memory",
+ *   http: "127.0.0.1:0",
+ * });
  * await using running = await startEventServer(config, {
  *   log: createLogger("error"),
  * });
  * assert.ok(running.engine.addrs[0].port > 0);
+ * const health = await fetch(new URL("/healthz", running.http!.url));
+ * assert.equal(health.status, 200);
+ * await health.body?.cancel();
  * ```
  *
  * @module
  */
 
-import type { ServerConfig } from "./config.ts";
+import { httpTokenOf, type ServerConfig } from "./config.ts";
 import { type Engine, startEngine } from "./engine.ts";
 import { StartError, StorageError } from "./errors.ts";
+import { type HttpServer, listenHttp } from "./http/mod.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { type DataDirLock, lockDataDir } from "./_data_dir_lock.ts";
+import { type Redundancy, startRedundancy } from "./redundancy/mod.ts";
 import { MemoryStorage, SqliteStorage, type Storage } from "./storage/mod.ts";
 
 /** Options of {@linkcode startEventServer}. */
@@ -40,6 +50,13 @@ export interface StartOptions {
 export interface RunningServer extends AsyncDisposable {
   /** The engine (addresses, status, storage). */
   readonly engine: Engine;
+  /** The web view, `/metrics` and `/healthz`; null with `http` off. */
+  readonly http: HttpServer | null;
+  /**
+   * The peers' syncs and the monitor membership; `null` with neither
+   * `monitorComponent` nor `peers` configured.
+   */
+  readonly redundancy: Redundancy | null;
   /** Shuts down gracefully within the configured `shutdownTimeout`. */
   close(): Promise<void>;
   /**
@@ -117,7 +134,7 @@ async function readTls(
  * @returns The running server.
  * @throws {StartError} When the data directory is in use by another
  * server (its `server.lock` is held), the storage cannot be opened, the TLS
- * files cannot be read or the address cannot be listened on.
+ * files cannot be read or an address (eventer, HTTP) cannot be listened on.
  *
  * @example
  * ```ts
@@ -127,7 +144,12 @@ async function readTls(
  * import assert from "node:assert/strict";
  *
  * const running = await startEventServer(
- *   resolveConfig({ address: "127.0.0.1:0", storage: "memory", serverId: 5 }),
+ *   resolveConfig({
+ *     address: "127.0.0.1:0",
+ *     storage: "memory",
+ *     serverId: 5,
+ *     http: "off",
+ *   }),
  *   { log: createLogger("error") },
  * );
  * assert.equal(running.engine.serverId, 5);
@@ -139,13 +161,26 @@ export async function startEventServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
+  for (const warning of config.warnings) log.warn(warning);
   const tls = await readTls(config);
+  // With a monitor, the monitor decides: standby until blessed.
+  const status = config.monitorComponent === null ? config.status : "standby";
   const lock = await lockData(config);
+  // HTTP listens before the storage opens and the eventer port listens: an
+  // HTTP address in use stops the start before either.
+  let http: HttpServer | null;
+  try {
+    http = await listenWeb(config, tls, log);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   let storage: Storage;
   try {
     storage = openStorage(config, log);
   } catch (error) {
     lock?.release();
+    await http?.close();
     throw error;
   }
   let engine: Engine;
@@ -154,7 +189,7 @@ export async function startEventServer(
       storage,
       serverId: config.serverId,
       serverToken: config.serverToken,
-      status: config.status,
+      status,
       tls,
       maxMessageSize: config.maxMessageSize,
       maxConnections: config.maxConnections,
@@ -170,6 +205,7 @@ export async function startEventServer(
   } catch (cause) {
     await storage.close();
     lock?.release();
+    await http?.close();
     const { hostname, port } = config.address;
     throw new StartError(
       `Cannot listen on ${hostname}:${port}: ${(cause as Error).message}`,
@@ -179,33 +215,76 @@ export async function startEventServer(
   const where = engine.addrs.map((a) => `${a.hostname}:${a.port}`).join(", ");
   log.info(
     `Event Server ${config.serverId} listening on ${where} ` +
-      `(${tls ? "TLS" : "TCP"}), storage ${
-        config.storage === "memory"
-          ? "memory"
-          : `${config.dataDir}/events.db (synchronous ${config.synchronous})`
-      }, status ${config.status}, codec ${engine.codec}`,
+      `(${tls ? "TLS" : "TCP"}), storage ${storageName(config)}, ` +
+      `codec ${engine.codec}, ` +
+      `status ${status}`,
   );
+  if (http !== null) {
+    http.serve(engine);
+    log.info(
+      `web view, /metrics and /healthz at ${http.url} (${
+        http.guarded ? "token required" : "no token"
+      })`,
+    );
+  }
+  const redundancy = startRedundancy(engine, config, log);
   let closing: Promise<void> | null = null;
   const close = () =>
     closing ??= (async () => {
       log.info("shutting down");
       try {
+        // Standby first (the monitor blesses another), then the engine.
+        await redundancy?.close();
         await engine.close({ timeout: config.shutdownTimeout * 1000 });
+        await http?.close();
       } finally {
         lock?.release();
       }
       log.info("stopped");
     })();
-  // An engine that stopped by itself (its storage failed) still lets go of
-  // the directory once its storage is closed.
+  // An engine that stopped by itself (its storage failed) stops its syncs
+  // and still lets go of the directory once its storage is closed.
+  engine.closed.then(() => redundancy?.close());
   engine.closed.then(() => engine.close()).finally(() => lock?.release());
   return {
     engine,
+    http,
+    redundancy,
     close,
     closed: engine.closed,
     storageClosed: storage.closed,
     [Symbol.asyncDispose]: close,
   };
+}
+
+function storageName(config: ServerConfig): string {
+  return config.storage === "memory"
+    ? "memory"
+    : `${config.dataDir}/events.db (synchronous ${config.synchronous})`;
+}
+
+async function listenWeb(
+  config: ServerConfig,
+  tls: { cert: string; key: string } | undefined,
+  log: Logger,
+): Promise<HttpServer | null> {
+  if (config.http === null) return null;
+  const { hostname, port } = config.http;
+  try {
+    return await listenHttp(config.http, {
+      token: httpTokenOf(config),
+      tls,
+      log,
+      storageName: storageName(config),
+    });
+  } catch (cause) {
+    throw new StartError(
+      `Cannot listen for HTTP on ${hostname}:${port}: ${
+        (cause as Error).message
+      }`,
+      { cause },
+    );
+  }
 }
 
 function describe(error: unknown): string {

@@ -43,14 +43,21 @@ export class BatchFanout {
   #core: EventCore;
   #byType: (readonly ServerConnection[] | undefined)[] = [];
   #generation = -1;
+  #notified: (count: number) => void;
 
   /**
    * @param index The server's subscriptions.
    * @param core The server's core (whose type ids batches carry).
+   * @param notified Told how many events were queued for a connection.
    */
-  constructor(index: SubscriptionIndex<ServerConnection>, core: EventCore) {
+  constructor(
+    index: SubscriptionIndex<ServerConnection>,
+    core: EventCore,
+    notified: (count: number) => void,
+  ) {
     this.#index = index;
     this.#core = core;
+    this.#notified = notified;
   }
 
   /** Forgets what matched: a subscription was added or removed. */
@@ -144,12 +151,17 @@ export class BatchFanout {
     const all = batch.output(0).subarray(lead);
     const some: [ServerConnection, number[]][] = [];
     for (const [conn, list] of lists) {
-      if (list.length === n) conn.notifyEvents(all, false);
-      else some.push([conn, list]);
+      if (list.length === n) {
+        conn.notifyEvents(all, false);
+        this.#notified(n);
+      } else some.push([conn, list]);
     }
     for (const [conn, list] of some) {
-      if (from !== 0) { for (let k = 0; k < list.length; k++) list[k] += from; }
+      if (from !== 0) {
+        for (let k = 0; k < list.length; k++) list[k] += from;
+      }
       conn.notifyEvents(batch.writeList(1, list, 0), false);
+      this.#notified(list.length);
     }
   }
 
@@ -236,6 +248,7 @@ export class BatchFanout {
         data = w.buf;
       }
       conn.notifyEvents(data, false);
+      this.#notified(list.length);
     }
   }
 }

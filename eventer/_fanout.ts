@@ -13,6 +13,8 @@ import type { ServerConnection } from "./_server_connection.ts";
 export interface Fanout {
   readonly conn: ServerConnection;
   readonly data: Uint8Array;
+  /** How many events `data` holds. */
+  readonly count: number;
 }
 
 const block = new Writer(1 << 16);
@@ -83,7 +85,7 @@ export function encodeFanout(
   const out: Fanout[] = [];
   if (all) {
     const data = encodeEvents(events);
-    for (const conn of selected.keys()) out.push({ conn, data });
+    for (const conn of selected.keys()) out.push({ conn, data, count: n });
     return out;
   }
 
@@ -113,7 +115,7 @@ export function encodeFanout(
       const i = list[k];
       w.raw(bytes.subarray(starts[i], ends[i]));
     }
-    out.push({ conn, data: w.buf });
+    out.push({ conn, data: w.buf, count: list.length });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // Starts the Event Server as a subprocess for the load and soak tools: its
 // own process (event loop and core), a temporary data directory, loopback
-// only, the port it picked read from its log.
+// only, the ports it picked (eventer and HTTP) read from its log.
 
 /** Options of {@linkcode startServer}. */
 export interface ServerOptions {
@@ -17,6 +17,8 @@ export interface ServerOptions {
 /** A running server subprocess. */
 export interface ServerProcess {
   addr: { hostname: string; port: number };
+  /** The URL of its web view. */
+  httpUrl: string;
   pid: number;
   /** What the server wrote to stderr so far. */
   log(): string;
@@ -25,6 +27,7 @@ export interface ServerProcess {
 }
 
 const LISTENING = /listening on 127\.0\.0\.1:(\d+)/;
+const WEB = /web view, \/metrics and \/healthz at (\S+)/;
 const START_TIMEOUT = 30_000;
 
 /** Starts `cli/main.ts serve` on 127.0.0.1 with a port of its own. */
@@ -49,6 +52,8 @@ export async function startServer(o: ServerOptions): Promise<ServerProcess> {
       dir,
       "--log-level",
       "info",
+      "--http",
+      "127.0.0.1:0",
       ...config,
       ...(o.args ?? []),
     ],
@@ -59,11 +64,12 @@ export async function startServer(o: ServerOptions): Promise<ServerProcess> {
   const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   let port = 0;
+  let httpUrl = "";
   // The port comes from the info line (args given later must not lower the
   // log level); a server that says nothing for this long is given up on.
   const timer = setTimeout(() => child.kill("SIGKILL"), START_TIMEOUT);
   try {
-    while (port === 0) {
+    while (port === 0 || httpUrl === "") {
       const { value, done } = await reader.read();
       if (done) {
         await child.status;
@@ -73,6 +79,8 @@ export async function startServer(o: ServerOptions): Promise<ServerProcess> {
       text += value;
       const m = LISTENING.exec(text);
       if (m !== null) port = Number(m[1]);
+      const web = WEB.exec(text);
+      if (web !== null) httpUrl = web[1];
     }
   } finally {
     clearTimeout(timer);
@@ -93,6 +101,7 @@ export async function startServer(o: ServerOptions): Promise<ServerProcess> {
   });
   return {
     addr: { hostname: "127.0.0.1", port },
+    httpUrl,
     pid: child.pid,
     log: () => text,
     async stop() {

@@ -6,12 +6,14 @@
 //   deno task load --storage sqlite
 //   deno task load --clients 4 --events 250000 --batch 100 --subscribers 1
 //   deno task load --address 127.0.0.1:23012   # a server already running
+//   deno task load --page                # with the web view open in Chromium
 //
 // The server runs as a subprocess (`cli/main.ts serve`) so that it has its
 // own event loop and core; clients and subscribers share this process.
 
 import { type Client, connect } from "../client.ts";
 import type { Event, RegisterEvent } from "../event/mod.ts";
+import type { LoadPage } from "./_load_page.ts";
 import { cpuSeconds, startServer } from "./_server.ts";
 
 interface Options {
@@ -28,6 +30,7 @@ interface Options {
   sendQueueBytes: number;
   address: string | null;
   json: boolean;
+  page: boolean;
 }
 
 function parse(args: string[]): Options {
@@ -45,6 +48,7 @@ function parse(args: string[]): Options {
     sendQueueBytes: 256 * 1024 * 1024,
     address: null,
     json: false,
+    page: false,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -99,6 +103,9 @@ function parse(args: string[]): Options {
       case "--json":
         o.json = true;
         break;
+      case "--page":
+        o.page = true;
+        break;
       case "--help":
       case "-h":
         console.log(
@@ -112,7 +119,8 @@ function parse(args: string[]): Options {
             "   queue (default 256 MiB: a subscriber that shares a core with\n" +
             "   the clients may fall behind and catch up; with the server's\n" +
             "   default of 4 MiB it may be dropped as a slow consumer)]\n" +
-            "  [--payload json|binary|none] [--address HOST:PORT] [--json]",
+            "  [--payload json|binary|none] [--address HOST:PORT] [--json]\n" +
+            "  [--page: the web view open in headless Chromium during the run]",
         );
         Deno.exit(0);
         break;
@@ -191,6 +199,25 @@ async function run(o: Options): Promise<void> {
     const [hostname, port] = o.address!.split(":");
     return { hostname, port: Number(port) };
   })();
+  // The page watches the load's types: they exist before it opens (and
+  // before the subscribers connect, so these events are not counted).
+  let page: LoadPage | null = null;
+  if (o.page) {
+    if (server === null) throw new Error("--page needs the started server");
+    const warm = await connect(addr, "load-warmup");
+    await warm.register(
+      Array.from({ length: o.clients }, (_, c) => ({
+        type: ["load", String(c)],
+        sourceTimestamp: null,
+        payload: { kind: "json", data: { value: 0, quality: "good" } },
+      })),
+      { withResponse: true },
+    );
+    await warm.close();
+    // Imported only here: the browser driver is fetched for --page only.
+    const { openLoadPage } = await import("./_load_page.ts");
+    page = await openLoadPage(server.httpUrl);
+  }
   const batches = Math.ceil(o.events / o.batch);
   const sent = batches * o.batch * o.clients;
   let problems = 0;
@@ -258,6 +285,8 @@ async function run(o: Options): Promise<void> {
     Array.from({ length: o.clients }, (_, c) => connect(addr, `load-${c}`)),
   );
   const latencies: number[] = [];
+  const updates0 = await page?.updates() ?? 0;
+  const browserCpu0 = page?.cpuSeconds() ?? 0;
   const cpu0 = [cpuSeconds(server?.pid ?? -1), cpuSeconds("self")];
   const t0 = performance.now();
   await Promise.all(clients.map(async (client, c) => {
@@ -298,6 +327,9 @@ async function run(o: Options): Promise<void> {
   }
   const tReceived = performance.now();
   const cpu1 = [cpuSeconds(server?.pid ?? -1), cpuSeconds("self")];
+  const pageUpdates = page === null ? null : await page.updates() - updates0;
+  const browserCpu = (page?.cpuSeconds() ?? 0) - browserCpu0;
+  await page?.[Symbol.asyncDispose]();
 
   for (const c of [...clients, ...subs]) await c.close();
   await server?.stop();
@@ -329,8 +361,13 @@ async function run(o: Options): Promise<void> {
       load: Number((cpu1[1] - cpu0[1]).toFixed(2)),
     },
     serverCpuPerMillion: Number(
-      ((cpu1[0] - cpu0[0]) / (sent / 1e6)).toFixed(3),
+      ((cpu1[0] - cpu0[0]) / sent * 1e6).toFixed(3),
     ),
+    page: pageUpdates === null ? undefined : {
+      updates: pageUpdates,
+      updatesPerSecond: Number((pageUpdates / seconds).toFixed(1)),
+      browserCpuSeconds: Number(browserCpu.toFixed(2)),
+    },
     problems,
   };
   if (o.json) {
@@ -354,6 +391,11 @@ async function run(o: Options): Promise<void> {
         `  CPU: server ${result.cpuSeconds.server} s ` +
         `(${result.serverCpuPerMillion} s per million events), clients and ` +
         `subscribers ${result.cpuSeconds.load} s (of ${result.seconds} s)\n` +
+        (result.page === undefined
+          ? ""
+          : `  web view open: ${result.page.updates} live updates ` +
+            `(${result.page.updatesPerSecond}/s), browser CPU ` +
+            `${result.page.browserCpuSeconds} s\n`) +
         `  ${
           problems === 0
             ? "every event delivered exactly once and in order"

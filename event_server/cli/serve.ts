@@ -27,6 +27,7 @@ import {
   bool,
   type Flag,
   helpText,
+  list,
   parseArgs,
   type Parsed,
   str,
@@ -165,11 +166,57 @@ const FLAGS: readonly Flag[] = [
     help: `longest graceful shutdown (default ${d.shutdownTimeout})`,
   },
   {
+    name: "http",
+    kind: "string",
+    value: "HOST:PORT|off",
+    help: `web view, /metrics and /healthz (default ${d.http!.hostname}:${
+      d.http!.port
+    }; port 0: any free port)`,
+  },
+  {
+    name: "http-token",
+    kind: "string",
+    value: "TOKEN",
+    help: "token HTTP requests must carry (default none on loopback, " +
+      "else the server token)",
+  },
+  {
+    name: "http-open",
+    kind: "boolean",
+    help: "serve HTTP on a non-loopback address without a token",
+  },
+  {
     name: "log-level",
     kind: "string",
     short: "l",
     value: "LEVEL",
     help: `error|warn|info|debug (default ${d.logLevel})`,
+  },
+  {
+    name: "name",
+    kind: "string",
+    value: "NAME",
+    help: "this server's name in its monitor group and to its peers " +
+      "(default event_<server id>)",
+  },
+  {
+    name: "monitor",
+    kind: "string",
+    value: "HOST:PORT",
+    help: "join the Hat monitor server there: it decides the status",
+  },
+  {
+    name: "group",
+    kind: "string",
+    value: "NAME",
+    help: "monitor group of this server and its peers (default event)",
+  },
+  {
+    name: "peer",
+    kind: "string",
+    multiple: true,
+    value: "ID@HOST:PORT",
+    help: "sync the events of server ID from the Event Server there",
   },
 ];
 
@@ -192,6 +239,31 @@ function number(parsed: Parsed, name: string): number | undefined {
     );
   }
   return n;
+}
+
+function monitorOf(parsed: Parsed): ConfigFile["monitorComponent"] {
+  const address = str(parsed, "monitor");
+  const group = str(parsed, "group");
+  if (address === undefined && group === undefined) return undefined;
+  return {
+    ...(address === undefined ? {} : { address }),
+    ...(group === undefined ? {} : { group }),
+  };
+}
+
+function peersOf(parsed: Parsed): ConfigFile["peers"] {
+  const values = list(parsed, "peer");
+  if (values.length === 0) return undefined;
+  return values.map((v) => {
+    const m = /^(-?\d+)@(.+)$/.exec(v);
+    if (m === null) {
+      throw new CliError(
+        `Invalid --peer: expected ID@HOST:PORT, e.g. 2@127.0.0.1:23012, got "${v}"`,
+        EXIT.usage,
+      );
+    }
+    return { serverId: Number(m[1]), address: m[2] };
+  });
 }
 
 async function configOf(parsed: Parsed): Promise<ServerConfig> {
@@ -223,6 +295,12 @@ async function configOf(parsed: Parsed): Promise<ServerConfig> {
     shutdownTimeout: number(parsed, "shutdown-timeout"),
     logLevel: str(parsed, "log-level") as ConfigFile["logLevel"],
     codec: str(parsed, "codec") as ConfigFile["codec"],
+    name: str(parsed, "name"),
+    monitorComponent: monitorOf(parsed),
+    peers: peersOf(parsed),
+    http: str(parsed, "http"),
+    httpToken: str(parsed, "http-token"),
+    httpOpen: bool(parsed, "http-open"),
   };
   const file = str(parsed, "config");
   try {

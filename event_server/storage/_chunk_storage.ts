@@ -7,15 +7,21 @@
 import type {
   Event,
   EventId,
+  EventType,
   QueryParams,
   QueryResult,
   ServerId,
 } from "../../event/mod.ts";
 import type { EventBatch } from "../../codec/wasm/internal_mod.ts";
-import type { StorageError } from "../errors.ts";
+import { StorageClosedError, type StorageError } from "../errors.ts";
 import type { ChunkStore } from "./chunk/mod.ts";
 import type { CommonOptions } from "./_options.ts";
-import type { Storage, StorageQueryOptions } from "./storage.ts";
+import type {
+  Storage,
+  StorageQueryOptions,
+  StorageStats,
+  TypeChild,
+} from "./storage.ts";
 
 /** A storage over a chunk store; see `memory.ts` and `sqlite/sqlite.ts`. */
 export abstract class ChunkStorage implements Storage {
@@ -76,6 +82,38 @@ export abstract class ChunkStorage implements Storage {
   lastEventId(serverId: ServerId): EventId {
     return this.store.lastEventId(serverId);
   }
+
+  /**
+   * What the storage holds, for metrics.
+   *
+   * @returns The figures.
+   */
+  stats(): StorageStats {
+    if (!this.isOpen) throw new StorageClosedError();
+    const bytes = this.storedBytes();
+    const store = this.store;
+    return {
+      events: store.eventCount,
+      chunks: store.chunkCount,
+      bytes,
+      types: store.typeCount,
+      retentionDeleted: store.retentionDeleted,
+    };
+  }
+
+  /**
+   * The next segments of the registered types under `prefix`.
+   *
+   * @param prefix Segments the types start with.
+   * @returns One entry per next segment.
+   */
+  typeChildren(prefix: EventType): TypeChild[] {
+    if (!this.isOpen) throw new StorageClosedError();
+    return this.store.typeChildren(prefix);
+  }
+
+  /** The bytes the events take, as {@linkcode StorageStats.bytes} says. */
+  protected abstract storedBytes(): number;
 
   abstract lastSession(serverId: ServerId): number;
   abstract reserveSessions(serverId: ServerId, session: number): number;

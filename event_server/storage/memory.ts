@@ -50,6 +50,8 @@ export interface MemoryStorageOptions extends StorageOptions {
 
 class MapBackend implements ChunkBackend {
   #chunks = new Map<number, Uint8Array>();
+  /** Bytes of the chunks. */
+  bytes = 0;
   transaction<T>(fn: () => T): T {
     return fn();
   }
@@ -58,13 +60,18 @@ class MapBackend implements ChunkBackend {
   setServer(): void {}
   setLatest(): void {}
   insertChunk(meta: ChunkMeta, data: Uint8Array): void {
-    this.#chunks.set(meta.id, data);
+    this.#put(meta.id, data);
   }
   updateChunk(meta: ChunkMeta, data: Uint8Array): void {
-    this.#chunks.set(meta.id, data);
+    this.#put(meta.id, data);
   }
   deleteChunk(id: number): void {
+    this.bytes -= this.#chunks.get(id)?.byteLength ?? 0;
     this.#chunks.delete(id);
+  }
+  #put(id: number, data: Uint8Array): void {
+    this.bytes += data.byteLength - (this.#chunks.get(id)?.byteLength ?? 0);
+    this.#chunks.set(id, data);
   }
   readChunk(id: number): Uint8Array {
     const data = this.#chunks.get(id);
@@ -100,6 +107,7 @@ const RESOLVED: Promise<void> = Promise.resolve();
  */
 export class MemoryStorage extends ChunkStorage {
   #chunkSize: number;
+  #backend: MapBackend;
 
   /**
    * Creates an empty storage.
@@ -110,7 +118,9 @@ export class MemoryStorage extends ChunkStorage {
   constructor(options: MemoryStorageOptions = {}) {
     const common = commonOptions(options);
     const chunkSize = checkInteger("chunkSize", options.chunkSize ?? 4096, 1);
-    super(new ChunkStore(new MapBackend(), { ...common, chunkSize }), common);
+    const backend = new MapBackend();
+    super(new ChunkStore(backend, { ...common, chunkSize }), common);
+    this.#backend = backend;
     this.#chunkSize = chunkSize;
   }
 
@@ -185,6 +195,16 @@ export class MemoryStorage extends ChunkStorage {
     if (!this.isOpen) throw new StorageClosedError();
     this.store.commit();
     return this.store.query(params, options?.jsonText === true);
+  }
+  /**
+   * The bytes of the chunks (not of the newest event of each type kept for
+   * `latest` queries, nor of the summaries), after committing what waits.
+   *
+   * @returns The bytes.
+   */
+  protected storedBytes(): number {
+    this.store.commit();
+    return this.#backend.bytes;
   }
 
   /**

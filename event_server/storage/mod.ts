@@ -33,6 +33,8 @@ export type {
   Storage,
   StorageOptions,
   StorageQueryOptions,
+  StorageStats,
+  TypeChild,
 } from "./storage.ts";
 export { MemoryStorage, type MemoryStorageOptions } from "./memory.ts";
 export { SqliteStorage, type SqliteStorageOptions } from "./sqlite/sqlite.ts";

@@ -17,6 +17,7 @@
 import type {
   Event,
   EventId,
+  EventType,
   QueryParams,
   QueryResult,
   QueryType,
@@ -34,6 +35,33 @@ export interface StorageQueryOptions {
    * @default {false}
    */
   readonly jsonText?: boolean;
+}
+
+/** What a storage holds, for monitoring ({@linkcode Storage.stats}). */
+export interface StorageStats {
+  /** Events stored (also those waiting for their commit). */
+  readonly events: number;
+  /** Chunks the events are kept in. */
+  readonly chunks: number;
+  /**
+   * Bytes the storage takes: the SQLite database's pages (without its
+   * write-ahead log), or the chunks of the memory storage.
+   */
+  readonly bytes: number;
+  /** Distinct event types ever registered. */
+  readonly types: number;
+  /** Events removed by retention since the storage was opened. */
+  readonly retentionDeleted: number;
+}
+
+/** One next segment of the known event types under a prefix. */
+export interface TypeChild {
+  /** The segment. */
+  readonly segment: string;
+  /** Whether the prefix with this segment is itself a registered type. */
+  readonly isType: boolean;
+  /** How many distinct segments follow it in longer types. */
+  readonly children: number;
 }
 
 /**
@@ -176,6 +204,25 @@ export interface Storage extends AsyncDisposable {
     limit: number,
     encode: (result: QueryResult) => Uint8Array,
   ): Uint8Array | null;
+
+  /**
+   * What the storage holds (for metrics); cheap enough for every scrape.
+   *
+   * @returns The figures.
+   * @throws {StorageClosedError} When the storage is closed.
+   */
+  stats(): StorageStats;
+
+  /**
+   * The next segments of the registered event types that start with
+   * `prefix` (`[]` for the first segments), in the order they were first
+   * registered: a tree of the types, read one level at a time.
+   *
+   * @param prefix Segments the types start with.
+   * @returns One entry per distinct next segment.
+   * @throws {StorageClosedError} When the storage is closed.
+   */
+  typeChildren(prefix: EventType): TypeChild[];
 
   /**
    * Commits everything registered so far.

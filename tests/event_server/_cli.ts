@@ -115,17 +115,28 @@ export const CLI_MAIN = new URL(
 export interface ServeProcess extends AsyncDisposable {
   readonly child: Deno.ChildProcess;
   readonly address: string;
+  /** The URL of its HTTP part, or null when it runs without. */
+  readonly httpUrl: string | null;
   /** Everything the server logged so far (read until it exits). */
   log(): string;
   /** Resolves with the exit status once the process ended. */
   readonly status: Promise<Deno.CommandStatus>;
 }
 
-/** Starts `serve` as a subprocess (on a free port unless told one). */
+/**
+ * Starts `serve` as a subprocess (on a free port unless told one), with
+ * its HTTP part on a free port too unless `args` say otherwise (`--http`).
+ */
 export async function serveProcess(
   args: string[],
   listenOn = "127.0.0.1:0",
 ): Promise<ServeProcess> {
+  const http = args.some((a) => a === "--http" || a.startsWith("--http="))
+    ? []
+    : ["--http", "127.0.0.1:0"];
+  const httpOff = args.some((a, i) =>
+    a === "--http=off" || (a === "--http" && args[i + 1] === "off")
+  );
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -134,6 +145,7 @@ export async function serveProcess(
       "serve",
       "--address",
       listenOn,
+      ...http,
       ...args,
     ],
     stdin: "null",
@@ -143,7 +155,8 @@ export async function serveProcess(
   const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   let address = "";
-  while (address === "") {
+  let httpUrl: string | null | undefined;
+  while (address === "" || httpUrl === undefined) {
     const { value, done } = await reader.read();
     if (done) {
       await child.status;
@@ -152,6 +165,10 @@ export async function serveProcess(
     text += value;
     const m = /listening on (127\.0\.0\.1:\d+)/.exec(text);
     if (m !== null) address = m[1];
+    const web = /web view, \/metrics and \/healthz at (\S+)/.exec(text);
+    if (web !== null) httpUrl = web[1];
+    // Without HTTP the eventer line is the last of the start.
+    else if (address !== "" && httpOff) httpUrl = null;
   }
   const drained = (async () => {
     for (;;) {
@@ -167,6 +184,7 @@ export async function serveProcess(
   return {
     child,
     address,
+    httpUrl,
     log: () => text,
     status,
     async [Symbol.asyncDispose]() {

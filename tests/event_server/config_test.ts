@@ -54,6 +54,10 @@ Deno.test("resolveConfig() names the entry that is wrong", async (t) => {
     ["pingDelay too long", { pingDelay: 1e9 }, /in 0\.\.2147483,/],
     ["shutdownTimeout", { shutdownTimeout: 1e300 }, /Invalid shutdownTimeout/],
     ["pingTimeout", { pingTimeout: Infinity }, /Invalid pingTimeout/],
+    ["http", { http: "nowhere" }, /Invalid http: expected host:port/],
+    ["httpToken", { httpToken: 5 }, /Invalid httpToken/],
+    ["empty httpToken", { httpToken: "" }, /Invalid httpToken/],
+    ["httpOpen", { httpOpen: "yes" }, /Invalid httpOpen/],
   ];
   for (const [name, file, message] of cases) {
     await t.step(name, () => {
@@ -96,4 +100,125 @@ Deno.test("loadConfig() reads a JSON file and reports a broken one", async () =>
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("resolveConfig() reads the redundancy entries", () => {
+  const c = resolveConfig({
+    serverId: 2,
+    peers: [{ address: "10.0.0.1:23012", serverId: 1 }],
+    peerReconnectDelay: 2,
+  });
+  assert.equal(c.name, "event_2");
+  assert.equal(c.monitorComponent, null);
+  assert.deepEqual(c.peers, [{
+    address: { hostname: "10.0.0.1", port: 23012 },
+    serverId: 1,
+  }]);
+  assert.equal(c.peerReconnectDelay, 2);
+  const m = resolveConfig(
+    { name: "a", monitorComponent: { address: ":23010", group: "x" } },
+    { monitorComponent: { group: "y" } },
+  );
+  assert.equal(m.name, "a");
+  assert.deepEqual(m.monitorComponent, {
+    address: { hostname: "127.0.0.1", port: 23010 },
+    group: "y",
+    eventerAddress: null,
+  });
+  assert.deepEqual(m.warnings, []);
+  assert.equal(
+    resolveConfig({ monitorComponent: { address: ":1" } }).monitorComponent
+      ?.group,
+    "event",
+  );
+});
+
+Deno.test("resolveConfig() warns that a monitor decides the status", () => {
+  const c = resolveConfig({
+    status: "standby",
+    monitorComponent: { address: ":23010" },
+  });
+  assert.deepEqual(c.warnings, [
+    'status "standby" is ignored: with monitorComponent, the monitor decides the status',
+  ]);
+  assert.deepEqual(resolveConfig({ status: "standby" }).warnings, []);
+});
+
+Deno.test("resolveConfig() names the redundancy entry that is wrong", async (t) => {
+  const cases: [string, unknown, RegExp][] = [
+    ["name", { name: 5 }, /Invalid name: expected a non-empty string/],
+    ["monitor type", { monitorComponent: "x" }, /Invalid monitorComponent/],
+    [
+      "monitor key",
+      { monitorComponent: { address: ":1", port: 2 } },
+      /Invalid monitorComponent\.port: unknown entry/,
+    ],
+    [
+      "monitor address",
+      { monitorComponent: { group: "g" } },
+      /Invalid monitorComponent\.address: missing/,
+    ],
+    [
+      "group",
+      { monitorComponent: { address: ":1", group: "" } },
+      /Invalid monitorComponent\.group/,
+    ],
+    [
+      "eventerAddress",
+      { monitorComponent: { address: ":1", eventerAddress: "h:0" } },
+      /Invalid monitorComponent\.eventerAddress: expected the port/,
+    ],
+    ["peers", { peers: {} }, /Invalid peers: expected an array/],
+    [
+      "peer id",
+      { peers: [{ address: ":1", serverId: "2" }] },
+      /Invalid peers\[0\]\.serverId/,
+    ],
+    [
+      "peer key",
+      { peers: [{ address: ":1", serverId: 2, token: "t" }] },
+      /Invalid peers\[0\]\.token: unknown entry/,
+    ],
+    [
+      "own id",
+      { serverId: 4, peers: [{ address: ":1", serverId: 4 }] },
+      /has server id 4, the id of this server/,
+    ],
+    [
+      "monitor and peers",
+      {
+        monitorComponent: { address: ":1" },
+        peers: [{ address: ":2", serverId: 2 }],
+      },
+      /Invalid peers: not with monitorComponent/,
+    ],
+    [
+      "peerReconnectDelay",
+      { peerReconnectDelay: 0 },
+      /Invalid peerReconnectDelay: expected seconds above 0/,
+    ],
+  ];
+  for (const [name, file, message] of cases) {
+    await t.step(name, () => {
+      assert.throws(() => resolveConfig(file), (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, message);
+        return true;
+      });
+    });
+  }
+});
+
+Deno.test("the README's config example is valid and names every entry", async () => {
+  const readme = await Deno.readTextFile(
+    new URL("../../README.md", import.meta.url),
+  );
+  const block = readme.match(/```json\n(\{\n {2}"address"[\s\S]*?)```/)?.[1];
+  assert.ok(block, "no config example in the README");
+  const file = JSON.parse(block);
+  resolveConfig(file);
+  assert.deepEqual(
+    Object.keys(file).sort(),
+    Object.keys(DEFAULT_CONFIG).filter((k) => k !== "warnings").sort(),
+  );
 });

@@ -38,6 +38,8 @@ async function serveToEnd(dir: string) {
       "127.0.0.1:0",
       "--data-dir",
       dir,
+      "--http",
+      "off",
     ],
     stdin: "null",
     stdout: "piped",
@@ -49,7 +51,11 @@ async function serveToEnd(dir: string) {
 
 Deno.test("startEventServer() refuses a data directory another server holds until it stops", async () => {
   await inTempDir(async (dir) => {
-    const config = resolveConfig({ address: "127.0.0.1:0", dataDir: dir });
+    const config = resolveConfig({
+      address: "127.0.0.1:0",
+      dataDir: dir,
+      http: "off",
+    });
     const first = await startEventServer(config, { log });
     assert.equal(
       await Deno.readTextFile(`${dir}/server.lock`),
@@ -85,6 +91,7 @@ Deno.test("startEventServer() with memory storage locks no directory", async () 
       address: "127.0.0.1:0",
       storage: "memory",
       dataDir: dir,
+      http: "off",
     });
     await using _a = await startEventServer(config, { log });
     await using _b = await startEventServer(config, { log });

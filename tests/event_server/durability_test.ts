@@ -168,6 +168,8 @@ Deno.test("server process: exits 4 when it cannot start", async () => {
         dir,
         "--address",
         "127.0.0.1:0",
+        "--http",
+        "off",
       ],
       stdout: "null",
       stderr: "piped",

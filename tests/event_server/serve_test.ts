@@ -2,6 +2,7 @@
 // CLI's serve as a process on 127.0.0.1 and talks to it as a client would.
 
 import assert from "node:assert/strict";
+import { connect } from "../../client.ts";
 import { hasOpenssl, makePki } from "../_tls.ts";
 import { within } from "../_within.ts";
 import { cli, serveProcess } from "./_cli.ts";
@@ -192,6 +193,15 @@ Deno.test("serve: --busy-timeout sets how long a commit waits out another writer
           "200",
           ...flags,
         ]);
+        // Nothing may wait for its commit when the lock is taken (the
+        // STARTED event would, for flushPeriod, and fail the start): a
+        // timeseries query commits what waits, and its client stays.
+        const [hostname, port] = server.address.split(":");
+        await using settled = await connect(
+          { hostname, port: Number(port) },
+          "settled",
+        );
+        await settled.query({ kind: "timeseries", maxResults: 1 });
         const lock = await holdWriteLockFor(`${dir}/events.db`, 1500);
         const a = ["-a", server.address];
         const reg = await cli(["register", "b/t", "--no-wait", ...a]);

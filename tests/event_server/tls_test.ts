@@ -18,6 +18,7 @@ Deno.test({
           address: "127.0.0.1:0",
           storage: "memory",
           tls: { cert: `${dir}/server.pem`, key: `${dir}/server.key` },
+          http: "off",
         }),
         { log: createLogger("error") },
       );
@@ -64,6 +65,7 @@ Deno.test("serve with TLS files that cannot be read does not start", async () =>
           address: "127.0.0.1:0",
           storage: "memory",
           tls: { cert: "/nonexistent/cert.pem", key: "/nonexistent/key.pem" },
+          http: "off",
         }),
         { log: createLogger("error") },
       ),

@@ -28,6 +28,8 @@ export interface CleanupContext {
   write(meta: ChunkMeta, data: Uint8Array | null): void;
   /** Stores the count of a type. */
   setCount(typeId: number): void;
+  /** Told how many events a rewrite or deletion removed. */
+  removed(n: number): void;
 }
 
 /**
@@ -140,6 +142,7 @@ function rewrite(
     ctx.counts[t]--;
     touched.add(t);
   }
+  ctx.removed(remove.size);
   const at = ctx.chunks.indexOf(meta);
   if (remove.size === view.count) {
     ctx.write(meta, null);

@@ -42,6 +42,7 @@ import {
   planTimeseries,
 } from "./_query.ts";
 import { TypeRegistry } from "./_type_registry.ts";
+import type { TypeChild } from "../storage.ts";
 
 /** Where chunks and the rest of the state are kept. */
 export interface ChunkBackend {
@@ -112,6 +113,9 @@ export class ChunkStore {
   #uncommitted = 0;
   #cache = new Map<number, ChunkView>();
   #source: ChunkSource;
+  /** Events stored (the sum of #counts). */
+  #events = 0;
+  #retentionDeleted = 0;
 
   constructor(
     backend: ChunkBackend,
@@ -137,6 +141,26 @@ export class ChunkStore {
   /** Number of chunks. */
   get chunkCount(): number {
     return this.#chunks.length;
+  }
+
+  /** Events stored, committed or not. */
+  get eventCount(): number {
+    return this.#events;
+  }
+
+  /** Distinct event types ever registered. */
+  get typeCount(): number {
+    return this.#registry.size;
+  }
+
+  /** Events removed by retention since the store was opened. */
+  get retentionDeleted(): number {
+    return this.#retentionDeleted;
+  }
+
+  /** The next segments of the known types that start with `prefix`. */
+  typeChildren(prefix: EventType): TypeChild[] {
+    return this.#registry.children(prefix);
   }
 
   /**
@@ -190,6 +214,7 @@ export class ChunkStore {
     }
     if (prev !== undefined) this.#setLast(prev);
     this.#uncommitted += events.length;
+    this.#events += events.length;
   }
 
   /**
@@ -234,6 +259,7 @@ export class ChunkStore {
         const events: Event[] = [];
         for (let k = i; k < to; k++) events.push(eventOf(batch, k));
         this.#uncommitted += i - from;
+        this.#events += i - from;
         this.register(events);
         return;
       }
@@ -256,6 +282,7 @@ export class ChunkStore {
       i = end;
     }
     this.#uncommitted += to - from;
+    this.#events += to - from;
   }
 
   #checkBatchIds(
@@ -502,6 +529,10 @@ export class ChunkStore {
           else b.updateChunk(meta, data);
         },
         setCount: (t) => b.setCount(t, this.#counts[t]),
+        removed: (n) => {
+          this.#events -= n;
+          this.#retentionDeleted += n;
+        },
       })
     );
   }
@@ -529,6 +560,7 @@ export class ChunkStore {
         throw new Error(`type ids are not dense at ${id}`);
       }
       this.#counts[id] = count;
+      this.#events += count;
     }
     for (const id of state.servers) this.#last.set(id.server, id);
     let prev: Uint32Array | null = null;

@@ -6,6 +6,7 @@ import {
   matchesQueryType,
   type QueryType,
 } from "../../../event/mod.ts";
+import type { TypeChild } from "../storage.ts";
 
 interface Node {
   id: number;
@@ -68,6 +69,29 @@ export class TypeRegistry {
       node = next;
     }
     return node.id;
+  }
+
+  /**
+   * The next segments of the interned types that start with `prefix`, in
+   * the order they were first seen.
+   */
+  children(prefix: EventType): TypeChild[] {
+    let node = this.#root;
+    for (let i = 0; i < prefix.length; i++) {
+      const next = node.children?.get(prefix[i]);
+      if (next === undefined) return [];
+      node = next;
+    }
+    const out: TypeChild[] = [];
+    if (node.children === null) return out;
+    for (const [segment, child] of node.children) {
+      out.push({
+        segment,
+        isType: child.id >= 0,
+        children: child.children?.size ?? 0,
+      });
+    }
+    return out;
   }
 
   /** The id of a type, interning it (a frozen copy) when new. */

@@ -162,6 +162,17 @@ export function loadState({ db }: Db): LoadedState {
   };
 }
 
+/** The database's size: its pages (the write-ahead log apart). */
+export function databaseBytes(db: Db): number {
+  const pages = db.db.prepare("PRAGMA page_count").get() as {
+    page_count: number;
+  };
+  const size = db.db.prepare("PRAGMA page_size").get() as {
+    page_size: number;
+  };
+  return Number(pages.page_count) * Number(size.page_size);
+}
+
 /** Keeps a chunk store's state in the database. */
 export class SqliteBackend implements ChunkBackend {
   #db: Db;

@@ -65,7 +65,13 @@ import {
   type CommonOptions,
   commonOptions,
 } from "../_options.ts";
-import { type Db, loadState, openDb, SqliteBackend } from "./_db.ts";
+import {
+  databaseBytes,
+  type Db,
+  loadState,
+  openDb,
+  SqliteBackend,
+} from "./_db.ts";
 import { SessionReservations } from "./_sessions.ts";
 import type { SqliteStorageOptions } from "./_options.ts";
 import type { StorageQueryOptions } from "../storage.ts";
@@ -325,6 +331,15 @@ export class SqliteStorage extends ChunkStorage {
     const committedOnly = params.kind === "latest" ||
       (params.kind === "server" && params.persisted === true);
     if (!committedOnly) this.#commit();
+  }
+
+  /**
+   * The database's size in pages (the write-ahead log apart).
+   *
+   * @returns The bytes.
+   */
+  protected storedBytes(): number {
+    return this.#db === null ? 0 : databaseBytes(this.#db);
   }
 
   /**
