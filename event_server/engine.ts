@@ -568,11 +568,11 @@ export class Engine implements AsyncDisposable {
     const fanout = this.#fanout!;
     batch.writeEvents(0, 0, n, 1);
     // Persisted subscribers are told after the commit, when the batch is
-    // gone: the events are copied out for them (unless none could be
-    // there by then), before other writes move where each event ends.
+    // gone: the events' notification is copied out for them (unless none
+    // could be there by then).
     let written: WrittenEvents | null = null;
     if (this.#subscribers[1] > 0 || !this.#storage.durableAtOnce) {
-      written = fanout.writeOut(batch, 0, n, 1);
+      written = fanout.writeOut(batch, 1);
     }
     if (this.#subscribers[0] > 0) fanout.notifyBatch(batch, 0, n, false, 1);
     const rec = this.#rec;

@@ -6,35 +6,27 @@
 // connection gets every event. See docs/wasm.md.
 
 import {
-  E_OUT_END,
   E_SERVER,
   E_TYPE,
   EVENT_SIZE,
   type EventBatch,
   type EventCore,
+  EVENTS_KIND,
 } from "../codec/wasm/internal_mod.ts";
-import { uintSize, Writer } from "../codec/mod.ts";
 import type { SubscriptionIndex } from "../event/mod.ts";
 import type { ServerConnection } from "./_server_connection.ts";
 
 const NONE: readonly ServerConnection[] = Object.freeze([]);
 
 /**
- * Events written out of a batch (`Array(Event)` without its count) with
- * what the fan-out needs of each: its type id, server id and where it
- * ends; for notifying them later (persisted subscribers, after the commit
- * that stored them), when the batch is gone.
+ * Events written out of a batch as the bytes of their MsgEventsNotify, for
+ * notifying them later (persisted subscribers, after the commit that
+ * stored them) when the batch is gone: one copy; they are scanned again
+ * only when somebody is to be told.
  */
 export interface WrittenEvents {
-  /** The core whose type ids these are, and its generation then. */
-  readonly core: EventCore;
-  readonly generation: number;
-  /** The events, one after the other. */
+  /** The MsgEventsNotify of the events. */
   readonly bytes: Uint8Array;
-  /** End of each event in `bytes`. */
-  readonly ends: Int32Array;
-  readonly types: Int32Array;
-  readonly servers: Float64Array;
 }
 
 /** Which connections get which events, by type id. */
@@ -44,6 +36,8 @@ export class BatchFanout {
   #byType: (readonly ServerConnection[] | undefined)[] = [];
   #generation = -1;
   #notified: (count: number) => void;
+  /** Where written events are scanned again to be notified. */
+  #later: EventBatch | null = null;
 
   /**
    * @param index The server's subscriptions.
@@ -124,7 +118,9 @@ export class BatchFanout {
    * @param from First event.
    * @param to End of the range.
    * @param persisted Notify persisted subscribers (else the others).
-   * @param lead Bytes before the Array(Event) in output slot 0.
+   * @param lead Bytes before the Array(Event) in output slot 0, or -1 when
+   * `written` holds it instead.
+   * @param written The MsgEventsNotify of every event, when lead is -1.
    */
   notifyBatch(
     batch: EventBatch,
@@ -132,6 +128,7 @@ export class BatchFanout {
     to: number,
     persisted: boolean,
     lead: number,
+    written?: Uint8Array,
   ): void {
     const core = this.#core;
     // Matching reads the type table but allocates nothing: the views stay.
@@ -148,7 +145,7 @@ export class BatchFanout {
     if (lists.size === 0) return;
     // Every event first: the shared write is read before any other write
     // (which may grow the core's memory and so detach views of it).
-    const all = batch.output(0).subarray(lead);
+    const all = lead < 0 ? written! : batch.output(0).subarray(lead);
     const some: [ServerConnection, number[]][] = [];
     for (const [conn, list] of lists) {
       if (list.length === n) {
@@ -166,89 +163,35 @@ export class BatchFanout {
   }
 
   /**
-   * Copies events `from`..`to` of a batch out of the core, for
-   * {@linkcode BatchFanout.notifyWritten} later. Their Array(Event) must
-   * be what output slot 0 holds after `lead` bytes.
+   * Copies the MsgEventsNotify of events `from`..`to` of a batch out of
+   * the core, for {@linkcode BatchFanout.notifyWritten} later. It must be
+   * what output slot 0 holds after `lead` bytes.
    *
    * @param batch The events.
-   * @param from First event.
-   * @param to End of the range.
    * @param lead Bytes before the Array(Event) in output slot 0.
    * @returns The events as bytes of their own.
    */
-  writeOut(
-    batch: EventBatch,
-    from: number,
-    to: number,
-    lead: number,
-  ): WrittenEvents {
-    const core = this.#core;
-    const n = to - from;
-    const head = lead + uintSize(n);
-    const bytes = batch.output(0).slice(head);
-    const ends = new Int32Array(n);
-    const types = new Int32Array(n);
-    const servers = new Float64Array(n);
-    const i32 = core.i32;
-    const f64 = core.f64;
-    const base = batch.entry(from);
-    for (let i = 0; i < n; i++) {
-      const e = base + i * EVENT_SIZE;
-      ends[i] = i32[(e + E_OUT_END) >> 2] - head;
-      types[i] = i32[(e + E_TYPE) >> 2];
-      servers[i] = f64[(e + E_SERVER) >> 3];
-    }
-    return {
-      core,
-      generation: core.generation,
-      bytes,
-      ends,
-      types,
-      servers,
-    };
+  writeOut(batch: EventBatch, lead: number): WrittenEvents {
+    return { bytes: batch.output(0).slice(lead) };
   }
 
   /**
-   * Notifies events written out by {@linkcode BatchFanout.writeOut}.
+   * Notifies events written out by {@linkcode BatchFanout.writeOut}:
+   * scanned again (one Wasm call) to match them by type.
    *
    * @param written The events.
    * @param persisted Notify persisted subscribers (else the others).
    */
   notifyWritten(written: WrittenEvents, persisted: boolean): void {
-    // Type ids that started again since mean nothing now: none matches.
-    if (written.generation !== this.#core.generation) return;
-    const n = written.ends.length;
-    const lists = this.#select(
-      n,
-      (i) => written.types[i],
-      (i) => written.servers[i],
-      persisted,
-    );
-    if (lists.size === 0) return;
-    const ends = written.ends;
-    let all: Uint8Array | null = null;
-    for (const [conn, list] of lists) {
-      let data: Uint8Array;
-      if (list.length === n) {
-        if (all === null) {
-          const w = new Writer(uintSize(n) + written.bytes.length);
-          w.uint(n);
-          w.raw(written.bytes);
-          all = w.buf;
-        }
-        data = all;
-      } else {
-        let size = uintSize(list.length);
-        for (const i of list) size += ends[i] - (i === 0 ? 0 : ends[i - 1]);
-        const w = new Writer(size);
-        w.uint(list.length);
-        for (const i of list) {
-          w.raw(written.bytes.subarray(i === 0 ? 0 : ends[i - 1], ends[i]));
-        }
-        data = w.buf;
-      }
-      conn.notifyEvents(data, false);
-      this.#notified(list.length);
+    const batch = this.#later ??= this.#core.batch();
+    try {
+      const n = batch.scanEvents(written.bytes, EVENTS_KIND.notify);
+      // Only a core that could not get memory refuses bytes it wrote.
+      if (typeof n !== "number") throw new Error(`cannot read events: ${n}`);
+      this.notifyBatch(batch, 0, n, persisted, -1, written.bytes);
+    } finally {
+      batch.clear();
+      this.#core.release();
     }
   }
 }

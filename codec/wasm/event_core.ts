@@ -53,8 +53,6 @@ export const E_SESSION = 64;
 export const E_INSTANCE = 72;
 export const E_TS_S = 80;
 export const E_TS_US = 88;
-/** End of the event in the last {@linkcode EventBatch.writeEvents} output. */
-export const E_OUT_END = 92;
 
 /** Entry flags. */
 export const F_SRC = 1;

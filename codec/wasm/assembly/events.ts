@@ -24,9 +24,7 @@
 //                                                   (binary payload type)
 //  44 i32 source us         48 i64 source s
 //  56 f64 server            64 f64 session          72 f64 instance
-//  80 i64 timestamp s       88 i32 timestamp us     92 i32 end of the
-//                                                   event in the last
-//                                                   writeEvents output
+//  80 i64 timestamp s       88 i32 timestamp us     92 i32 (unused)
 // Addresses are absolute; the received bytes stay where they were copied
 // for as long as the batch uses them.
 
@@ -93,7 +91,6 @@ export const E_SESSION: usize = 64;
 export const E_INSTANCE: usize = 72;
 export const E_TS_S: usize = 80;
 export const E_TS_US: usize = 88;
-export const E_OUT_END: usize = 92;
 
 /** Flags of an entry. */
 export const F_SRC: i32 = 1;

@@ -7,7 +7,6 @@
 import {
   B_COUNT,
   E_INSTANCE,
-  E_OUT_END,
   E_SERVER,
   E_SESSION,
   E_TAIL_END,
@@ -55,8 +54,7 @@ const EVENT_HEAD: usize = 4 * 10 + 3;
 /**
  * Writes `lead` bytes of room (for the caller to fill), then the Array(Event)
  * of the batch's events `from`..`to`, or, when `list` is not 0, of the `m`
- * events whose indexes are the i32s at `list`, into output `slot`; each
- * written event's entry gets the offset of its end in the output. Returns
+ * events whose indexes are the i32s at `list`, into output `slot`. Returns
  * the length written (lead included).
  */
 export function writeEvents(
@@ -92,7 +90,6 @@ export function writeEvents(
     const tailLen = <usize>load<i32>(e, E_TAIL_END) - tailStart;
     memory.copy(p, tailStart, tailLen);
     p += tailLen;
-    store<i32>(e, <i32>(p - out), E_OUT_END);
   }
   const len = p - out;
   setOutLength(b, slot, len);
