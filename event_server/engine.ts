@@ -545,7 +545,7 @@ export class Engine implements AsyncDisposable {
       const session = this.#nextSession();
       if (session === null) return null;
       batch.assign(0, n, this.#serverId, session, 1, this.#clock());
-      this.#storeAndNotify(batch, n, start, this.#rec.registered);
+      this.#storeAndNotify(batch, n, start, session);
     }
     if (!respond) return null;
     if (n === 0) batch.writeEvents(0, 0, 0, 1);
@@ -554,44 +554,69 @@ export class Engine implements AsyncDisposable {
     return res;
   }
 
-  // Stores the n events of a batch and notifies them, counting them in
-  // `counter` (registered, or synced); leaves their Array(Event) in output
-  // slot 0, after one byte of room.
+  // Stores the n events of a batch (one session) and notifies them;
+  // leaves their Array(Event) in output slot 0, after one byte of room.
   #storeAndNotify(
     batch: EventBatch,
     n: number,
     start: number,
-    counter: EngineMetrics["registered"],
-    assigned = true,
+    session: number,
   ): void {
-    const durable = this.#storage.registerBatch(batch, 0, n, assigned);
+    const durable = this.#storage.registerBatch(batch, 0, n, true);
     const fanout = this.#fanout!;
     batch.writeEvents(0, 0, n, 1);
     // Persisted subscribers are told after the commit, when the batch is
-    // gone: the events' notification is copied out for them (unless none
-    // could be there by then).
-    let written: WrittenEvents | null = null;
-    if (this.#subscribers[1] > 0 || !this.#storage.durableAtOnce) {
-      written = fanout.writeOut(batch, 1);
-    }
+    // gone: the events' notification is copied out for those there now
+    // (one who comes before the commit has the session read back).
+    let written = this.#subscribers[1] > 0 ? fanout.writeOut(batch, 1) : null;
     if (this.#subscribers[0] > 0) fanout.notifyBatch(batch, 0, n, false, 1);
     const rec = this.#rec;
-    counter.inc(n);
-    if (counter === rec.registered) {
-      rec.registerLatency.observe((performance.now() - start) / 1000);
-    }
+    rec.registered.inc(n);
+    rec.registerLatency.observe((performance.now() - start) / 1000);
     durable.then(
       () => {
         rec.stored.inc(n);
-        if (counter === rec.registered) {
-          rec.commitLatency.observe((performance.now() - start) / 1000);
-        }
-        if (written !== null && this.#subscribers[1] > 0) {
-          fanout.notifyWritten(written, true);
-        }
+        rec.commitLatency.observe((performance.now() - start) / 1000);
+        if (this.#subscribers[1] === 0) return;
+        written ??= this.#readBack(session, n);
+        if (written !== null) fanout.notifyWritten(written, true);
       },
       (error) => this.#storageFailed(error),
     );
+  }
+
+  /**
+   * The notification of a committed session of this server, read back
+   * from the storage (the events of its `n` instances follow the session
+   * before it); null when the core could not get memory.
+   */
+  #readBack(session: number, n: number): WrittenEvents | null {
+    const batch = this.#batch!;
+    const server = this.#serverId;
+    try {
+      const answer = this.#storage.queryBytes(
+        {
+          kind: "server",
+          serverId: server,
+          persisted: true,
+          maxResults: n,
+          lastEventId: {
+            server,
+            session: session - 1,
+            instance: Number.MAX_SAFE_INTEGER,
+          },
+        },
+        batch,
+        n,
+        encodeQueryRes,
+      );
+      // A MsgQueryRes is the MsgEventsNotify and a Boolean after it.
+      return answer === null
+        ? null
+        : { bytes: answer.slice(0, answer.length - 1) };
+    } finally {
+      batch.clear();
+    }
   }
 
   #queryBytes(params: QueryParams, limit: number): Uint8Array {
@@ -648,7 +673,7 @@ export class Engine implements AsyncDisposable {
       if (session === null) return null;
       const timestamp = this.#clock();
       batch.assign(0, n, this.#serverId, session, 1, timestamp);
-      this.#storeAndNotify(batch, n, start, this.#rec.registered);
+      this.#storeAndNotify(batch, n, start, session);
       const server = this.#serverId;
       return registerEvents.map((e, i) => ({
         id: { server, session, instance: i + 1 },

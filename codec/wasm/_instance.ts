@@ -64,7 +64,8 @@ export interface CoreExports {
     server: number,
     session: number,
     instance: number,
-    s: bigint,
+    sHi: number,
+    sLo: number,
     us: number,
   ): void;
   writeEvents(
@@ -85,7 +86,7 @@ export interface CoreExports {
     to: number,
     baseServer: number,
     baseSession: number,
-    baseSeconds: bigint,
+    baseSeconds: number,
     map: number,
     mapLen: number,
     offsetBase: number,

@@ -766,6 +766,16 @@ export class EventBatch {
     instance: number,
     timestamp: SecondsUs,
   ): void {
+    const s = timestamp.s;
+    let hi: number;
+    let lo: number;
+    if (typeof s === "number") {
+      hi = Math.floor(s / 4294967296);
+      lo = s - hi * 4294967296;
+    } else {
+      hi = Number(BigInt.asIntN(32, s >> 32n));
+      lo = Number(BigInt.asUintN(32, s));
+    }
     this.core.exports().assign(
       this.#use(),
       from,
@@ -773,7 +783,8 @@ export class EventBatch {
       server,
       session,
       instance,
-      BigInt(timestamp.s),
+      hi,
+      lo,
       timestamp.us,
     );
   }
@@ -919,7 +930,7 @@ export class EventBatch {
       to,
       base.server,
       base.session,
-      BigInt(base.seconds),
+      base.seconds,
       map,
       mapLen,
       offsetBase,

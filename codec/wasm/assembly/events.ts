@@ -436,7 +436,8 @@ export function scanEvents(
 
 /**
  * Gives the events [from, to) the ids (server, session, instances from
- * `instance`) and the timestamp of one session.
+ * `instance`) and the timestamp of one session (seconds as their high and
+ * low 32 bits).
  */
 export function assign(
   b: usize,
@@ -445,9 +446,11 @@ export function assign(
   server: f64,
   session: f64,
   instance: f64,
-  s: i64,
+  sHi: i32,
+  sLo: u32,
   us: i32,
 ): void {
+  const s = (<i64>sHi << 32) | <i64>sLo;
   let e = entry(b, from);
   const big = s > SAFE || s < -SAFE;
   for (let i = from; i < to; i++) {

@@ -127,7 +127,7 @@ export function writeRecords(
   to: i32,
   baseServer: f64,
   baseSession: f64,
-  baseSeconds: i64,
+  baseSeconds: f64,
   map: usize,
   mapLen: i32,
   offsetBase: u32,
@@ -165,6 +165,9 @@ export function writeRecords(
   }
   const server = <i64>baseServer;
   const session = <i64>baseSession;
+  // A chunk's base seconds are a safe integer (else it takes the fixed
+  // form): exact as a float.
+  const seconds = <i64>baseSeconds;
   let oneServer = true;
   let tsMinS: i64 = 0;
   let tsMinUs: i32 = 0;
@@ -184,7 +187,7 @@ export function writeRecords(
     const ds = <i64>load<f64>(e, E_SESSION) - session;
     const inst = <i64>load<f64>(e, E_INSTANCE);
     const ts = load<i64>(e, E_TS_S);
-    const dt = ts - baseSeconds;
+    const dt = ts - seconds;
     const dv = sv - server;
     if (
       ts > SAFE || ts < -SAFE || !fits(ds) || !fits(dt) || inst < 0 ||
@@ -221,7 +224,7 @@ export function writeRecords(
     p = writeUint(p, <u64>us);
     if ((flags & <u32>F_SRC) != 0) {
       const src = load<i64>(e, E_SRC_S);
-      const dsrc = src - baseSeconds;
+      const dsrc = src - seconds;
       if (src > SAFE || src < -SAFE || !fits(dsrc)) {
         store<i32>(b, i, B_ERR_AT);
         return RECORDS_UNFIT;
