@@ -77,15 +77,20 @@ function skipWhitespace(p: usize, end: usize): usize {
 // invalid (inputs never start at address 0).
 function scanString(p: usize, end: usize): usize {
   while (p < end) {
-    // Eight plain ASCII bytes at a time: none of '"', '\\', < 0x20, >= 0x80.
+    // Eight bytes at a time up to the first that is not plain ASCII ('"',
+    // '\\', < 0x20 or >= 0x80): the lowest flagged byte is always one of
+    // those (a borrow only flags bytes above a flagged one).
     while (p + 8 <= end) {
       const w = load<u64>(p);
       const quote = w ^ 0x2222222222222222;
       const slash = w ^ 0x5c5c5c5c5c5c5c5c;
-      const special = ((quote - 0x0101010101010101) & ~quote) |
+      const special = (((quote - 0x0101010101010101) & ~quote) |
         ((slash - 0x0101010101010101) & ~slash) |
-        (w - 0x2020202020202020) | w;
-      if ((special & 0x8080808080808080) != 0) break;
+        (w - 0x2020202020202020) | w) & 0x8080808080808080;
+      if (special != 0) {
+        p += <usize>(ctz<u64>(special) >>> 3);
+        break;
+      }
       p += 8;
     }
     if (p >= end) return 0;

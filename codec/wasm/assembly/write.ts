@@ -30,6 +30,8 @@ export function integerSize(v: i64): usize {
 }
 
 /** Writes the SBS Integer `v` at p; returns the position after it. */
+// @ts-ignore: decorator
+@inline
 export function writeInteger(p: usize, v: i64): usize {
   if (v >= -0x40 && v < 0x40) {
     store<u8>(p, 0x80 | (<u32>v & 0x7f));

@@ -292,18 +292,18 @@ export class ChunkStore {
     assigned: boolean,
   ): void {
     // Assigned ids increase within the batch: its first one is enough.
-    const n = assigned ? 1 : to - from;
-    const seen = new Map<ServerId, EventId>();
-    for (let k = from; k < from + n; k++) {
+    const end = assigned ? from + 1 : to;
+    let seen: Map<ServerId, EventId> | null = null;
+    for (let k = from; k < end; k++) {
       const id = entryId(batch, k);
-      const before = seen.get(id.server) ?? this.#last.get(id.server);
+      const before = seen?.get(id.server) ?? this.#last.get(id.server);
       if (before !== undefined && compareIds(id, before) <= 0) {
         throw new RangeError(
           `Event id ${id.server}/${id.session}/${id.instance} is not after ` +
             `${before.server}/${before.session}/${before.instance}`,
         );
       }
-      seen.set(id.server, id);
+      if (end - from > 1) (seen ??= new Map()).set(id.server, id);
     }
   }
 
