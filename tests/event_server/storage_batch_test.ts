@@ -88,6 +88,14 @@ Deno.test("chunks and the latest table from batches are byte for byte those from
     const { server, session: id } = session[0].id;
     batch.assign(0, n, server, id, 1, session[0].timestamp);
     bytes.store.registerBatch(batch, 0, n, true);
+    // The latest table holds a new event as its place in the chunk being
+    // built until read, committed or the chunk is finished.
+    if (rng.next() < 0.2) {
+      assert.deepEqual(
+        bytes.store.query({ kind: "latest" }, true),
+        objects.store.query({ kind: "latest" }, true),
+      );
+    }
     if (rng.next() < 0.2) {
       objects.store.commit();
       bytes.store.commit();

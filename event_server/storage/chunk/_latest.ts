@@ -17,26 +17,30 @@ interface Key {
   readonly timestamp: Timestamp;
 }
 
+/** Where a record just added is, until its chunk is finished. */
+export interface RecordSource {
+  /** Chunk bytes holding just record `i`. */
+  single(i: number): Uint8Array;
+}
+
 /** An entry held as chunk bytes of one event. */
 class Held implements Key {
   readonly server: number;
   readonly session: number;
   readonly instance: number;
   readonly timestamp: Timestamp;
-  /**
-   * Chunk bytes of the event: the table's own single-event chunk once
-   * `stored`, else a chunk holding just its record relative to the base
-   * values of the chunk it was registered into.
-   */
-  bytes: Uint8Array;
+  #bytes: Uint8Array | null;
+  #source: RecordSource | null = null;
+  #index = 0;
+  /** Whether the bytes are the table's own single-event chunk. */
   stored: boolean;
   event: Event | null = null;
 
-  constructor(bytes: Uint8Array, stored: boolean, key?: Key) {
-    this.bytes = bytes;
+  constructor(bytes: Uint8Array | null, stored: boolean, key?: Key) {
+    this.#bytes = bytes;
     this.stored = stored;
     if (key === undefined) {
-      const view = new ChunkView(bytes);
+      const view = new ChunkView(bytes!);
       key = {
         server: view.server(0),
         session: view.session(0),
@@ -48,6 +52,32 @@ class Held implements Key {
     this.session = key.session;
     this.instance = key.instance;
     this.timestamp = key.timestamp;
+  }
+
+  /** Held as record `index` of a chunk being built, copied out later. */
+  static pending(key: Key, source: RecordSource, index: number): Held {
+    const held = new Held(null, false, key);
+    held.#source = source;
+    held.#index = index;
+    return held;
+  }
+
+  /**
+   * Chunk bytes of the event: the table's own single-event chunk once
+   * `stored`, else a chunk holding just its record relative to the base
+   * values of the chunk it was registered into.
+   */
+  get bytes(): Uint8Array {
+    return this.#bytes ?? this.settle();
+  }
+
+  /** Copies the record out of the chunk being built, if not yet done. */
+  settle(): Uint8Array {
+    if (this.#bytes === null) {
+      this.#bytes = this.#source!.single(this.#index);
+      this.#source = null;
+    }
+    return this.#bytes;
   }
 }
 
@@ -98,18 +128,37 @@ export class LatestTable {
 
   /**
    * Takes the event of a record as the newest of type `t` when it is
-   * newer.
+   * newer. Its bytes are copied out of `source` only when read, or by
+   * {@linkcode LatestTable.settle} before the source starts anew: a type
+   * whose newest event changes with every request costs one copy per
+   * chunk, not one per request.
    *
    * @param t Its type id.
    * @param key Its id and timestamp.
-   * @param record Chunk bytes holding just its record (made only when it
-   * is newer).
+   * @param source The records being built.
+   * @param index Its index there.
    */
-  offerRecord(t: number, key: Key, record: () => Uint8Array): void {
+  offerRecord(
+    t: number,
+    key: Key,
+    source: RecordSource,
+    index: number,
+  ): void {
     const current = this.#entries[t];
     if (current === undefined || newer(key, keyOf(current))) {
-      this.#entries[t] = new Held(record(), false, key);
+      this.#entries[t] = Held.pending(key, source, index);
       this.#dirty.add(t);
+    }
+  }
+
+  /**
+   * Copies out the records of entries still held in a chunk being built:
+   * called before that chunk is finished (its records then go).
+   */
+  settle(): void {
+    for (const t of this.#dirty) {
+      const e = this.#entries[t];
+      if (e instanceof Held) e.settle();
     }
   }
 

@@ -255,6 +255,7 @@ export class ChunkStore {
       if ("unfit" in added) {
         // A value beyond the compact form: this chunk takes the fixed
         // form, from event objects (as ChunkBuilder decides for them).
+        this.#latest.settle();
         records.toFixed(this.#builder);
         const events: Event[] = [];
         for (let k = i; k < to; k++) events.push(eventOf(batch, k));
@@ -272,7 +273,8 @@ export class ChunkStore {
         this.#latest.offerRecord(
           t,
           entryKey(batch, last),
-          () => records.single(first + last - i),
+          records,
+          first + last - i,
         );
       }
       if (added.oneServer) this.#setLast(entryId(batch, end - 1));
@@ -549,6 +551,7 @@ export class ChunkStore {
   }
 
   #sealRecords(): void {
+    this.#latest.settle();
     const { data, meta } = this.#records.finish();
     meta.id = this.#nextChunkId++;
     this.#sealed.push({ meta, data });
