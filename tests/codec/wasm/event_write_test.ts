@@ -86,6 +86,48 @@ Deno.test("events scanned with their ids are written back as they came", () => {
   batch.free();
 });
 
+Deno.test("events added to a session later (engine modules) join its notification with the next instances", () => {
+  // docs/wasm.md, issue 16 (c) and (d): what modules return is written as a
+  // MsgRegisterReq by the TypeScript writer and scanned into the same batch.
+  const rng = new Prng(26);
+  const core = new EventCore();
+  const batch = core.batch();
+  for (let k = 0; k < 100; k++) {
+    const timestamp = randomTimestamp(rng);
+    const session = 1 + rng.int(1000);
+    const rounds = [randomRegisterEvents(rng, 1 + rng.int(6))];
+    for (let r = rng.int(3); r > 0; r--) {
+      rounds.push(randomRegisterEvents(rng, rng.int(4)));
+    }
+    batch.clear();
+    let n = 0;
+    for (const round of rounds) {
+      assert.equal(batch.scanRegister(encodeRegisterReq(round)), round.length);
+      batch.assign(n, n + round.length, 5, session, n + 1, timestamp);
+      n += round.length;
+    }
+    assert.equal(batch.length, n);
+    const events: Event[] = rounds.flat().map((e, i) => ({
+      id: { server: 5, session, instance: i + 1 },
+      timestamp,
+      ...e,
+    }));
+    assert.equal(
+      hex(batch.writeEvents(0, 0, n, 0)),
+      hex(encodeEvents(events)),
+    );
+    // The client's response: its own events only.
+    const k0 = rounds[0].length;
+    const res = batch.writeEvents(1, 0, k0, 1).slice();
+    res[0] = 0x80;
+    assert.equal(hex(res), hex(encodeRegisterRes(events.slice(0, k0))));
+  }
+  // A failed session leaves nothing behind in the batch.
+  batch.clear();
+  assert.equal(batch.length, 0);
+  batch.free();
+});
+
 /** Storage type ids for the core's type ids, from a registry. */
 function mapTypes(core: EventCore, map: IdMap, registry: TypeRegistry) {
   return (ids: number[]) => {
