@@ -55,4 +55,4 @@ export * from "./subscription.ts";
 export * from "./subscription_index.ts";
 export * from "./eventer_schema.ts";
 export * from "./sbs.ts";
-export * from "./json_text_payload.ts";
+export { JsonTextPayload } from "./json_text_payload.ts";

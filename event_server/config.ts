@@ -33,7 +33,8 @@
  *   "peerReconnectDelay": 5,
  *   "http": "127.0.0.1:23080",
  *   "httpToken": null,
- *   "httpOpen": false
+ *   "httpOpen": false,
+ *   "codec": "wasm"
  * }
  * ```
  *
@@ -284,6 +285,14 @@ export interface ConfigFile {
    * @default {false}
    */
   readonly httpOpen?: boolean;
+  /**
+   * Which codec reads requests and writes notifications, answers and
+   * storage records: the WebAssembly core or the TypeScript reference
+   * (see the README and docs/wasm.md). Absent: "wasm", unless the
+   * environment variable HAT_EVENTER_CODEC is "ts".
+   * @default {"wasm"}
+   */
+  readonly codec?: "wasm" | "ts";
 }
 
 /** A complete, checked configuration. */
@@ -351,6 +360,8 @@ export interface ServerConfig {
   readonly httpToken: string | null;
   /** Whether a non-loopback HTTP address may go without a token. */
   readonly httpOpen: boolean;
+  /** The codec, or null for the library's default. */
+  readonly codec: "wasm" | "ts" | null;
 }
 
 /** The defaults: what `deno task start` runs with.  *
@@ -394,6 +405,7 @@ export const DEFAULT_CONFIG: ServerConfig = Object.freeze({
   http: Object.freeze({ hostname: "127.0.0.1", port: 23080 }),
   httpToken: null,
   httpOpen: false,
+  codec: null,
 });
 
 const KEYS = new Set(
@@ -611,6 +623,9 @@ export function resolveConfig(
     http,
     httpToken: httpToken as string | null,
     httpOpen,
+    codec: get("codec") === null
+      ? null
+      : oneOf<"wasm" | "ts">("codec", get("codec"), ["wasm", "ts"]),
   };
   httpTokenOf(config);
   return config;

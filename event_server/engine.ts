@@ -57,6 +57,7 @@ import {
   type QueryResult,
   type RegisterEvent,
   type Status,
+  type Timestamp,
 } from "../event/mod.ts";
 import {
   type ConnectionInfo,
@@ -64,6 +65,16 @@ import {
   type Server,
   type ServerOptions,
 } from "../server.ts";
+import type { EventBatch, EventCore } from "../codec/wasm/internal_mod.ts";
+import {
+  BATCH_HOOKS,
+  type BatchFanout,
+  type BatchHooks,
+  encodeQueryRes,
+  encodeRegisterReq,
+  serverInternals,
+  type WrittenEvents,
+} from "../eventer/internal_mod.ts";
 import { StorageClosedError } from "./errors.ts";
 import { EngineMetrics } from "./_engine_metrics.ts";
 import { MetricsRegistry } from "./metrics.ts";
@@ -116,6 +127,12 @@ export interface EngineOptions extends
    * @default {new MetricsRegistry()}
    */
   readonly metrics?: MetricsRegistry;
+  /**
+   * Gives each session's timestamp; for tests and replays that need the
+   * same bytes twice.
+   * @default {now}
+   */
+  readonly clock?: () => Timestamp;
 }
 
 /** Options of {@linkcode Engine.close}. */
@@ -164,6 +181,15 @@ export class Engine implements AsyncDisposable {
   #metrics: MetricsRegistry;
   #rec: EngineMetrics;
   #uncollect: () => void = () => {};
+  #clock: () => Timestamp;
+  /**
+   * The server's Wasm core and fan-out (codec "wasm"): sessions are then
+   * stored and notified from their bytes; null for the TypeScript path.
+   */
+  #core: EventCore | null = null;
+  #fanout: BatchFanout | null = null;
+  /** For the engine's own registrations and for query answers. */
+  #batch: EventBatch | null = null;
 
   private constructor(options: EngineOptions) {
     this.#storage = options.storage;
@@ -179,6 +205,7 @@ export class Engine implements AsyncDisposable {
       ((error, context) => console.error(`${context}:`, error));
     this.#session = this.#storage.lastSession(this.#serverId);
     this.#reserved = this.#session;
+    this.#clock = options.clock ?? now;
     this.#metrics = options.metrics ?? new MetricsRegistry();
     this.#rec = new EngineMetrics(this.#metrics, this.#serverId);
   }
@@ -199,6 +226,7 @@ export class Engine implements AsyncDisposable {
       serverToken: _serverToken,
       onError: _onError,
       metrics: _metrics,
+      clock: _clock,
       ...rest
     } = options;
     const engine = new Engine(options);
@@ -208,7 +236,12 @@ export class Engine implements AsyncDisposable {
       // Payloads are stored and forwarded, never looked at: kept as text.
       jsonText: true,
       ...engine.#callbacks(),
-    });
+      [BATCH_HOOKS]: engine.#batchHooks(),
+    } as ServerOptions);
+    const internals = serverInternals(engine.#server);
+    engine.#core = internals.core;
+    engine.#fanout = internals.fanout;
+    engine.#batch = internals.core?.batch() ?? null;
     // A storage that failed closes itself, also when no registration
     // waits for a commit to hear of it (a failed retention cleanup); one
     // closed by someone else leaves the engine nothing to serve either.
@@ -233,6 +266,14 @@ export class Engine implements AsyncDisposable {
   /** This server's id. */
   get serverId(): number {
     return this.#serverId;
+  }
+
+  /**
+   * The codec of its eventer server: "wasm" (sessions stored and notified
+   * from their bytes) or "ts" (the TypeScript reference).
+   */
+  get codec(): "wasm" | "ts" {
+    return this.#core !== null ? "wasm" : "ts";
   }
 
   /** The storage. */
@@ -463,15 +504,22 @@ export class Engine implements AsyncDisposable {
     }]);
   }
 
-  #register(registerEvents: readonly RegisterEvent[]): Event[] | null {
-    const n = registerEvents.length;
-    if (n === 0) return [];
-    const start = performance.now();
-    const server = this.#serverId;
+  #batchHooks(): BatchHooks {
+    return {
+      onRegisterBatch: (_info, batch, respond) =>
+        this.#running && this.#storage.isOpen
+          ? this.#registerBatch(batch, respond)
+          : null,
+      onQueryBytes: (_info, params, limit) => this.#queryBytes(params, limit),
+    };
+  }
+
+  /** The next session id, reserved in the storage; null when it failed. */
+  #nextSession(): number | null {
     const session = this.#session + 1;
     if (session > this.#reserved) {
       try {
-        this.#reserved = this.#storage.reserveSessions(server, session);
+        this.#reserved = this.#storage.reserveSessions(this.#serverId, session);
       } catch (error) {
         // No id may be handed out any more, not even for STOPPED.
         this.#running = false;
@@ -480,7 +528,174 @@ export class Engine implements AsyncDisposable {
       }
     }
     this.#session = session;
-    const timestamp = now();
+    return session;
+  }
+
+  /**
+   * Registers the events of a batch as one session, from their bytes (see
+   * docs/wasm.md): ids and timestamp assigned in the core, records written
+   * by it into the storage, notifications written by it for the
+   * subscribers. Gives the MsgRegisterRes bytes (a view into the core)
+   * when `respond`.
+   */
+  #registerBatch(batch: EventBatch, respond: boolean): Uint8Array | null {
+    const n = batch.length;
+    if (n > 0) {
+      const start = performance.now();
+      const session = this.#nextSession();
+      if (session === null) return null;
+      batch.assign(0, n, this.#serverId, session, 1, this.#clock());
+      this.#storeAndNotify(batch, n, start, session);
+    }
+    if (!respond) return null;
+    if (n === 0) batch.writeEvents(0, 0, 0, 1);
+    const res = batch.output(0);
+    res[0] = 0x80; // MsgRegisterRes: events
+    return res;
+  }
+
+  // Stores the n events of a batch (one session) and notifies them;
+  // leaves their Array(Event) in output slot 0, after one byte of room.
+  #storeAndNotify(
+    batch: EventBatch,
+    n: number,
+    start: number,
+    session: number,
+  ): void {
+    const durable = this.#storage.registerBatch(batch, 0, n, true);
+    const fanout = this.#fanout!;
+    batch.writeEvents(0, 0, n, 1);
+    // Persisted subscribers are told after the commit, when the batch is
+    // gone: the events' notification is copied out for those there now
+    // (one who comes before the commit has the session read back).
+    let written = this.#subscribers[1] > 0 ? fanout.writeOut(batch, 1) : null;
+    if (this.#subscribers[0] > 0) fanout.notifyBatch(batch, 0, n, false, 1);
+    const rec = this.#rec;
+    rec.registered.inc(n);
+    rec.registerLatency.observe((performance.now() - start) / 1000);
+    durable.then(
+      () => {
+        rec.stored.inc(n);
+        rec.commitLatency.observe((performance.now() - start) / 1000);
+        if (this.#subscribers[1] === 0) return;
+        written ??= this.#readBack(session, n);
+        if (written !== null) fanout.notifyWritten(written, true);
+      },
+      (error) => this.#storageFailed(error),
+    );
+  }
+
+  /**
+   * The notification of a committed session of this server, read back
+   * from the storage (the events of its `n` instances follow the session
+   * before it); null when the core could not get memory.
+   */
+  #readBack(session: number, n: number): WrittenEvents | null {
+    const batch = this.#batch!;
+    const server = this.#serverId;
+    try {
+      const answer = this.#storage.queryBytes(
+        {
+          kind: "server",
+          serverId: server,
+          persisted: true,
+          maxResults: n,
+          lastEventId: {
+            server,
+            session: session - 1,
+            instance: Number.MAX_SAFE_INTEGER,
+          },
+        },
+        batch,
+        n,
+        encodeQueryRes,
+      );
+      // A MsgQueryRes is the MsgEventsNotify and a Boolean after it.
+      return answer === null
+        ? null
+        : { bytes: answer.slice(0, answer.length - 1) };
+    } finally {
+      batch.clear();
+    }
+  }
+
+  #queryBytes(params: QueryParams, limit: number): Uint8Array {
+    const batch = this.#batch!;
+    this.#rec.queries[params.kind]?.inc();
+    try {
+      const out = this.#storage.queryBytes(
+        params,
+        batch,
+        limit,
+        encodeQueryRes,
+      );
+      if (out !== null) return out;
+    } finally {
+      // The chunks held for the answer go; the answer stays readable.
+      batch.clear();
+    }
+    // The core could not get memory: the TypeScript path answers.
+    const result = this.#storage.query(params, { jsonText: true });
+    return encodeQueryRes(
+      result.events.length > limit
+        ? { events: result.events.slice(0, limit), moreFollows: true }
+        : result,
+    );
+  }
+
+  #register(registerEvents: readonly RegisterEvent[]): Event[] | null {
+    if (registerEvents.length === 0) return [];
+    if (this.#core !== null) return this.#registerThroughBatch(registerEvents);
+    return this.#registerObjects(registerEvents);
+  }
+
+  /**
+   * Registers events made as objects with codec "wasm": written as a
+   * MsgRegisterReq and scanned into the engine's batch, so that they are
+   * stored and notified as a client's are; the events given back are made
+   * from the objects.
+   */
+  #registerThroughBatch(
+    registerEvents: readonly RegisterEvent[],
+  ): Event[] | null {
+    const batch = this.#batch!;
+    const core = this.#core!;
+    batch.clear();
+    const n = batch.scanRegister(encodeRegisterReq(registerEvents));
+    if (typeof n !== "number") {
+      // Too large for the core: the TypeScript path takes it.
+      batch.clear();
+      return this.#registerObjects(registerEvents);
+    }
+    try {
+      const start = performance.now();
+      const session = this.#nextSession();
+      if (session === null) return null;
+      const timestamp = this.#clock();
+      batch.assign(0, n, this.#serverId, session, 1, timestamp);
+      this.#storeAndNotify(batch, n, start, session);
+      const server = this.#serverId;
+      return registerEvents.map((e, i) => ({
+        id: { server, session, instance: i + 1 },
+        type: e.type,
+        timestamp,
+        sourceTimestamp: e.sourceTimestamp,
+        payload: e.payload,
+      }));
+    } finally {
+      batch.clear();
+      core.release();
+    }
+  }
+
+  // The TypeScript path: the session's events as objects.
+  #registerObjects(registerEvents: readonly RegisterEvent[]): Event[] | null {
+    const n = registerEvents.length;
+    const start = performance.now();
+    const server = this.#serverId;
+    const session = this.#nextSession();
+    if (session === null) return null;
+    const timestamp = this.#clock();
     const events = new Array<Event>(n);
     for (let i = 0; i < n; i++) {
       const e = registerEvents[i];

@@ -59,6 +59,11 @@ export class ChunkView {
     this.#c = isCompact(bytes) ? new CompactReader(bytes) : null;
   }
 
+  /** Whether the chunk is in the compact form (else the fixed one). */
+  get isCompact(): boolean {
+    return this.#c !== null;
+  }
+
   server(i: number): number {
     const c = this.#c;
     if (c !== null) return c.load(i), c.server;
