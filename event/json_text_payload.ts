@@ -32,7 +32,7 @@ const NOT_PARSED: unique symbol = Symbol("not parsed");
  *
  * @example
  * ```ts
- * import { JsonTextPayload } from "./json_text_payload.ts";
+ * import { JsonTextPayload } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * const p = new JsonTextPayload('{"value": 1e400}');

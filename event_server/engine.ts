@@ -29,7 +29,7 @@
  * ```ts
  * import { startEngine } from "./engine.ts";
  * import { MemoryStorage } from "./storage/memory.ts";
- * import { connect } from "../client.ts";
+ * import { connect } from "@hat/eventer";
  * import assert from "node:assert/strict";
  *
  * await using engine = await startEngine({ hostname: "127.0.0.1", port: 0 }, {

@@ -1,22 +1,10 @@
 /**
  * The binding to the WebAssembly core (assembly/): the only file that
  * touches `WebAssembly`. The module is compiled once per process; an
- * {@linkcode Instance} is one instance of it with views of its memory. The
- * module allocates from its own heap (AssemblyScript's TLSF allocator):
- * what the binding hands to it (inputs, programs) is allocated with
- * `alloc` and freed with `free`; numbers (addresses, lengths, flags) cross
- * the boundary, nothing else. Memory cannot shrink, so the owners of an
- * instance drop it after a call that left the memory larger than they
- * keep (see {@linkcode SbsWasm.release} and `EventCore`), and a call that
- * traps (memory that could not grow) leaves the instance unusable: it is
- * dropped too, and the TypeScript path does that work.
- *
- * Each SBS type also gets a scanner of its own: _scanner.ts writes its
- * program out as WebAssembly code (no dispatch per node), compiled here
- * once per type and instantiated on the memory of the instance that uses
- * it. The interpreter of assembly/scan.ts serves types whose scanner would
- * be too large, and everything when `specialize` is off. More in
- * docs/wasm.md.
+ * {@linkcode Instance} is one instance of it with views of its memory, into
+ * which numbers (addresses, lengths, flags) cross and nothing else. It also
+ * compiles the scanners of _scanner.ts, one per SBS type. Memory, traps and
+ * the scanners: docs/wasm.md ("Memory") and docs/codec.md.
  *
  * @module
  */

@@ -1,21 +1,10 @@
-// A scanner specialized to one type: the program of _program.ts, written
-// out as WebAssembly code (through _emit.ts) instead of interpreted node by
-// node by assembly/scan.ts. It validates with the same rules, reports the
-// same error kinds and offsets, and writes the same tape (layout in
-// assembly/scan.ts); the differential tests hold it to both the
-// interpreter and the TypeScript decoder.
-//
-// Records, Arrays, Choices and one-byte Integers are inlined, so there is
-// no dispatch; Integers of more bytes, lengths, Strings and Bytes call
-// small functions of the module; each recursive named type is a function
-// (it counts the nesting). UTF-8 checks of non-ASCII or long Strings call
-// `utf8Check` of the main module, whose memory the scanner shares.
-//
-// The module imports "a"."memory" and "a"."utf8" and exports `scan(input,
-// len, tapeAt, depthLimit, emptyLimit, trailing)` (the same contract as the
-// interpreter's, without the program) and the global `errOffset`. It is
-// written here and compiled by _instance.ts (the one file that touches
-// `WebAssembly`).
+// A scanner specialized to one type: the program of _program.ts written out
+// as WebAssembly code (through _emit.ts) instead of interpreted node by node
+// by assembly/scan.ts, with the same rules, error offsets and tape; the
+// differential tests hold it to both (docs/codec.md). Its module imports
+// "a"."memory" and "a"."utf8" (the main module's) and exports `scan(input,
+// len, tapeAt, depthLimit, emptyLimit, trailing)`, the interpreter's
+// contract without the program, and the global `errOffset`.
 
 import { OP } from "./_program.ts";
 import {

@@ -1,26 +1,12 @@
 /**
  * The eventer core: HatEventer messages scanned, held and written as bytes
- * by the WebAssembly module (assembly/events.ts, write.ts, records.ts),
- * for the eventer client and server and the Event Server's engine and
- * storage. One {@linkcode EventCore} owns one instance of the module and
- * its table of interned event types; {@linkcode EventBatch}es hold events
- * in its memory: one Wasm call per received message validates all of it
- * (with exactly the rules of the TypeScript decoders, JSON payload texts
- * included) and leaves one entry per event, pointing into the one copy of
- * the received bytes; writers turn entries into MsgEventsNotify,
- * MsgRegisterRes and storage records without building objects. Numbers
- * cross the boundary: callers read entries through the views of
- * {@linkcode EventCore.i32} and {@linkcode EventCore.f64} at
- * {@linkcode EventBatch.entry} plus the `E_*` offsets.
- *
- * Memory: an instance whose memory grew past `retainBytes` (a large
- * message) is replaced by a fresh one at the next {@linkcode
- * EventCore.release} when no batch holds received bytes, carrying the type
- * table over (ids stay the same) unless the table itself is what grew past
- * a quarter of `retainBytes` (then ids start again and
- * {@linkcode EventCore.generation} changes). A call that cannot get memory
- * reports `"memory"`: the caller takes the TypeScript path. See
- * docs/wasm.md.
+ * by the WebAssembly module, for the eventer client and server and the
+ * Event Server's engine and storage. An {@linkcode EventCore} owns one
+ * instance of the module and its table of interned event types;
+ * {@linkcode EventBatch}es hold events in its memory as entries of numbers
+ * (read through {@linkcode EventCore.i32} and {@linkcode EventCore.f64} at
+ * {@linkcode EventBatch.entry} plus the `E_*` offsets). Design, data flow
+ * and memory policy: docs/wasm.md.
  *
  * @module
  */

@@ -13,8 +13,7 @@
  *
  * @example Validate, decode and read lazily
  * ```ts
- * import { Repository } from "../mod.ts";
- * import { WasmDecoder } from "./mod.ts";
+ * import { Repository, WasmDecoder } from "@hat/eventer/codec";
  * import assert from "node:assert/strict";
  *
  * const repo = new Repository("module M\nP = Record { a: String }");

@@ -170,8 +170,8 @@ export interface Storage extends AsyncDisposable {
   ): Promise<void>;
 
   /**
-   * Answers a query with the semantics of the Python Event Server (see the
-   * module doc of `event_server/storage/chunk/_query.ts`).
+   * Answers a query with the semantics of the Python Event Server (see
+   * docs/storage.md, "Queries").
    *
    * @param params The query.
    * @param options How to give the events.

@@ -1,5 +1,5 @@
 // The Event Server's storage records in the compact chunk form of
-// event_server/storage (_chunk_compact.ts), written from a batch, and
+// event_server/storage (chunk/_compact.ts), written from a batch, and
 // query answers (Array(Event)) written from such records.
 //
 // A compact record, relative to its chunk's base server, session and

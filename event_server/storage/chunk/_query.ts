@@ -1,20 +1,7 @@
 // What the three kinds of query mean, shared by both storages, as the
-// Python Event Server (hat-event 0.9, LMDB backend) answers them:
-//
-// latest: per event type the newest stored event, for the types matching
-//   `eventTypes` (null or containing ["*"]: all; []: none); moreFollows is
-//   always false. Order: first registration of the type, or the order of
-//   `eventTypes` when it has no wildcards.
-// timeseries: events sorted by (timestamp, id) or (sourceTimestamp, id),
-//   ascending or descending (default descending by timestamp); events
-//   without a source timestamp are left out when sorting by it or when a
-//   source bound is given. Bounds are inclusive. `lastEventId` continues
-//   after that event's position in the order (no result when that event is
-//   not stored or lies outside the bounds of the sort key). At most
-//   min(maxResults, cap) events; moreFollows tells whether another matched.
-// server: events of `serverId` with id greater than `lastEventId` (whose
-//   server must be `serverId`), ascending by id, same limit; `persisted`
-//   restricts to committed events.
+// Python Event Server (hat-event 0.9, LMDB backend) answers them, and the
+// plans of timeseries queries. The semantics, kind by kind: docs/storage.md,
+// "Queries".
 
 import type {
   Event,
