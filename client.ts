@@ -68,6 +68,11 @@ import {
 } from "./eventer/_reconnecting_client.ts";
 import { resolveReconnect } from "./eventer/_reconnect_options.ts";
 import {
+  decodeEventsWasm,
+  decodeQueryResWasm,
+  decodeRegisterResWasm,
+} from "./eventer/_event_batch.ts";
+import {
   decodeEvents,
   decodeInitRes,
   decodeQueryRes,
@@ -82,6 +87,7 @@ import {
 
 export { EventerInitError };
 export type { Client, ConnectionState } from "./eventer/_client_interface.ts";
+export type { Codec } from "./eventer/_codec.ts";
 export type {
   CallOptions,
   ClientOptions,
@@ -106,6 +112,25 @@ interface Pending {
   resolve(value: Event[] | null | QueryResult): void;
   reject(error: Error): void;
 }
+
+/** The decoders of the server's messages of one codec. */
+interface Decoders {
+  events(data: Uint8Array): Event[];
+  registerRes(data: Uint8Array): Event[] | null;
+  queryRes(data: Uint8Array): QueryResult;
+}
+
+const TS_DECODERS: Decoders = {
+  events: decodeEvents,
+  registerRes: decodeRegisterRes,
+  queryRes: decodeQueryRes,
+};
+
+const WASM_DECODERS: Decoders = {
+  events: decodeEventsWasm,
+  registerRes: decodeRegisterResWasm,
+  queryRes: decodeQueryResWasm,
+};
 
 const MAX_EARLY = 64;
 
@@ -200,7 +225,10 @@ async function connectOne(
   options: ClientOptions,
   sink?: EventSink,
 ): Promise<Client> {
-  const { init, queueSize } = resolveClientOptions(clientName, options);
+  const { init, queueSize, codec } = resolveClientOptions(
+    clientName,
+    options,
+  );
   const data = encodeInitReq(init);
 
   const conn = await chatterConnect(addr, options);
@@ -223,7 +251,13 @@ async function connectOne(
     }
     const res = decodeInitRes(msg.data);
     if (res.kind === "error") throw new EventerInitError(res.message);
-    return new ConnectionClient(conn, res.status, options, sink ?? queueSize);
+    return new ConnectionClient(
+      conn,
+      res.status,
+      options,
+      sink ?? queueSize,
+      codec === "wasm" ? WASM_DECODERS : TS_DECODERS,
+    );
   } catch (err) {
     await conn.close();
     if (signal?.aborted) throw signal.reason;
@@ -250,6 +284,7 @@ class ConnectionClient implements Client {
   #early = new Map<number, Event[] | null | QueryResult>();
   #open = true;
   #closed: Promise<void>;
+  #decode: Decoders;
 
   /**
    * Wraps a connection on which the init exchange succeeded; use
@@ -260,14 +295,17 @@ class ConnectionClient implements Client {
    * @param options The client options.
    * @param queue Validated `eventsQueueSize`, or where events go instead
    * of a queue of its own.
+   * @param decode The decoders of the client's codec.
    */
   constructor(
     conn: Connection,
     status: Status,
     options: ClientOptions,
     queue: number | EventSink,
+    decode: Decoders,
   ) {
     this.#conn = conn;
+    this.#decode = decode;
     this.#status = status;
     this.#onStatus = options.onStatus;
     this.#onEvents = options.onEvents;
@@ -510,10 +548,10 @@ class ConnectionClient implements Client {
         return isPromiseLike<void>(r) ? Promise.resolve(r) : undefined;
       }
       case MSG_TYPE.REGISTER_RES:
-        this.#settle(msg, decodeRegisterRes(msg.data));
+        this.#settle(msg, this.#decode.registerRes(msg.data));
         return;
       case MSG_TYPE.QUERY_RES:
-        this.#settle(msg, decodeQueryRes(msg.data));
+        this.#settle(msg, this.#decode.queryRes(msg.data));
         return;
       default:
         throw new ProtocolError(
@@ -523,7 +561,7 @@ class ConnectionClient implements Client {
   }
 
   #processEvents(msg: Msg): Promise<void> | undefined {
-    const events = decodeEvents(msg.data);
+    const events = this.#decode.events(msg.data);
     const ack = msg.last ? null : () => this.#ack(msg.conv);
     if (this.#onEvents !== undefined) {
       const r = this.#onEvents(this, events);

@@ -57,6 +57,14 @@ import type {
   ConnectionInfo,
 } from "./eventer/connection_info.ts";
 import { encodeFanout } from "./eventer/_fanout.ts";
+import { EventCore } from "./codec/wasm/internal_mod.ts";
+import { BatchFanout } from "./eventer/_batch_fanout.ts";
+import {
+  BATCH_HOOKS,
+  type BatchHooks,
+  setServerInternals,
+} from "./eventer/_batch_hooks.ts";
+import { resolveCodec } from "./eventer/_codec.ts";
 import { ServerLimitError, SlowConsumerError } from "./eventer/errors.ts";
 import {
   checkStatus,
@@ -71,6 +79,7 @@ import type {
 export type { ConnectionId, ConnectionInfo };
 export { ServerLimitError, SlowConsumerError };
 export type { ListenTlsOptions } from "./chatter/mod.ts";
+export type { Codec } from "./eventer/_codec.ts";
 export type {
   ConnectionCallback,
   NotifyOptions,
@@ -180,6 +189,7 @@ export class Server implements AsyncDisposable {
   #maxConnections: number;
   #closed: Promise<void>;
   #resolveClosed!: () => void;
+  #fanout: BatchFanout | null;
 
   /**
    * Creates a server that does not listen yet; use {@linkcode listen}.
@@ -200,7 +210,16 @@ export class Server implements AsyncDisposable {
     const onError = options.onError ?? defaultReport;
     const limits = resolveLimits(options);
     this.#maxConnections = limits.maxConnections;
+    const core = resolveCodec(options.codec) === "wasm"
+      ? new EventCore()
+      : null;
+    this.#fanout = core === null
+      ? null
+      : new BatchFanout(this.#index, core, (n) => this.#eventsNotified += n);
+    setServerInternals(this, { core, fanout: this.#fanout });
     this.#hooks = {
+      core,
+      batchHooks: (options as { [BATCH_HOOKS]?: BatchHooks })[BATCH_HOOKS],
       closeTimeout,
       requestQueueSize,
       initTimeout: limits.initTimeout,
@@ -419,10 +438,14 @@ export class Server implements AsyncDisposable {
     const info = conn.info!;
     this.#conns.set(conn, info);
     this.#index.add(conn, info.subscription);
+    this.#fanout?.invalidate();
     return true;
   }
 
   #removed(conn: Conn): void {
-    if (this.#conns.delete(conn)) this.#index.delete(conn);
+    if (this.#conns.delete(conn)) {
+      this.#index.delete(conn);
+      this.#fanout?.invalidate();
+    }
   }
 }

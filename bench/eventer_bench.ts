@@ -2,35 +2,51 @@
 //
 //   deno bench -A bench/eventer_bench.ts
 //
-// "server hot path": one MsgRegisterReq of 100 events decoded, the events
-// built as `{ id, timestamp, ...registerEvent }` and encoded as one
-// MsgEventsNotify: spliced (the register event's bytes reused), encoded
-// again, and the generic reference path (Repository + SBS conversions);
-// for JSON also spliced with the payloads kept as text (`jsonText`, as the
-// Event Server does). "client decode": one MsgEventsNotify of 100 events
-// decoded by the client's direct path (JSON payloads of the message parsed
-// with one JSON.parse) and by the reference path (one JSON.parse each).
-// "end to end": a real server on loopback that registers and notifies, one
-// client registering without response, one subscriber receiving every
-// event; each iteration sends 10,000 events and waits until the subscriber
-// has them all (events/s = 10,000 / time per iteration); the server runs in
-// the same thread as the clients, or in a Worker (as in a deployment, where
-// the server has a process of its own).
+// "server hot path": what the Event Server does with one received
+// MsgRegisterReq of 100 events: checked, given ids and one timestamp,
+// stored as chunk records (a MemoryStorage: records, summaries and the
+// latest table; a chunk sealed every 4096 events, as in the server), and
+// its MsgEventsNotify (one subscriber that gets every event) and its
+// MsgRegisterRes written. "ts" is the TypeScript path (the events decoded
+// as objects, JSON kept as text, spliced into the notification and the
+// response, records built from the objects); "wasm" the Wasm core's (the
+// request copied into it once, one call checks it and interns its types;
+// ids, records, notification and response written by it from the bytes).
+// "server echo": what a `listen` server does for a callback that builds
+// the events as `{ id, timestamp, ...registerEvent }` and notifies them:
+// decoded and spliced (with JSON kept as text or parsed), encoded again,
+// and the generic reference path (Repository + SBS conversions). "client
+// decode": one MsgEventsNotify of 100 events decoded by the client: the
+// TypeScript path (JSON payloads of the message parsed with one
+// JSON.parse), the Wasm core (one call checks it; the events built from
+// its entries), and the generic reference path. "client register encode":
+// the request the client writes. "end to end": a real server on loopback
+// that registers and notifies, one client registering without response,
+// one subscriber receiving every event; each iteration sends 10,000 events
+// and waits until the subscriber has them all (events/s = 10,000 / time
+// per iteration); the server runs in the same thread as the clients, or in
+// a Worker (as in a deployment, where the server has a process of its
+// own).
 
 import { Repository } from "../codec/mod.ts";
+import { EventCore } from "../codec/wasm/internal_mod.ts";
 import {
   type Event,
   EVENTER_SBS,
   eventsFromSbs,
   eventsToSbs,
+  type RegisterEvent,
   registerEventsFromSbs,
 } from "../event/mod.ts";
+import { decodeEventsWasm } from "../eventer/_event_batch.ts";
 import {
   decodeEvents,
   decodeRegisterReq,
   encodeEvents,
   encodeRegisterReq,
+  encodeRegisterRes,
 } from "../eventer/_messages.ts";
+import { MemoryStorage } from "../event_server/storage/memory.ts";
 import {
   binaryRegisterEvents,
   registerEvents,
@@ -48,6 +64,38 @@ const KINDS = [
 for (const [kind, make] of KINDS) {
   const request = encodeRegisterReq(make(100));
   const group = `server hot path, 100 ${kind} events`;
+  const ts = new MemoryStorage();
+  let tsSession = 0;
+  Deno.bench("ts", { group, baseline: true }, () => {
+    const session = ++tsSession;
+    const events: Event[] = decodeRegisterReq(request, true, true).map((
+      e,
+      i,
+    ) => ({ id: { server: 1, session, instance: i + 1 }, timestamp, ...e }));
+    ts.register(events);
+    encodeEvents(events);
+    encodeRegisterRes(events);
+  });
+  const wasm = new MemoryStorage();
+  const core = new EventCore();
+  const batch = core.batch();
+  let wasmSession = 0;
+  Deno.bench("wasm", { group }, () => {
+    const session = ++wasmSession;
+    const n = batch.scanRegister(request) as number;
+    batch.assign(0, n, 1, session, 1, timestamp);
+    wasm.registerBatch(batch, 0, n, true);
+    const out = batch.writeEvents(0, 0, n, 1);
+    out.subarray(1); // the notification
+    out[0] = 0x80; // the response
+    batch.clear();
+    core.release();
+  });
+}
+
+for (const [kind, make] of KINDS) {
+  const request = encodeRegisterReq(make(100));
+  const group = `server echo, 100 ${kind} events`;
   const echo = (keepRaw: boolean, jsonText = false) => () => {
     const events: Event[] = decodeRegisterReq(request, keepRaw, jsonText).map((
       e,
@@ -86,11 +134,51 @@ for (const [kind, make] of KINDS) {
     })),
   );
   const group = `client decode, 100 ${kind} events`;
-  Deno.bench("direct", { group, baseline: true }, () => {
+  Deno.bench("ts", { group, baseline: true }, () => {
     decodeEvents(notify);
+  });
+  Deno.bench("wasm", { group }, () => {
+    decodeEventsWasm(notify);
   });
   Deno.bench("Repository + SBS conversions", { group }, () => {
     eventsFromSbs(repo.decode("HatEventer.MsgEventsNotify", notify));
+  });
+}
+
+// What a Wasm encoder of register requests could not leave to the core:
+// the request's values are JavaScript objects, so their strings (type
+// segments, JSON text, payload type names) must be made and encoded into
+// the core's memory by JavaScript first. Measured here into a plain buffer
+// (as into the core's memory), it bounds such an encoder from below.
+const staging = new Uint8Array(1 << 20);
+const utf8 = new TextEncoder();
+function stageStrings(events: readonly RegisterEvent[]): number {
+  let p = 0;
+  for (const e of events) {
+    for (const segment of e.type) {
+      p += utf8.encodeInto(segment, staging.subarray(p)).written;
+    }
+    const payload = e.payload;
+    if (payload?.kind === "json") {
+      const text = JSON.stringify(payload.data);
+      p += utf8.encodeInto(text, staging.subarray(p)).written;
+    } else if (payload?.kind === "binary") {
+      p += utf8.encodeInto(payload.type, staging.subarray(p)).written;
+      staging.set(payload.data, p);
+      p += payload.data.length;
+    }
+  }
+  return p;
+}
+
+for (const [kind, make] of KINDS) {
+  const events = make(100);
+  const group = `client register encode, 100 ${kind} events`;
+  Deno.bench("ts", { group, baseline: true }, () => {
+    encodeRegisterReq(events);
+  });
+  Deno.bench("strings a Wasm encoder needs encoded first", { group }, () => {
+    stageStrings(events);
   });
 }
 

@@ -1,11 +1,17 @@
 // Query latency of the storages on a large store: every query kind of
 // PROTOCOL.md §5 against STORAGE_BENCH_EVENTS events (default 2,000,000)
-// of 1,000 frequent types and one rare type (every 10,000th event).
+// of 1,000 frequent types and one rare type (every 10,000th event), in
+// pages of 100; and answers of 4,096 events turned into MsgQueryRes bytes
+// as the Event Server does: by the TypeScript writer from the events the
+// storage builds ("ts"), or by the Wasm core straight from the stored
+// records ("wasm").
 //
 //   deno bench -A bench/storage_query_bench.ts
 //   STORAGE_BENCH_EVENTS=200000 deno bench -A bench/storage_query_bench.ts
 
+import { EventCore } from "../codec/wasm/internal_mod.ts";
 import type { Event, QueryParams } from "../event/types.ts";
+import { encodeQueryRes } from "../eventer/_messages.ts";
 import { MemoryStorage } from "../event_server/storage/memory.ts";
 import { SqliteStorage } from "../event_server/storage/sqlite/sqlite.ts";
 import type { Storage } from "../event_server/storage/storage.ts";
@@ -41,10 +47,10 @@ async function fill(storage: Storage): Promise<void> {
 }
 
 const dir = await Deno.makeTempDir({ prefix: "eventer_storage_bench_" });
-const memory = new MemoryStorage({ maxResults: 100 });
+const memory = new MemoryStorage({ maxResults: 4096 });
 await fill(memory);
 const sqlite = new SqliteStorage(`${dir}/events.db`, {
-  maxResults: 100,
+  maxResults: 4096,
   synchronous: "normal",
 });
 await fill(sqlite);
@@ -101,11 +107,52 @@ for (
 ) {
   for (const [query, params] of QUERIES) {
     Deno.bench({
-      name: `${storage === memory ? "memory" : "sqlite"}: ${query}`,
+      name: `${name}: ${query}`,
       group: query,
       baseline: name === "memory",
       fn() {
-        storage.query(params);
+        // Pages of 100 (the storages' own cap is 4,096).
+        storage.query(
+          params.kind === "latest" ? params : { ...params, maxResults: 100 },
+        );
+      },
+    });
+  }
+}
+
+const ANSWERS: [string, QueryParams][] = [
+  ["newest 4096", { kind: "timeseries" }],
+  ["server, 4096 after the middle", {
+    kind: "server",
+    serverId: 1,
+    lastEventId: middle,
+  }],
+  ["latest, all 1,001 types", { kind: "latest" }],
+];
+
+const core = new EventCore();
+const held = core.batch();
+for (
+  const [name, storage] of [["memory", memory], ["sqlite", sqlite]] as const
+) {
+  for (const [query, params] of ANSWERS) {
+    const group = `MsgQueryRes bytes, ${name}: ${query}`;
+    Deno.bench({
+      name: "ts",
+      group,
+      baseline: true,
+      fn() {
+        encodeQueryRes(storage.query(params, { jsonText: true }));
+      },
+    });
+    Deno.bench({
+      name: "wasm",
+      group,
+      fn() {
+        const bytes = storage.queryBytes(params, held, 4096, encodeQueryRes);
+        if (bytes === null) throw new Error("no memory for the answer");
+        held.clear();
+        core.release();
       },
     });
   }

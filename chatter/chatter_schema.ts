@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { CHATTER_SBS } from "./chatter_schema.ts";
+ * import { CHATTER_SBS } from "@hat/eventer/chatter";
  * import assert from "node:assert/strict";
  *
  * assert.match(CHATTER_SBS, /^module HatChatter/);

@@ -94,7 +94,7 @@ function fail(addr: Address, e: unknown): never {
  *
  * @example
  * ```ts
- * import { connect, listen } from "./mod.ts";
+ * import { connect, listen } from "@hat/eventer/chatter";
  * import assert from "node:assert/strict";
  *
  * await using server = await listen(() => {}, { hostname: "127.0.0.1", port: 0 });

@@ -50,7 +50,7 @@ const MIN_READ_SIZE = 16 * 1024;
  *
  * @example Request and reply over loopback
  * ```ts
- * import { connect, listen } from "./mod.ts";
+ * import { connect, listen } from "@hat/eventer/chatter";
  * import assert from "node:assert/strict";
  *
  * await using server = await listen(async (conn) => {
@@ -191,7 +191,7 @@ export class Connection {
    *
    * @example
    * ```ts
-   * import { connect, listen, SendQueueFullError } from "./mod.ts";
+   * import { connect, listen, SendQueueFullError } from "@hat/eventer/chatter";
    * import assert from "node:assert/strict";
    *
    * // A peer that never receives (and so soon stops reading the socket):

@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import { ConnectionError } from "./errors.ts";
+ * import { ConnectionError } from "@hat/eventer/chatter";
  * import assert from "node:assert/strict";
  *
  * const err = new ConnectionError("connection closed", { cause: "eof" });
@@ -40,7 +40,7 @@ export class ConnectionError extends Error {
  *
  * @example
  * ```ts
- * import { ConnectionError, ProtocolError } from "./errors.ts";
+ * import { ConnectionError, ProtocolError } from "@hat/eventer/chatter";
  * import assert from "node:assert/strict";
  *
  * const err = new ProtocolError("frame length field of 0 bytes");
@@ -69,7 +69,7 @@ export class ProtocolError extends ConnectionError {
  *
  * @example
  * ```ts
- * import { SendQueueFullError } from "./errors.ts";
+ * import { SendQueueFullError } from "@hat/eventer/chatter";
  * import assert from "node:assert/strict";
  *
  * const err = new SendQueueFullError(5_000_000, 4_194_304);

@@ -27,7 +27,7 @@ const REUSED_PARTIAL_SIZE = 64 * 1024;
  *
  * @example
  * ```ts
- * import { frameHeaderSize } from "./frame.ts";
+ * import { frameHeaderSize } from "@hat/eventer/chatter";
  * import assert from "node:assert/strict";
  *
  * assert.equal(frameHeaderSize(255), 2);
@@ -53,7 +53,7 @@ export function frameHeaderSize(n: number): number {
  *
  * @example
  * ```ts
- * import { writeFrameHeader } from "./frame.ts";
+ * import { writeFrameHeader } from "@hat/eventer/chatter";
  * import assert from "node:assert/strict";
  *
  * const buf = new Uint8Array(3);
@@ -89,7 +89,7 @@ export function writeFrameHeader(
  *
  * @example
  * ```ts
- * import { encodeFrame } from "./frame.ts";
+ * import { encodeFrame } from "@hat/eventer/chatter";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(
@@ -140,7 +140,7 @@ const STATE_BODY = 2; // collecting the N bytes of a body split across chunks
  *
  * @example Two frames, the second split across chunks
  * ```ts
- * import { FrameParser } from "./frame.ts";
+ * import { FrameParser } from "@hat/eventer/chatter";
  * import assert from "node:assert/strict";
  *
  * const parser = new FrameParser();
@@ -328,7 +328,7 @@ export class FrameParser {
    *
    * @example
    * ```ts
-   * import { FrameParser } from "./frame.ts";
+   * import { FrameParser } from "@hat/eventer/chatter";
    * import assert from "node:assert/strict";
    *
    * const bodies: number[][] = [];

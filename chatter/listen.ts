@@ -44,7 +44,7 @@ function defaultOnError(error: unknown): void {
  *
  * @example
  * ```ts
- * import { connect, listen } from "./mod.ts";
+ * import { connect, listen } from "@hat/eventer/chatter";
  * import assert from "node:assert/strict";
  *
  * const accepted = Promise.withResolvers<void>();
@@ -182,7 +182,7 @@ export class Server {
  *
  * @example Echo server
  * ```ts
- * import { connect, listen } from "./mod.ts";
+ * import { connect, listen } from "@hat/eventer/chatter";
  * import assert from "node:assert/strict";
  *
  * await using server = await listen(async (conn) => {

@@ -45,8 +45,8 @@ function checkId(name: string, v: number): void {
  *
  * @example
  * ```ts
- * import { Writer } from "../codec/writer.ts";
- * import { writeMsgFrame } from "./msg_codec.ts";
+ * import { Writer } from "@hat/eventer/codec";
+ * import { writeMsgFrame } from "@hat/eventer/chatter";
  * import assert from "node:assert/strict";
  *
  * const w = new Writer();
@@ -111,7 +111,7 @@ export function writeMsgFrame(writer: Writer, msg: WireMsg): void {
  *
  * @example
  * ```ts
- * import { encodeMsg } from "./msg_codec.ts";
+ * import { encodeMsg } from "@hat/eventer/chatter";
  * import assert from "node:assert/strict";
  *
  * const body = encodeMsg({
@@ -142,7 +142,7 @@ const TYPE_CACHE_SIZE = 32;
  *
  * @example
  * ```ts
- * import { MsgDecoder } from "./msg_codec.ts";
+ * import { MsgDecoder } from "@hat/eventer/chatter";
  * import assert from "node:assert/strict";
  *
  * const d = new MsgDecoder();
@@ -242,7 +242,7 @@ export class MsgDecoder {
  *
  * @example
  * ```ts
- * import { decodeMsg } from "./msg_codec.ts";
+ * import { decodeMsg } from "@hat/eventer/chatter";
  * import assert from "node:assert/strict";
  *
  * const msg = decodeMsg(new Uint8Array([0x82, 0x81, 0, 1, 1, 0x80, 0x80]));

@@ -63,14 +63,15 @@ export {
 } from "./schema_parser.ts";
 export { Repository } from "./repository.ts";
 export {
-  type TypeSource,
-  WasmDecoder,
-  type WasmDecoderOptions,
-} from "./wasm_decoder.ts";
-export { LazyArray, LazyChoice, LazyRecord, type LazyValue } from "./lazy.ts";
-export {
   findFrames,
   type FindFramesOptions,
   type FramesFound,
-} from "./wasm_frames.ts";
+  LazyArray,
+  LazyChoice,
+  LazyRecord,
+  type LazyValue,
+  type TypeSource,
+  WasmDecoder,
+  type WasmDecoderOptions,
+} from "./wasm/mod.ts";
 export type { SbsValue } from "./value.ts";

@@ -16,7 +16,7 @@
  *
  * @example
  * ```ts
- * import { EventSbsError } from "./errors.ts";
+ * import { EventSbsError } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * const err = new EventSbsError("HatEventer.EventId", "session", "expected an integer, got string");
@@ -66,7 +66,7 @@ export class EventSbsError extends TypeError {
  *
  * @example
  * ```ts
- * import { EventPayloadError, EventSbsError } from "./errors.ts";
+ * import { EventPayloadError, EventSbsError } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * const err = new EventPayloadError("HatEventer.EventPayload", "json", "invalid JSON text");

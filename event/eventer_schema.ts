@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { EVENTER_SBS } from "./eventer_schema.ts";
+ * import { EVENTER_SBS } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.ok(EVENTER_SBS.startsWith("module HatEventer\n"));

@@ -32,7 +32,7 @@ const NOT_PARSED: unique symbol = Symbol("not parsed");
  *
  * @example
  * ```ts
- * import { JsonTextPayload } from "./json_text_payload.ts";
+ * import { JsonTextPayload } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * const p = new JsonTextPayload('{"value": 1e400}');
@@ -96,7 +96,7 @@ export class JsonTextPayload implements EventPayloadJson {
         `Invalid JSON text range ${start}..${stop} of ${text.length} bytes`,
       );
     }
-    check(text, start, stop);
+    if (!checked) check(text, start, stop);
     this.#bytes = text;
     this.#start = start;
     this.#end = stop;
@@ -150,6 +150,41 @@ export class JsonTextPayload implements EventPayloadJson {
   /** The plain form `{ kind: "json", data }`, for `JSON.stringify`. */
   toJSON(): { kind: "json"; data: JsonValue } {
     return { kind: "json", data: this.data };
+  }
+}
+
+// Set for one construction by checkedJsonText: the text was checked.
+let checked = false;
+
+/**
+ * A {@linkcode JsonTextPayload} over bytes already found to be one JSON
+ * text of Python's dialect (by the WebAssembly core's scan, which applies
+ * the grammar of `isPythonJsonText`): not checked again.
+ *
+ * @param bytes The buffer holding the text (not copied).
+ * @param start Where the text starts.
+ * @param end Where the text ends.
+ * @returns The payload.
+ *
+ * @example
+ * ```ts
+ * import { checkedJsonText } from "./json_text_payload.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = new TextEncoder().encode('x{"a": NaN}');
+ * assert.equal(checkedJsonText(bytes, 1, bytes.length).text, '{"a": NaN}');
+ * ```
+ */
+export function checkedJsonText(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): JsonTextPayload {
+  checked = true;
+  try {
+    return new JsonTextPayload(bytes, start, end);
+  } finally {
+    checked = false;
   }
 }
 

@@ -9,7 +9,7 @@
  *
  * @example Subscriptions and the fan-out index
  * ```ts
- * import { Subscription, SubscriptionIndex } from "./mod.ts";
+ * import { Subscription, SubscriptionIndex } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * const sub = new Subscription([["gateway", "?", "data", "*"]]);
@@ -24,7 +24,12 @@
  *
  * @example Events to SBS values and back
  * ```ts
- * import { eventFromSbs, eventToSbs, now, type Event } from "./mod.ts";
+ * import {
+ *   eventFromSbs,
+ *   eventToSbs,
+ *   now,
+ *   type Event,
+ * } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * const event: Event = {
@@ -50,4 +55,4 @@ export * from "./subscription.ts";
 export * from "./subscription_index.ts";
 export * from "./eventer_schema.ts";
 export * from "./sbs.ts";
-export * from "./json_text_payload.ts";
+export { JsonTextPayload } from "./json_text_payload.ts";

@@ -16,7 +16,7 @@ import type { Event, EventId } from "./types.ts";
  *
  * @example
  * ```ts
- * import { compareEventIds } from "./order.ts";
+ * import { compareEventIds } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.equal(compareEventIds({ server: 1, session: 2, instance: 9 }, { server: 1, session: 3, instance: 1 }), -1);
@@ -47,7 +47,7 @@ export function compareEventIds(a: EventId, b: EventId): -1 | 0 | 1 {
  *
  * @example
  * ```ts
- * import { compareEvents } from "./order.ts";
+ * import { compareEvents } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * const ev = (server: number, session: number, s: number) => ({

@@ -39,7 +39,7 @@ export type CompleteQueryParams =
  *
  * @example
  * ```ts
- * import { queryParamsWithDefaults } from "./query_params.ts";
+ * import { queryParamsWithDefaults } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(queryParamsWithDefaults({ kind: "timeseries", maxResults: 10 }), {

@@ -17,7 +17,7 @@ import type { EventType, QueryType } from "./types.ts";
  *
  * @example
  * ```ts
- * import { matchesQueryType } from "./query_type.ts";
+ * import { matchesQueryType } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.equal(matchesQueryType(["a", "b", "c"], ["a", "*"]), true);
@@ -50,7 +50,7 @@ export function matchesQueryType(
  *
  * @example
  * ```ts
- * import { validateQueryType } from "./query_type.ts";
+ * import { validateQueryType } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(validateQueryType(["a", "?", "*"]), ["a", "?", "*"]);
@@ -97,7 +97,7 @@ export function validateQueryType(queryType: QueryType): QueryType {
  *
  * @example
  * ```ts
- * import { queryTypeCovers } from "./query_type.ts";
+ * import { queryTypeCovers } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.equal(queryTypeCovers(["a", "*"], ["a"]), true);
@@ -132,7 +132,7 @@ export function queryTypeCovers(
  *
  * @example
  * ```ts
- * import { intersectQueryTypes } from "./query_type.ts";
+ * import { intersectQueryTypes } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(intersectQueryTypes(["a", "*"], ["?", "b"]), ["a", "b"]);

@@ -50,7 +50,7 @@ export * from "./sbs_query.ts";
  *
  * @example
  * ```ts
- * import { timestampToSbs } from "./sbs.ts";
+ * import { timestampToSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(timestampToSbs({ s: 1, us: 2 }), { s: 1, us: 2 });
@@ -70,7 +70,7 @@ export function timestampToSbs(t: Timestamp): SbsValue {
  *
  * @example
  * ```ts
- * import { timestampFromSbs } from "./sbs.ts";
+ * import { timestampFromSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(timestampFromSbs({ s: 2n ** 62n, us: 0 }), { s: 2n ** 62n, us: 0 });
@@ -89,7 +89,7 @@ export function timestampFromSbs(v: SbsValue): Timestamp {
  *
  * @example
  * ```ts
- * import { eventIdToSbs } from "./sbs.ts";
+ * import { eventIdToSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(eventIdToSbs({ server: 1, session: 2, instance: 3 }), { server: 1, session: 2, instance: 3 });
@@ -109,7 +109,7 @@ export function eventIdToSbs(id: EventId): SbsValue {
  *
  * @example
  * ```ts
- * import { eventIdFromSbs } from "./sbs.ts";
+ * import { eventIdFromSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(eventIdFromSbs({ server: 1, session: 2, instance: 3 }), { server: 1, session: 2, instance: 3 });
@@ -128,7 +128,7 @@ export function eventIdFromSbs(v: SbsValue): EventId {
  *
  * @example
  * ```ts
- * import { eventTypeToSbs } from "./sbs.ts";
+ * import { eventTypeToSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(eventTypeToSbs(["a", "b"]), ["a", "b"]);
@@ -147,7 +147,7 @@ export function eventTypeToSbs(type: EventType): SbsValue {
  *
  * @example
  * ```ts
- * import { eventTypeFromSbs } from "./sbs.ts";
+ * import { eventTypeFromSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(eventTypeFromSbs(["a", "*"]), ["a", "*"]);
@@ -168,7 +168,7 @@ export function eventTypeFromSbs(v: SbsValue): EventType {
  *
  * @example
  * ```ts
- * import { payloadToSbs } from "./sbs.ts";
+ * import { payloadToSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(payloadToSbs({ kind: "json", data: { a: [1] } }), ["json", '{"a":[1]}']);
@@ -188,8 +188,7 @@ export function payloadToSbs(payload: EventPayload): SbsValue {
  *
  * @example
  * ```ts
- * import { EventPayloadError } from "./errors.ts";
- * import { payloadFromSbs } from "./sbs.ts";
+ * import { EventPayloadError, payloadFromSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(payloadFromSbs(["json", '{"a": 1}']), { kind: "json", data: { a: 1 } });
@@ -209,7 +208,7 @@ export function payloadFromSbs(v: SbsValue): EventPayload {
  *
  * @example
  * ```ts
- * import { eventFromSbs, eventToSbs } from "./sbs.ts";
+ * import { eventFromSbs, eventToSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * const event = {
@@ -238,7 +237,7 @@ export function eventToSbs(event: Event): SbsValue {
  *
  * @example
  * ```ts
- * import { eventFromSbs } from "./sbs.ts";
+ * import { eventFromSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.throws(
@@ -261,7 +260,7 @@ export function eventFromSbs(v: SbsValue): Event {
  *
  * @example
  * ```ts
- * import { eventsToSbs } from "./sbs.ts";
+ * import { eventsToSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(eventsToSbs([]), []);
@@ -281,7 +280,7 @@ export function eventsToSbs(events: readonly Event[]): SbsValue {
  *
  * @example
  * ```ts
- * import { eventsFromSbs } from "./sbs.ts";
+ * import { eventsFromSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.throws(() => eventsFromSbs([{}]), /MsgEventsNotify at 0\.id: expected a record/);
@@ -300,7 +299,7 @@ export function eventsFromSbs(v: SbsValue): Event[] {
  *
  * @example
  * ```ts
- * import { registerEventToSbs } from "./sbs.ts";
+ * import { registerEventToSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(
@@ -322,7 +321,7 @@ export function registerEventToSbs(event: RegisterEvent): SbsValue {
  *
  * @example
  * ```ts
- * import { registerEventFromSbs } from "./sbs.ts";
+ * import { registerEventFromSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(
@@ -345,7 +344,7 @@ export function registerEventFromSbs(v: SbsValue): RegisterEvent {
  *
  * @example
  * ```ts
- * import { registerEventsToSbs } from "./sbs.ts";
+ * import { registerEventsToSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(registerEventsToSbs([{ type: [], sourceTimestamp: null, payload: null }]), [
@@ -376,7 +375,7 @@ export function registerEventsToSbs(
  *
  * @example
  * ```ts
- * import { registerEventsFromSbs } from "./sbs.ts";
+ * import { registerEventsFromSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.throws(() => registerEventsFromSbs([{ type: [1] }]), /MsgRegisterReq at 0\.type\.0/);
@@ -405,7 +404,7 @@ export function registerEventsFromSbs(v: SbsValue): RegisterEvent[] {
  *
  * @example
  * ```ts
- * import { statusToSbs } from "./sbs.ts";
+ * import { statusToSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(statusToSbs("operational"), ["operational", null]);
@@ -431,7 +430,7 @@ export function statusToSbs(status: Status): SbsValue {
  *
  * @example
  * ```ts
- * import { statusFromSbs } from "./sbs.ts";
+ * import { statusFromSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.equal(statusFromSbs(["standby", null]), "standby");

@@ -46,7 +46,7 @@ import type { QueryParams, QueryResult } from "./types.ts";
  *
  * @example
  * ```ts
- * import { queryParamsToSbs } from "./sbs_query.ts";
+ * import { queryParamsToSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(queryParamsToSbs({ kind: "latest", eventTypes: [["a", "*"]] }), [
@@ -100,7 +100,7 @@ export function queryParamsToSbs(params: QueryParams): SbsValue {
  *
  * @example
  * ```ts
- * import { queryParamsFromSbs } from "./sbs_query.ts";
+ * import { queryParamsFromSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(
@@ -169,7 +169,7 @@ export function queryParamsFromSbs(v: SbsValue): CompleteQueryParams {
  *
  * @example
  * ```ts
- * import { queryResultToSbs } from "./sbs_query.ts";
+ * import { queryResultToSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(queryResultToSbs({ events: [], moreFollows: false }), { events: [], moreFollows: false });
@@ -192,7 +192,7 @@ export function queryResultToSbs(result: QueryResult): SbsValue {
  *
  * @example
  * ```ts
- * import { queryResultFromSbs } from "./sbs_query.ts";
+ * import { queryResultFromSbs } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(queryResultFromSbs({ events: [], moreFollows: true }), { events: [], moreFollows: true });

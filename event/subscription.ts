@@ -32,7 +32,7 @@ import type { EventType, QueryType } from "./types.ts";
  *
  * @example
  * ```ts
- * import { Subscription } from "./subscription.ts";
+ * import { Subscription } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * const sub = new Subscription([["a", "b"], ["a", "*"], ["?", "c"]]);
@@ -84,7 +84,7 @@ export class Subscription {
    *
    * @example
    * ```ts
-   * import { Subscription } from "./subscription.ts";
+   * import { Subscription } from "@hat/eventer/event";
    * import assert from "node:assert/strict";
    *
    * const sub = new Subscription([["a", "?", "*"]]);
@@ -103,7 +103,7 @@ export class Subscription {
    *
    * @example
    * ```ts
-   * import { Subscription } from "./subscription.ts";
+   * import { Subscription } from "@hat/eventer/event";
    * import assert from "node:assert/strict";
    *
    * const sub = new Subscription([["b"], ["a"], ["b"], ["*"]]);
@@ -122,7 +122,7 @@ export class Subscription {
    *
    * @example
    * ```ts
-   * import { Subscription } from "./subscription.ts";
+   * import { Subscription } from "@hat/eventer/event";
    * import assert from "node:assert/strict";
    *
    * const u = new Subscription([["a", "b"]]).union(new Subscription([["a", "*"]]));
@@ -146,7 +146,7 @@ export class Subscription {
    *
    * @example
    * ```ts
-   * import { Subscription } from "./subscription.ts";
+   * import { Subscription } from "@hat/eventer/event";
    * import assert from "node:assert/strict";
    *
    * const a = new Subscription([["a", "*"], ["x"]]);
@@ -176,7 +176,7 @@ export class Subscription {
    *
    * @example
    * ```ts
-   * import { Subscription } from "./subscription.ts";
+   * import { Subscription } from "@hat/eventer/event";
    * import assert from "node:assert/strict";
    *
    * const a = new Subscription([["a", "?"]]);

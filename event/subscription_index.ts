@@ -35,8 +35,7 @@ function newNode<K>(): IndexNode<K> {
  *
  * @example
  * ```ts
- * import { Subscription } from "./subscription.ts";
- * import { SubscriptionIndex } from "./subscription_index.ts";
+ * import { Subscription, SubscriptionIndex } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * const index = new SubscriptionIndex<string>();
@@ -57,8 +56,7 @@ export class SubscriptionIndex<K> {
    *
    * @example
    * ```ts
-   * import { Subscription } from "./subscription.ts";
-   * import { SubscriptionIndex } from "./subscription_index.ts";
+   * import { Subscription, SubscriptionIndex } from "@hat/eventer/event";
    * import assert from "node:assert/strict";
    *
    * const index = new SubscriptionIndex<number>();
@@ -78,8 +76,7 @@ export class SubscriptionIndex<K> {
    *
    * @example
    * ```ts
-   * import { Subscription } from "./subscription.ts";
-   * import { SubscriptionIndex } from "./subscription_index.ts";
+   * import { Subscription, SubscriptionIndex } from "@hat/eventer/event";
    * import assert from "node:assert/strict";
    *
    * const index = new SubscriptionIndex<number>();
@@ -100,8 +97,7 @@ export class SubscriptionIndex<K> {
    *
    * @example
    * ```ts
-   * import { Subscription } from "./subscription.ts";
-   * import { SubscriptionIndex } from "./subscription_index.ts";
+   * import { Subscription, SubscriptionIndex } from "@hat/eventer/event";
    * import assert from "node:assert/strict";
    *
    * const index = new SubscriptionIndex<string>();
@@ -126,8 +122,7 @@ export class SubscriptionIndex<K> {
    *
    * @example
    * ```ts
-   * import { Subscription } from "./subscription.ts";
-   * import { SubscriptionIndex } from "./subscription_index.ts";
+   * import { Subscription, SubscriptionIndex } from "@hat/eventer/event";
    * import assert from "node:assert/strict";
    *
    * const index = new SubscriptionIndex<string>();
@@ -154,8 +149,7 @@ export class SubscriptionIndex<K> {
    *
    * @example
    * ```ts
-   * import { Subscription } from "./subscription.ts";
-   * import { SubscriptionIndex } from "./subscription_index.ts";
+   * import { Subscription, SubscriptionIndex } from "@hat/eventer/event";
    * import assert from "node:assert/strict";
    *
    * const index = new SubscriptionIndex<number>();

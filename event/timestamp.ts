@@ -21,7 +21,7 @@ const US_PER_S = 1_000_000;
  *
  * @example
  * ```ts
- * import { compareTimestamps, MIN_TIMESTAMP } from "./timestamp.ts";
+ * import { compareTimestamps, MIN_TIMESTAMP } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.equal(MIN_TIMESTAMP.s, -(2n ** 63n));
@@ -35,7 +35,7 @@ export const MIN_TIMESTAMP: Timestamp = Object.freeze({ s: INT64_MIN, us: 0 });
  *
  * @example
  * ```ts
- * import { compareTimestamps, MAX_TIMESTAMP, now } from "./timestamp.ts";
+ * import { compareTimestamps, MAX_TIMESTAMP, now } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.equal(MAX_TIMESTAMP.s, 2n ** 63n - 1n);
@@ -72,7 +72,7 @@ function describe(value: unknown): string {
  *
  * @example
  * ```ts
- * import { validateTimestamp } from "./timestamp.ts";
+ * import { validateTimestamp } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(validateTimestamp({ s: 12n, us: 5 }), { s: 12, us: 5 });
@@ -137,7 +137,7 @@ export function validateTimestamp(t: Timestamp): Timestamp {
  *
  * @example
  * ```ts
- * import { now, timestampToFloat } from "./timestamp.ts";
+ * import { now, timestampToFloat } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.ok(Math.abs(timestampToFloat(now()) - Date.now() / 1000) < 1);
@@ -167,7 +167,7 @@ export function now(): Timestamp {
  *
  * @example
  * ```ts
- * import { compareTimestamps } from "./timestamp.ts";
+ * import { compareTimestamps } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.equal(compareTimestamps({ s: 1, us: 2 }, { s: 1n, us: 2 }), 0);
@@ -224,7 +224,7 @@ function roundHalfEven(x: number): number {
  *
  * @example
  * ```ts
- * import { addSeconds } from "./timestamp.ts";
+ * import { addSeconds } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(addSeconds({ s: 10, us: 900000 }, 0.2), { s: 11, us: 100000 });
@@ -271,7 +271,7 @@ export function addSeconds(t: Timestamp, seconds: number | bigint): Timestamp {
  *
  * @example
  * ```ts
- * import { timestampToFloat } from "./timestamp.ts";
+ * import { timestampToFloat } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.equal(timestampToFloat({ s: 1, us: 500000 }), 1.5);
@@ -292,7 +292,7 @@ export function timestampToFloat(t: Timestamp): number {
  *
  * @example
  * ```ts
- * import { timestampFromFloat } from "./timestamp.ts";
+ * import { timestampFromFloat } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(timestampFromFloat(-0.5), { s: -1, us: 500000 });
@@ -331,7 +331,7 @@ export function timestampFromFloat(seconds: number): Timestamp {
  *
  * @example
  * ```ts
- * import { timestampToDate } from "./timestamp.ts";
+ * import { timestampToDate } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * const d = timestampToDate({ s: 1732540000, us: 123456 });
@@ -358,7 +358,7 @@ export function timestampToDate(t: Timestamp): Date {
  *
  * @example
  * ```ts
- * import { timestampFromDate } from "./timestamp.ts";
+ * import { timestampFromDate } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(timestampFromDate(new Date(-1)), { s: -1, us: 999000 });
@@ -384,7 +384,7 @@ export function timestampFromDate(date: Date): Timestamp {
  *
  * @example
  * ```ts
- * import { timestampToBytes } from "./timestamp.ts";
+ * import { timestampToBytes } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(
@@ -418,7 +418,11 @@ export function timestampToBytes(t: Timestamp): Uint8Array {
  *
  * @example
  * ```ts
- * import { MIN_TIMESTAMP, timestampFromBytes, timestampToBytes } from "./timestamp.ts";
+ * import {
+ *   MIN_TIMESTAMP,
+ *   timestampFromBytes,
+ *   timestampToBytes,
+ * } from "@hat/eventer/event";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(timestampFromBytes(timestampToBytes(MIN_TIMESTAMP)), MIN_TIMESTAMP);

@@ -34,6 +34,7 @@
  *   "http": "127.0.0.1:23080",
  *   "httpToken": null,
  *   "httpOpen": false,
+ *   "codec": "wasm",
  *   "modules": [{ "module": "./modules/alarms.ts", "limit": 80 }],
  *   "moduleTimeout": 5
  * }
@@ -294,6 +295,14 @@ export interface ConfigFile {
    */
   readonly httpOpen?: boolean;
   /**
+   * Which codec reads requests and writes notifications, answers and
+   * storage records: the WebAssembly core or the TypeScript reference
+   * (see the README and docs/wasm.md). Absent: "wasm", unless the
+   * environment variable HAT_EVENTER_CODEC is "ts".
+   * @default {"wasm"}
+   */
+  readonly codec?: "wasm" | "ts";
+  /**
    * Engine modules, in the order they process sessions: each entry names
    * what to import in `module` (a path relative to this file, an absolute
    * path, a `file:`/`https:` URL, a `jsr:` or `npm:` specifier); its other
@@ -385,6 +394,8 @@ export interface ServerConfig {
   readonly httpToken: string | null;
   /** Whether a non-loopback HTTP address may go without a token. */
   readonly httpOpen: boolean;
+  /** The codec, or null for the library's default. */
+  readonly codec: "wasm" | "ts" | null;
   /** Engine modules with the specifiers to import, in order. */
   readonly modules: readonly ModuleSpec[];
   /** Seconds a module's call may take to settle. */
@@ -432,6 +443,7 @@ export const DEFAULT_CONFIG: ServerConfig = Object.freeze({
   http: Object.freeze({ hostname: "127.0.0.1", port: 23080 }),
   httpToken: null,
   httpOpen: false,
+  codec: null,
   modules: Object.freeze([]) as readonly ModuleSpec[],
   moduleTimeout: 5,
 });
@@ -655,6 +667,9 @@ export function resolveConfig(
     http,
     httpToken: httpToken as string | null,
     httpOpen,
+    codec: get("codec") === null
+      ? null
+      : oneOf<"wasm" | "ts">("codec", get("codec"), ["wasm", "ts"]),
     modules: [
       ...moduleSpecs(
         "modules",

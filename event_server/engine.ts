@@ -29,7 +29,7 @@
  * ```ts
  * import { startEngine } from "./engine.ts";
  * import { MemoryStorage } from "./storage/memory.ts";
- * import { connect } from "../client.ts";
+ * import { connect } from "@hat/eventer";
  * import assert from "node:assert/strict";
  *
  * await using engine = await startEngine({ hostname: "127.0.0.1", port: 0 }, {
@@ -57,6 +57,7 @@ import {
   type QueryResult,
   type RegisterEvent,
   type Status,
+  type Timestamp,
 } from "../event/mod.ts";
 import {
   type ConnectionInfo,
@@ -64,6 +65,17 @@ import {
   type Server,
   type ServerOptions,
 } from "../server.ts";
+import type { EventBatch, EventCore } from "../codec/wasm/internal_mod.ts";
+import {
+  BATCH_HOOKS,
+  type BatchFanout,
+  type BatchHooks,
+  encodeQueryRes,
+  encodeRegisterReq,
+  serverInternals,
+  type WrittenEvents,
+} from "../eventer/internal_mod.ts";
+import { BatchSession } from "./_batch_session.ts";
 import { StorageClosedError } from "./errors.ts";
 import { EngineMetrics } from "./_engine_metrics.ts";
 import { MODULE_FAILURES } from "./metric_names.ts";
@@ -127,6 +139,12 @@ export interface EngineOptions extends
    */
   readonly metrics?: MetricsRegistry;
   /**
+   * Gives each session's timestamp; for tests and replays that need the
+   * same bytes twice.
+   * @default {now}
+   */
+  readonly clock?: () => Timestamp;
+  /**
    * Engine modules (imported by `loadModules`), in configuration order;
    * created when the engine becomes operational, closed when it stops
    * being so (docs/modules.md).
@@ -162,6 +180,20 @@ export interface RegisterOptions {
    */
   readonly source?: Source;
 }
+
+/** A client's register request as the server's Wasm core scanned it. */
+interface BatchRequest {
+  readonly batch: EventBatch;
+  readonly respond: boolean;
+}
+/** What the module runner hands back to the engine to open a session. */
+type SessionRequest = readonly RegisterEvent[] | BatchRequest;
+/** The request's events, or a client's MsgRegisterRes bytes. */
+type SessionAnswer = Event[] | Uint8Array;
+type ModuleSession = ObjectSession | BatchSession;
+
+const checkShape = (events: readonly RegisterEvent[]) =>
+  checkEvents(events, false);
 
 const SERVER_SOURCE: Source = Object.freeze({ type: "server", id: 0 });
 const ENGINE_SOURCE: Source = Object.freeze({ type: "engine", id: 0 });
@@ -225,7 +257,8 @@ export class Engine implements AsyncDisposable {
   /** Connected clients with subscriptions: [new events, persisted]. */
   #subscribers = [0, 0];
   /** The module step, `null` without modules. */
-  #runner: ModuleRunner<ObjectSession> | null = null;
+  #runner: ModuleRunner<ModuleSession, SessionRequest, SessionAnswer> | null =
+    null;
   /** Status changes, one after another (creating modules takes time). */
   #statusChange: Promise<void> = Promise.resolve();
   #stopReason: unknown = null;
@@ -233,6 +266,15 @@ export class Engine implements AsyncDisposable {
   #metrics: MetricsRegistry;
   #rec: EngineMetrics;
   #uncollect: () => void = () => {};
+  #clock: () => Timestamp;
+  /**
+   * The server's Wasm core and fan-out (codec "wasm"): sessions are then
+   * stored and notified from their bytes; null for the TypeScript path.
+   */
+  #core: EventCore | null = null;
+  #fanout: BatchFanout | null = null;
+  /** For the engine's own registrations and for query answers. */
+  #batch: EventBatch | null = null;
 
   private constructor(options: EngineOptions) {
     this.#storage = options.storage;
@@ -247,6 +289,7 @@ export class Engine implements AsyncDisposable {
       (() => Promise.resolve());
     this.#onError = options.onError ??
       ((error, context) => console.error(`${context}:`, error));
+    this.#clock = options.clock ?? now;
     this.#session = this.#storage.lastSession(this.#serverId);
     this.#reserved = this.#session;
     this.#metrics = options.metrics ?? new MetricsRegistry();
@@ -258,7 +301,9 @@ export class Engine implements AsyncDisposable {
     if (modules.length > 0) this.#runner = this.#moduleRunner(options);
   }
 
-  #moduleRunner(options: EngineOptions): ModuleRunner<ObjectSession> {
+  #moduleRunner(
+    options: EngineOptions,
+  ): ModuleRunner<ModuleSession, SessionRequest, SessionAnswer> {
     const timeout = options.moduleTimeout ?? 5;
     if (!(timeout > 0 && timeout <= 2147483)) {
       throw new RangeError(
@@ -271,40 +316,134 @@ export class Engine implements AsyncDisposable {
     const failures = options.modules!.map((m) =>
       this.#metrics.counter(MODULE_FAILURES, { module: m.name })
     );
-    const check = (events: readonly RegisterEvent[]) =>
-      checkEvents(events, false);
-    return new ModuleRunner<ObjectSession>(options.modules!, {
-      open: (_source, registerEvents) => {
-        if (!this.#storage.isOpen) return null;
-        const session = this.#takeSession();
-        if (session === null) return null;
-        return new ObjectSession(
-          { server: this.#serverId, session, timestamp: now() },
-          registerEvents,
-          { check },
-        );
+    return new ModuleRunner<ModuleSession, SessionRequest, SessionAnswer>(
+      options.modules!,
+      {
+        open: (_source, request) => this.#openSession(request),
+        commit: (session, first, late) =>
+          this.#commitSession(session, first, late),
+        abort: (session) => this.#abortSession(session),
       },
-      commit: (session, first) => {
-        if (!this.#storage.isOpen) return null;
-        const events = session.events;
-        try {
-          this.#commit(events, session.openedAt);
-        } catch (error) {
-          this.#onError(error, "commit");
-          return null;
-        }
-        return first === events.length ? events : events.slice(0, first);
+      {
+        timeout,
+        maxAdded: options.maxRegisterEvents ?? 100_000,
+        onError: (error) => {
+          failures[error.index]?.inc();
+          onModuleError(error);
+        },
       },
-      // Its id stays unused: a gap, as after a crash.
-      abort: () => {},
-    }, {
-      timeout,
-      maxAdded: options.maxRegisterEvents ?? 100_000,
-      onError: (error) => {
-        failures[error.index]?.inc();
-        onModuleError(error);
-      },
+    );
+  }
+
+  /**
+   * Opens a session for the module runner: its id and timestamp, and its
+   * first events: a client's batch (codec "wasm"), or objects (the
+   * engine's own registrations, and every request with codec "ts"), which
+   * with codec "wasm" are scanned into a batch of their own.
+   */
+  #openSession(request: SessionRequest): ModuleSession | null {
+    if (!this.#storage.isOpen) return null;
+    const session = this.#nextSession();
+    if (session === null) return null;
+    const server = this.#serverId;
+    const timestamp = this.#clock();
+    let batch: EventBatch;
+    let objects: readonly RegisterEvent[] | null = null;
+    let respond = false;
+    if (Array.isArray(request)) {
+      objects = request;
+      const core = this.#core;
+      if (core === null) {
+        return new ObjectSession({ server, session, timestamp }, request, {
+          check: checkShape,
+        });
+      }
+      batch = core.batch();
+      if (typeof batch.scanRegister(encodeRegisterReq(request)) !== "number") {
+        // Too large for the core: the TypeScript path takes it.
+        batch.clear();
+        core.release();
+        return new ObjectSession({ server, session, timestamp }, request, {
+          check: checkShape,
+        });
+      }
+    } else {
+      ({ batch, respond } = request as BatchRequest);
+    }
+    batch.assign(0, batch.length, server, session, 1, timestamp);
+    return new BatchSession({
+      batch,
+      server,
+      session,
+      timestamp,
+      check: checkShape,
+      objects,
+      respond,
     });
+  }
+
+  /**
+   * Stores and notifies all of a session's events and gives the answer:
+   * the request's events as objects, or a client's MsgRegisterRes bytes
+   * (a copy when given after a wait: a view into the core is only valid
+   * until the next call into it).
+   */
+  #commitSession(
+    s: ModuleSession,
+    first: number,
+    late: boolean,
+  ): SessionAnswer | null {
+    if (!this.#storage.isOpen) {
+      this.#abortSession(s);
+      return null;
+    }
+    try {
+      if (s instanceof ObjectSession) {
+        const events = s.events;
+        this.#commit(events, s.openedAt);
+        return first === events.length ? events : events.slice(0, first);
+      }
+      const batch = s.batch;
+      const n = batch.length;
+      this.#storeAndNotify(batch, n, s.openedAt, s.id);
+      if (s.objects !== null) {
+        const server = this.#serverId;
+        const session = s.id;
+        const timestamp = s.timestamp;
+        return s.objects.map((e, i) => ({
+          id: { server, session, instance: i + 1 },
+          type: e.type,
+          timestamp,
+          sourceTimestamp: e.sourceTimestamp,
+          payload: e.payload,
+        }));
+      }
+      if (!s.respond) return null;
+      // Slot 0 holds the whole session's events; the response holds the
+      // request's only.
+      const res = first === n
+        ? batch.output(0)
+        : batch.writeEvents(1, 0, first, 1);
+      res[0] = 0x80; // MsgRegisterRes: events
+      return late ? res.slice() : res;
+    } catch (error) {
+      this.#onError(error, "commit");
+      return null;
+    } finally {
+      if (!(s instanceof ObjectSession) && s.objects !== null) {
+        s.batch.clear();
+        s.core.release();
+      }
+    }
+  }
+
+  /** Lets go of a failed session: its id stays unused (a gap). */
+  #abortSession(s: ModuleSession): void {
+    // A client's batch is the server's to clear; the engine's own it clears.
+    if (!(s instanceof ObjectSession) && s.objects !== null) {
+      s.batch.clear();
+      s.core.release();
+    }
   }
 
   /**
@@ -329,6 +468,7 @@ export class Engine implements AsyncDisposable {
       onModuleError: _onModuleError,
       resetMonitorReady: _resetMonitorReady,
       metrics: _metrics,
+      clock: _clock,
       ...rest
     } = options;
     const engine = new Engine(options);
@@ -342,7 +482,12 @@ export class Engine implements AsyncDisposable {
       // Payloads are stored and forwarded, never looked at: kept as text.
       jsonText: true,
       ...engine.#callbacks(),
-    });
+      [BATCH_HOOKS]: engine.#batchHooks(),
+    } as ServerOptions);
+    const internals = serverInternals(engine.#server);
+    engine.#core = internals.core;
+    engine.#fanout = internals.fanout;
+    engine.#batch = internals.core?.batch() ?? null;
     if (withModules) {
       try {
         await engine.setStatus("operational");
@@ -375,6 +520,14 @@ export class Engine implements AsyncDisposable {
   /** This server's id. */
   get serverId(): number {
     return this.#serverId;
+  }
+
+  /**
+   * The codec of its eventer server: "wasm" (sessions stored and notified
+   * from their bytes) or "ts" (the TypeScript reference).
+   */
+  get codec(): "wasm" | "ts" {
+    return this.#core !== null ? "wasm" : "ts";
   }
 
   /** The storage. */
@@ -665,7 +818,10 @@ export class Engine implements AsyncDisposable {
         checkEvents(events, false);
         if (!this.#storage.isOpen || this.#runner === null) return null;
         if (events.length === 0) return [];
-        return await this.#runner.submit(source, events);
+        return await (this.#runner.submit(source, events) as
+          | Event[]
+          | null
+          | Promise<Event[] | null>);
       },
       query: (params: QueryParams) =>
         Promise.resolve().then(() => this.query(params)),
@@ -716,11 +872,32 @@ export class Engine implements AsyncDisposable {
   ): Event[] | null | Promise<Event[] | null> {
     if (this.#runner === null) return this.#register(registerEvents);
     if (registerEvents.length === 0) return [];
-    return this.#runner.submit(source, registerEvents);
+    // Requests as objects are answered with objects.
+    return this.#runner.submit(source, registerEvents) as
+      | Event[]
+      | null
+      | Promise<Event[] | null>;
   }
 
-  /** Takes the next session id, reserving more when needed. */
-  #takeSession(): number | null {
+  #batchHooks(): BatchHooks {
+    return {
+      onRegisterBatch: (info, batch, respond) => {
+        if (!this.#running || !this.#storage.isOpen) return null;
+        const runner = this.#runner;
+        if (runner === null || batch.length === 0) {
+          return this.#registerBatch(batch, respond);
+        }
+        return runner.submit(eventerSource(info), { batch, respond }) as
+          | Uint8Array
+          | null
+          | Promise<Uint8Array | null>;
+      },
+      onQueryBytes: (_info, params, limit) => this.#queryBytes(params, limit),
+    };
+  }
+
+  /** The next session id, reserved in the storage; null when it failed. */
+  #nextSession(): number | null {
     const session = this.#session + 1;
     if (session > this.#reserved) {
       try {
@@ -739,15 +916,171 @@ export class Engine implements AsyncDisposable {
     return session;
   }
 
+  /**
+   * Registers the events of a batch as one session, past the modules, from
+   * their bytes (see docs/wasm.md): ids and timestamp assigned in the core,
+   * records written by it into the storage, notifications written by it
+   * for the subscribers. Gives the MsgRegisterRes bytes (a view into the
+   * core) when `respond`.
+   */
+  #registerBatch(batch: EventBatch, respond: boolean): Uint8Array | null {
+    const n = batch.length;
+    if (n > 0) {
+      const start = performance.now();
+      const session = this.#nextSession();
+      if (session === null) return null;
+      batch.assign(0, n, this.#serverId, session, 1, this.#clock());
+      this.#storeAndNotify(batch, n, start, session);
+    }
+    if (!respond) return null;
+    if (n === 0) batch.writeEvents(0, 0, 0, 1);
+    const res = batch.output(0);
+    res[0] = 0x80; // MsgRegisterRes: events
+    return res;
+  }
+
+  // Stores the n events of a batch (one session) and notifies them;
+  // leaves their Array(Event) in output slot 0, after one byte of room.
+  #storeAndNotify(
+    batch: EventBatch,
+    n: number,
+    start: number,
+    session: number,
+  ): void {
+    const durable = this.#storage.registerBatch(batch, 0, n, true);
+    const fanout = this.#fanout!;
+    batch.writeEvents(0, 0, n, 1);
+    // Persisted subscribers are told after the commit, when the batch is
+    // gone: the events' notification is copied out for those there now
+    // (one who comes before the commit has the session read back).
+    let written = this.#subscribers[1] > 0 ? fanout.writeOut(batch, 1) : null;
+    if (this.#subscribers[0] > 0) fanout.notifyBatch(batch, 0, n, false, 1);
+    const rec = this.#rec;
+    rec.registered.inc(n);
+    rec.registerLatency.observe((performance.now() - start) / 1000);
+    durable.then(
+      () => {
+        rec.stored.inc(n);
+        rec.commitLatency.observe((performance.now() - start) / 1000);
+        if (this.#subscribers[1] === 0) return;
+        written ??= this.#readBack(session, n);
+        if (written !== null) fanout.notifyWritten(written, true);
+      },
+      (error) => this.#storageFailed(error),
+    );
+  }
+  /**
+   * The notification of a committed session of this server, read back
+   * from the storage (the events of its `n` instances follow the session
+   * before it); null when the core could not get memory.
+   */
+  #readBack(session: number, n: number): WrittenEvents | null {
+    const batch = this.#batch!;
+    const server = this.#serverId;
+    try {
+      const answer = this.#storage.queryBytes(
+        {
+          kind: "server",
+          serverId: server,
+          persisted: true,
+          maxResults: n,
+          lastEventId: {
+            server,
+            session: session - 1,
+            instance: Number.MAX_SAFE_INTEGER,
+          },
+        },
+        batch,
+        n,
+        encodeQueryRes,
+      );
+      // A MsgQueryRes is the MsgEventsNotify and a Boolean after it.
+      return answer === null
+        ? null
+        : { bytes: answer.slice(0, answer.length - 1) };
+    } finally {
+      batch.clear();
+    }
+  }
+
+  #queryBytes(params: QueryParams, limit: number): Uint8Array {
+    const batch = this.#batch!;
+    this.#rec.queries[params.kind]?.inc();
+    try {
+      const out = this.#storage.queryBytes(
+        params,
+        batch,
+        limit,
+        encodeQueryRes,
+      );
+      if (out !== null) return out;
+    } finally {
+      // The chunks held for the answer go; the answer stays readable.
+      batch.clear();
+    }
+    // The core could not get memory: the TypeScript path answers.
+    const result = this.#storage.query(params, { jsonText: true });
+    return encodeQueryRes(
+      result.events.length > limit
+        ? { events: result.events.slice(0, limit), moreFollows: true }
+        : result,
+    );
+  }
+
   /** A session past the modules: ids, storage, notification. */
   #register(registerEvents: readonly RegisterEvent[]): Event[] | null {
+    if (registerEvents.length === 0) return [];
+    if (this.#core !== null) return this.#registerThroughBatch(registerEvents);
+    return this.#registerObjects(registerEvents);
+  }
+
+  /**
+   * Registers events made as objects with codec "wasm": written as a
+   * MsgRegisterReq and scanned into the engine's batch, so that they are
+   * stored and notified as a client's are; the events given back are made
+   * from the objects.
+   */
+  #registerThroughBatch(
+    registerEvents: readonly RegisterEvent[],
+  ): Event[] | null {
+    const batch = this.#batch!;
+    const core = this.#core!;
+    batch.clear();
+    const n = batch.scanRegister(encodeRegisterReq(registerEvents));
+    if (typeof n !== "number") {
+      // Too large for the core: the TypeScript path takes it.
+      batch.clear();
+      return this.#registerObjects(registerEvents);
+    }
+    try {
+      const start = performance.now();
+      const session = this.#nextSession();
+      if (session === null) return null;
+      const timestamp = this.#clock();
+      batch.assign(0, n, this.#serverId, session, 1, timestamp);
+      this.#storeAndNotify(batch, n, start, session);
+      const server = this.#serverId;
+      return registerEvents.map((e, i) => ({
+        id: { server, session, instance: i + 1 },
+        type: e.type,
+        timestamp,
+        sourceTimestamp: e.sourceTimestamp,
+        payload: e.payload,
+      }));
+    } finally {
+      batch.clear();
+      core.release();
+    }
+  }
+
+  // The TypeScript path: the session's events as objects.
+  #registerObjects(registerEvents: readonly RegisterEvent[]): Event[] | null {
     const n = registerEvents.length;
-    if (n === 0) return [];
     const start = performance.now();
     const server = this.#serverId;
-    const session = this.#takeSession();
+    const session = this.#nextSession();
     if (session === null) return null;
-    const timestamp = now();
+    const timestamp = this.#clock();
     const events = new Array<Event>(n);
     for (let i = 0; i < n; i++) {
       const e = registerEvents[i];

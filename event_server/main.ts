@@ -216,6 +216,7 @@ export async function startEventServer(
       maxConnections: config.maxConnections,
       initTimeout: config.initTimeout,
       maxRegisterEvents: config.maxRegisterEvents,
+      codec: config.codec ?? undefined,
       maxQueryResults: config.maxResults,
       sendQueueBytes: config.sendQueueBytes,
       pingDelay: config.pingDelay,
@@ -241,6 +242,7 @@ export async function startEventServer(
   log.info(
     `Event Server ${config.serverId} listening on ${where} ` +
       `(${tls ? "TLS" : "TCP"}), storage ${storageName(config)}, ` +
+      `codec ${engine.codec}, ` +
       `status ${status}`,
   );
   if (http !== null) {

@@ -1,21 +1,7 @@
 // How a reconnecting persisted subscriber sees each server's events once,
-// in order, across connections (docs/failover.md):
-//
-// - the client remembers, per server id, the last event it delivered;
-// - a new connection first asks `server` queries (persisted, paged with
-//   moreFollows) from each remembered id, filtered by the subscriptions;
-// - then a `timeseries` query (the subscriptions' types, ascending from
-//   the latest timestamp seen) for the events of servers not seen before:
-//   a client that fails over to another server learns of that server's
-//   events registered before it got there;
-// - the notifications the connection brings meanwhile wait in a buffer,
-//   then go after the queries' events;
-// - every batch leaves out the events at or before their server's
-//   remembered id: notifications of events that a query already gave.
-//
-// A buffer that outgrows its bound is dropped and the queries asked again:
-// a persisted notification comes after its events were stored, so the
-// queries find every event it held.
+// in order, across connections: positions per server, `server` and
+// `timeseries` queries on each new connection, notifications buffered
+// meanwhile. The steps and their limits: docs/failover.md, "Events".
 
 import {
   compareEventIds,

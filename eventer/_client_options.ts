@@ -4,6 +4,7 @@
 
 import type { ConnectionOptions, ConnectTlsOptions } from "../chatter/mod.ts";
 import type { Client } from "./_client_interface.ts";
+import { type Codec, resolveCodec } from "./_codec.ts";
 import type { Event, QueryType, Status } from "../event/mod.ts";
 import { checkQueryTypes } from "./_common.ts";
 import type { InitRequest } from "./_messages.ts";
@@ -37,6 +38,15 @@ export type EventsCallback = (
 
 /** Options of {@linkcode connect}; the chatter connection options apply too. */
 export interface ClientOptions extends ConnectionOptions {
+  /**
+   * Which codec checks and decodes the server's messages: the WebAssembly
+   * core (one Wasm call per notification or answer) or the TypeScript
+   * reference. Both accept the same messages and give the same events.
+   * Register requests are written by the TypeScript writer either way (see
+   * the README's measurements).
+   * @default {"wasm"}
+   */
+  codec?: Codec;
   /**
    * Aborts connecting, the init exchange included (not the connection once
    * made, nor a later reconnect).
@@ -162,7 +172,7 @@ export interface RegisterOptions extends CallOptions {
 export function resolveClientOptions(
   clientName: string,
   options: ClientOptions,
-): { init: InitRequest; queueSize: number } {
+): { init: InitRequest; queueSize: number; codec: Codec } {
   if (typeof clientName !== "string") {
     throw new TypeError(
       `Invalid client name: expected a string, got ${typeof clientName}`,
@@ -199,5 +209,6 @@ export function resolveClientOptions(
   return {
     init: { clientName, clientToken, subscriptions, serverId, persisted },
     queueSize,
+    codec: resolveCodec(options.codec),
   };
 }

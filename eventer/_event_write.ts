@@ -1,18 +1,9 @@
 // Direct SBS encoding of HatEventer.Event and HatEventer.RegisterEvent (and
-// arrays of them): the hot path of the eventer protocol (decoding is in
-// _event_read.ts). The reference path is Repository(EVENTER_SBS) with the event
-// model's ...ToSbs/...FromSbs conversions; tests hold this file to it byte
-// for byte. Values are checked as the reference checks them.
-//
-// A MsgRegisterReq decoded with `keepRaw` is remembered (a few recent ones,
-// with where each event's bytes are), so the events built from its register
-// events (`{ id, timestamp, ...registerEvent }`, in the same order) are
-// encoded by splicing the encoded id and timestamp around the register
-// events' bytes instead of encoding type, source timestamp and payload again:
-// Event = id, type, timestamp, sourceTimestamp, payload, and RegisterEvent =
-// type, sourceTimestamp, payload. An event is spliced only when its type,
-// source timestamp and payload are the very objects decoded (the model's
-// values are readonly), so the bytes are those of its parts.
+// arrays of them), the codec "ts" path (decoding is in _event_read.ts), held
+// byte for byte to Repository(EVENTER_SBS) with the event model's
+// conversions. Events built from a remembered MsgRegisterReq are written by
+// splicing their id and timestamp around the request's own bytes:
+// docs/register_path.md, "The TypeScript path".
 
 import { copyBytes } from "../codec/internal_mod.ts";
 import type { Writer } from "../codec/mod.ts";

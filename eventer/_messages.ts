@@ -4,7 +4,14 @@
 // and checks, take the reference path (Repository + the model's SBS
 // conversions).
 
-import { Reader, Repository, type SbsValue, Writer } from "../codec/mod.ts";
+import {
+  Reader,
+  Repository,
+  SbsDecodeError,
+  type SbsValue,
+  WasmDecoder,
+  Writer,
+} from "../codec/mod.ts";
 import {
   type Event,
   EVENTER_SBS,
@@ -306,6 +313,28 @@ export function encodeQueryReq(params: QueryParams): Uint8Array {
 /** Decodes `HatEventer.MsgQueryReq`, with the Python defaults filled in. */
 export function decodeQueryReq(data: Uint8Array): QueryParams {
   const v: SbsValue = repo().decode("HatEventer.MsgQueryReq", data);
+  return queryParamsFromSbs(v);
+}
+
+let wasmDecoder: WasmDecoder | undefined;
+
+/**
+ * Decodes `HatEventer.MsgQueryReq` through the Wasm core's SBS decoder
+ * (codec "wasm"): one call checks it, the value is built from its tape;
+ * the same values and errors as {@linkcode decodeQueryReq} (which gives
+ * the error of what the Wasm decoder refuses).
+ */
+export function decodeQueryReqWasm(data: Uint8Array): QueryParams {
+  wasmDecoder ??= new WasmDecoder(repo());
+  let v: SbsValue;
+  try {
+    v = wasmDecoder.decode("HatEventer.MsgQueryReq", data);
+  } catch (e) {
+    // Refused: the reference decoder throws its own error (same reason
+    // and offset, its path and words).
+    if (e instanceof SbsDecodeError) return decodeQueryReq(data);
+    throw e;
+  }
   return queryParamsFromSbs(v);
 }
 

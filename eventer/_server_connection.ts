@@ -21,10 +21,14 @@ import {
   type Status,
   Subscription,
 } from "../event/mod.ts";
+import type { EventBatch, EventCore } from "../codec/wasm/internal_mod.ts";
+import type { BatchHooks } from "./_batch_hooks.ts";
 import { isPromiseLike } from "./_common.ts";
+import { registerEventsOfBatch } from "./_event_batch.ts";
 import {
   decodeInitReq,
   decodeQueryReq,
+  decodeQueryReqWasm,
   decodeRegisterReq,
   encodeInitRes,
   encodeQueryRes,
@@ -44,6 +48,13 @@ export interface ServerHooks {
   /** JSON payloads of register events as JsonTextPayload. */
   readonly jsonText: boolean;
   readonly maxQueryResults: number;
+  /**
+   * The server's Wasm core (codec "wasm"): register requests are scanned
+   * with it; null for the TypeScript reference path.
+   */
+  readonly core: EventCore | null;
+  /** The engine's callbacks for requests as bytes (with a core). */
+  readonly batchHooks: BatchHooks | undefined;
   status(): Status;
   /** The server accepted the client; false when the server is closing. */
   added(conn: ServerConnection): boolean;
@@ -87,6 +98,8 @@ export class ServerConnection {
   #working = false;
   #spaceWaiter: (() => void) | null = null;
   #done = false;
+  /** Where register requests are scanned (codec "wasm"), made on first use. */
+  #batch: EventBatch | null = null;
 
   constructor(conn: Connection, id: number, hooks: ServerHooks) {
     this.conn = conn;
@@ -190,10 +203,10 @@ export class ServerConnection {
     } catch (err) {
       if (!(err instanceof SendQueueFullError)) return this.#sendFailed(err);
     }
-    return this.conn.send({ type, data }, { conv, last: true }).then(
-      ignoreClosed,
-      this.#sendFailed,
-    );
+    // Waits for room: `data` may be a view into the server's core, which
+    // the next call into it may overwrite.
+    return this.conn.send({ type, data: data.slice() }, { conv, last: true })
+      .then(ignoreClosed, this.#sendFailed);
   }
 
   #sendFailed = (err: unknown): void => {
@@ -360,22 +373,119 @@ export class ServerConnection {
   }
 
   #register(msg: Msg): Promise<void> | undefined {
+    const core = this.#hooks.core;
+    if (core !== null) {
+      const batch = this.#batch ??= core.batch();
+      const n = batch.scanRegister(msg.data);
+      if (typeof n === "number") return this.#registerBatch(msg, batch, n);
+      // Refused by the core, or too large for it: the TypeScript decoder
+      // decides (and throws the error of a malformed request).
+      this.#doneWith(batch);
+    }
     const events = decodeRegisterReq(msg.data, true, this.#hooks.jsonText);
+    if (this.#overLimit(msg, events.length)) return this.#registered(msg, null);
+    return this.#callRegister(msg, events);
+  }
+
+  /** Clears the batch and lets the core give back memory it grew. */
+  #doneWith(batch: EventBatch): void {
+    batch.clear();
+    batch.core.release();
+  }
+
+  /**
+   * Reports a request over maxRegisterEvents; closes the connection when
+   * it wants no response (it could not learn of the failure otherwise).
+   */
+  #overLimit(msg: Msg, n: number): boolean {
     const max = this.#hooks.maxRegisterEvents;
-    if (events.length > max) {
-      const err = new ServerLimitError(
-        "maxRegisterEvents",
-        `client ${
-          JSON.stringify(this.info!.clientName)
-        } (connection ${this.id}) registered ${events.length} events in one request, over maxRegisterEvents ${max}: ${
-          msg.last ? "closing the connection" : "failure"
-        }`,
-      );
-      this.#hooks.report(err, this.info);
-      // Without a response the client could not learn of the failure.
-      if (msg.last) throw new ConnectionError(err.message, { cause: err });
+    if (n <= max) return false;
+    const err = new ServerLimitError(
+      "maxRegisterEvents",
+      `client ${
+        JSON.stringify(this.info!.clientName)
+      } (connection ${this.id}) registered ${n} events in one request, over maxRegisterEvents ${max}: ${
+        msg.last ? "closing the connection" : "failure"
+      }`,
+    );
+    this.#hooks.report(err, this.info);
+    if (msg.last) throw new ConnectionError(err.message, { cause: err });
+    return true;
+  }
+
+  // A request scanned into the batch: to the engine as bytes, or to
+  // onRegister as objects built from the entries.
+  #registerBatch(
+    msg: Msg,
+    batch: EventBatch,
+    n: number,
+  ): Promise<void> | undefined {
+    let over: boolean;
+    try {
+      over = this.#overLimit(msg, n);
+    } catch (err) {
+      this.#doneWith(batch);
+      throw err;
+    }
+    if (over) {
+      this.#doneWith(batch);
       return this.#registered(msg, null);
     }
+    const hooks = this.#hooks.batchHooks;
+    if (hooks === undefined) {
+      let events: RegisterEvent[];
+      try {
+        events = registerEventsOfBatch(
+          batch,
+          msg.data,
+          this.#hooks.jsonText,
+          true,
+        );
+      } finally {
+        this.#doneWith(batch);
+      }
+      return this.#callRegister(msg, events);
+    }
+    let r;
+    try {
+      r = hooks.onRegisterBatch(this.info!, batch, !msg.last);
+    } catch (err) {
+      this.#doneWith(batch);
+      this.#hooks.report(err, this.info);
+      return this.#registered(msg, null);
+    }
+    if (!isPromiseLike(r)) {
+      const sent = this.#registeredBytes(msg, r);
+      this.#doneWith(batch);
+      return sent;
+    }
+    return Promise.resolve(r).then(
+      (bytes) => {
+        const sent = this.#registeredBytes(msg, bytes);
+        this.#doneWith(batch);
+        return sent;
+      },
+      (err) => {
+        this.#doneWith(batch);
+        this.#hooks.report(err, this.info);
+        return this.#registered(msg, null);
+      },
+    );
+  }
+
+  #registeredBytes(
+    msg: Msg,
+    data: Uint8Array | null,
+  ): Promise<void> | undefined {
+    if (msg.last || this.#done) return;
+    if (data === null) return this.#registered(msg, null);
+    return this.#respond(MSG_TYPE.REGISTER_RES, data, msg.conv) ?? undefined;
+  }
+
+  #callRegister(
+    msg: Msg,
+    events: RegisterEvent[],
+  ): Promise<void> | undefined {
     const cb = this.#hooks.onRegister;
     if (cb === undefined) return this.#registered(msg, null);
     let r;
@@ -411,10 +521,18 @@ export class ServerConnection {
   }
 
   #query(msg: Msg): Promise<void> | undefined {
-    const params = decodeQueryReq(msg.data);
+    const params = this.#hooks.core !== null
+      ? decodeQueryReqWasm(msg.data)
+      : decodeQueryReq(msg.data);
     const cap = params.kind === "latest"
       ? Infinity
       : this.#hooks.maxQueryResults;
+    const hooks = this.#hooks.batchHooks;
+    if (hooks !== undefined && this.#hooks.core !== null) {
+      const r = hooks.onQueryBytes(this.info!, params, cap);
+      if (!isPromiseLike(r)) return this.#queriedBytes(msg, r);
+      return Promise.resolve(r).then((bytes) => this.#queriedBytes(msg, bytes));
+    }
     const cb = this.#hooks.onQuery;
     if (cb === undefined) return this.#queried(msg, EMPTY_RESULT, cap);
     const r = cb(this.info!, params);
@@ -435,5 +553,15 @@ export class ServerConnection {
     }
     const data = encodeQueryRes(result);
     return this.#respond(MSG_TYPE.QUERY_RES, data, msg.conv) ?? undefined;
+  }
+
+  #queriedBytes(msg: Msg, data: Uint8Array): Promise<void> | undefined {
+    const core = this.#hooks.core!;
+    try {
+      if (this.#done) return;
+      return this.#respond(MSG_TYPE.QUERY_RES, data, msg.conv) ?? undefined;
+    } finally {
+      core.release();
+    }
   }
 }

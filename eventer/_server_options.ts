@@ -9,6 +9,7 @@ import type {
   RegisterEvent,
   Status,
 } from "../event/mod.ts";
+import type { Codec } from "./_codec.ts";
 import type { ConnectionInfo } from "./connection_info.ts";
 
 /** Called when a client connects or disconnects (Python `ConnectionCb`). */
@@ -42,6 +43,16 @@ export type QueryCallback = (
  * every connection.
  */
 export interface ServerOptions extends ConnectionOptions {
+  /**
+   * Which codec checks register requests and writes what is built from
+   * their bytes: the WebAssembly core (one Wasm call per request, the
+   * received bytes copied once into its memory) or the TypeScript
+   * reference. Both accept the same requests and give callbacks the same
+   * values; notifications of events built by callbacks are written by the
+   * TypeScript writer either way.
+   * @default {"wasm"}
+   */
+  codec?: Codec;
   /**
    * Accept TLS with this certificate; plain TCP when absent.
    * @default {undefined}

@@ -17,8 +17,7 @@ export type ConnectionId = number;
  *
  * @example
  * ```ts
- * import type { ConnectionInfo } from "./connection_info.ts";
- * import { Subscription } from "../event/mod.ts";
+ * import { type ConnectionInfo, Subscription } from "@hat/eventer";
  * import assert from "node:assert/strict";
  *
  * const info: ConnectionInfo = {

@@ -12,7 +12,7 @@
  *
  * @example
  * ```ts
- * import { EventerInitError } from "./errors.ts";
+ * import { EventerInitError } from "@hat/eventer";
  * import assert from "node:assert/strict";
  *
  * const err = new EventerInitError("invalid client token");
@@ -43,7 +43,7 @@ export class EventerInitError extends Error {
  *
  * @example
  * ```ts
- * import { SlowConsumerError } from "./errors.ts";
+ * import { SlowConsumerError } from "@hat/eventer";
  * import assert from "node:assert/strict";
  *
  * const err = new SlowConsumerError("gui", 7, 5_000_000, 4_194_304);
@@ -93,7 +93,7 @@ export class SlowConsumerError extends Error {
  *
  * @example
  * ```ts
- * import { ServerLimitError } from "./errors.ts";
+ * import { ServerLimitError } from "@hat/eventer";
  * import assert from "node:assert/strict";
  *
  * const err = new ServerLimitError("initTimeout", "no MsgInitReq within 10 s");

@@ -2,14 +2,8 @@
  * The monitor component (Python `hat.monitor.component`, plus reconnects):
  * a component of a Hat monitor group that answers its blessing, runs the
  * application's runner while it is active, and follows the group's state.
- *
- * The handshake is the reference's: while the component is ready and the
- * monitor's blessing request carries a token, the component answers with
- * that token; once the monitor's state shows the answer, the component is
- * *active* and its runner runs. When the request's token goes away (or
- * changes), or the component is made not ready, the runner is closed first
- * and only then the token is given back, so that a `BLESS_ONE` monitor
- * blesses the next component only after this one stopped.
+ * The blessing handshake, and why the runner stops before the token is
+ * given back: `docs/monitor.md`.
  *
  * @module
  */

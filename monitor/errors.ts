@@ -17,8 +17,8 @@ import { ProtocolError } from "../chatter/mod.ts";
  *
  * @example
  * ```ts
- * import { ObserverProtocolError } from "./errors.ts";
- * import { ConnectionError, ProtocolError } from "../chatter/mod.ts";
+ * import { ObserverProtocolError } from "@hat/eventer/monitor";
+ * import { ConnectionError, ProtocolError } from "@hat/eventer/chatter";
  * import assert from "node:assert/strict";
  *
  * const err = new ObserverProtocolError(
@@ -56,7 +56,7 @@ export class ObserverProtocolError extends ProtocolError {
  *
  * @example
  * ```ts
- * import { RunnerError } from "./errors.ts";
+ * import { RunnerError } from "@hat/eventer/monitor";
  * import assert from "node:assert/strict";
  *
  * const err = new RunnerError("start", new Error("no engine"));

@@ -12,7 +12,7 @@
  *
  * @example
  * ```ts
- * import { OBSERVER_SBS } from "./observer_schema.ts";
+ * import { OBSERVER_SBS } from "@hat/eventer/monitor";
  * import assert from "node:assert/strict";
  *
  * assert.ok(OBSERVER_SBS.startsWith("module HatObserver\n"));

@@ -26,6 +26,7 @@ interface Options {
   window: number;
   response: "every" | "sample";
   storage: "memory" | "sqlite";
+  codec: "wasm" | "ts" | null;
   payload: "json" | "binary" | "none";
   sync: "full" | "normal";
   sendQueueBytes: number;
@@ -46,6 +47,7 @@ function parse(args: string[]): Options {
     window: 8,
     response: "sample",
     storage: "memory",
+    codec: null,
     payload: "json",
     sync: "full",
     sendQueueBytes: 256 * 1024 * 1024,
@@ -88,6 +90,12 @@ function parse(args: string[]): Options {
       case "--storage":
         o.storage = v() as Options["storage"];
         break;
+      case "--codec":
+        o.codec = v() as Options["codec"];
+        if (o.codec !== "wasm" && o.codec !== "ts") {
+          throw new Error("--codec must be wasm or ts");
+        }
+        break;
       case "--payload":
         o.payload = v() as Options["payload"];
         break;
@@ -129,6 +137,7 @@ function parse(args: string[]): Options {
             "  [--response every|sample: every batch waits for the server's\n" +
             "   answer, or every 10th (the others are sent without one)]\n" +
             "  [--storage memory|sqlite] [--sync full|normal]\n" +
+            "  [--codec wasm|ts: the codec of the server it starts]\n" +
             "  [--send-queue-bytes B: the started server's per-client send\n" +
             "   queue (default 256 MiB: a subscriber that shares a core with\n" +
             "   the clients may fall behind and catch up; with the server's\n" +
@@ -218,6 +227,7 @@ async function run(o: Options): Promise<void> {
         "--send-queue-bytes",
         String(o.sendQueueBytes),
         ...(o.storage === "memory" ? ["--memory"] : []),
+        ...(o.codec === null ? [] : ["--codec", o.codec]),
       ],
       onExit: (status, log) => {
         console.error(
@@ -372,6 +382,7 @@ async function run(o: Options): Promise<void> {
   const result = {
     storage: o.address === null ? o.storage : "external",
     sync: o.storage === "sqlite" ? o.sync : undefined,
+    codec: o.address === null ? o.codec ?? "default" : undefined,
     clients: o.clients,
     eventsPerClient: batches * o.batch,
     batch: o.batch,
@@ -408,7 +419,8 @@ async function run(o: Options): Promise<void> {
     console.log(JSON.stringify(result));
   } else {
     console.log(
-      `${result.storage}${result.sync ? ` (sync ${result.sync})` : ""}: ` +
+      `${result.storage}${result.sync ? ` (sync ${result.sync})` : ""}` +
+        `${result.codec ? `, codec ${result.codec}` : ""}: ` +
         `${sent} events (${o.clients} clients x ${result.eventsPerClient}, ` +
         `batches of ${o.batch}, ${o.window} in flight per client, ` +
         `${
@@ -424,9 +436,9 @@ async function run(o: Options): Promise<void> {
         `${result.seconds} s; registered after ${result.registerSeconds} s)\n` +
         `  register latency p50 ${result.latencyMs.p50} ms, p99 ` +
         `${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms\n` +
-        `  CPU: server ${result.cpuSeconds.server} s, clients and ` +
-        `subscribers ${result.cpuSeconds.load} s (of ${result.seconds} s); ` +
-        `server ${result.serverCpuPerMillion} s per million events\n` +
+        `  CPU: server ${result.cpuSeconds.server} s ` +
+        `(${result.serverCpuPerMillion} s per million events), clients and ` +
+        `subscribers ${result.cpuSeconds.load} s (of ${result.seconds} s)\n` +
         (result.page === undefined
           ? ""
           : `  web view open: ${result.page.updates} live updates ` +

@@ -25,7 +25,7 @@
  *
  * @example Commands return their exit code
  * ```ts
- * import { main } from "./main.ts";
+ * import { main } from "@hat/eventer/cli";
  * import assert from "node:assert/strict";
  *
  * const chunks: Uint8Array[] = [];

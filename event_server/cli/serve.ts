@@ -155,6 +155,12 @@ const FLAGS: readonly Flag[] = [
       `bytes waiting for a client before it is dropped as slow (default ${d.sendQueueBytes})`,
   },
   {
+    name: "codec",
+    kind: "string",
+    value: "wasm|ts",
+    help: "the WebAssembly core or the TypeScript reference (default wasm)",
+  },
+  {
     name: "module",
     kind: "string",
     short: "m",
@@ -305,6 +311,7 @@ async function configOf(parsed: Parsed): Promise<ServerConfig> {
     sendQueueBytes: number(parsed, "send-queue-bytes"),
     shutdownTimeout: number(parsed, "shutdown-timeout"),
     logLevel: str(parsed, "log-level") as ConfigFile["logLevel"],
+    codec: str(parsed, "codec") as ConfigFile["codec"],
     name: str(parsed, "name"),
     monitorComponent: monitorOf(parsed),
     peers: peersOf(parsed),

@@ -1,19 +1,8 @@
-// The live WebSocket of the page (`/api/live`). A page says what it
-// watches (latest events of the types it shows, a stream of arriving
-// events, a plot: _live_session.ts); every `period` ms the hub asks, for
-// each page, what changed and sends it in one message. The cost is a few
-// storage queries per page and update, whatever the event rate, and
-// nothing at all while no page is open: the server's hot paths do not know
-// the web view exists.
-//
-// A page is a subscriber like any other: it gets bounded messages at a
-// bounded rate, and one that stops reading is dropped. An update is sent
-// only once the socket has handed the previous ones to the network (its
-// bufferedAmount is 0); until then updates coalesce (the next one carries
-// the latest values and the newest events), so the server holds at most
-// one update per page. A page that has not taken its updates for
-// `slowTimeout` ms is disconnected as a slow consumer (logged, counted in
-// hat_eventer_slow_consumer_drops_total{transport="web"}).
+// The live WebSocket of the page (`/api/live`): every `period` ms the hub
+// asks each page's session (_live_session.ts) what changed and sends it in
+// one message, coalescing updates while a page has not taken the previous
+// one and dropping a page that stops reading as a slow consumer. What it
+// costs and how a page is treated: docs/web.md, "Live updates".
 
 import type { Engine } from "../engine.ts";
 import type { Logger } from "../log.ts";

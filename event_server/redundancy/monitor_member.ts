@@ -1,21 +1,10 @@
 /**
  * The Event Server as a component of a Hat monitor group (hat-event 0.9's
- * `main_runner` with a `monitor_component`): it publishes `{"server_id",
- * "eventer_server": {"host", "port"}, "server_token"}`, says it is ready,
- * and while the monitor blesses it runs the engine as the reference's
- * engine runner does: it waits while a connected peer is not `standby`,
- * then activates the engine (`starting`, `operational`); when the blessing
- * goes (or the monitor does), the engine goes back to `standby`. The other
- * Event Servers of the group are its peers ({@linkcode PeerSet}); one with
- * this server's id is logged as an error and never synced from.
- *
- * Unlike the reference, which stops when its monitor connection ends, the
- * server stays up as `standby` and connects again (every `reconnectDelay`),
- * so a monitor restart needs no restart of its Event Servers. And a server
- * blessed as soon as it joins first waits (at most a second) for its first
- * connection to each peer, so that an active peer is known before its own
- * engine starts (the reference starts at once if no peer is connected
- * yet, so two servers of a `BLESS_ALL` group may both run).
+ * `main_runner` with a `monitor_component`): it publishes its data, and
+ * while the monitor blesses it runs the engine (`operational`), else keeps
+ * it `standby`; the other Event Servers of the group are its peers
+ * ({@linkcode PeerSet}). What the monitor decides, and where this differs
+ * from the reference (it stays up without its monitor): docs/redundancy.md.
  *
  * @module
  */

@@ -1,25 +1,11 @@
 /**
  * The sync of one peer's events (hat-event 0.9's `eventer_client`, and the
  * reconnect loop of its `eventer_client_runner`): an eventer client named
- * `event/<name>`, with the server token, subscribed to every event of the
- * peer's server id once persisted. On each connection it
- *
- * 1. registers `synced` `CONNECTED` (on the peer, and here while active);
- * 2. catches up with `server` queries of persisted events from the last id
- *    stored here of that server, paging while `moreFollows` (pages of at
- *    most `pageSize` events), and stores them session by session under
- *    their own ids (`SYNCING` once the first page brought events);
- * 3. stores the notifications that arrived meanwhile past the last id
- *    caught up (when more came than `maxQueued`, they were dropped and the
- *    queries are asked again from there), then each further notification
- *    as it comes, so that no event is lost or stored twice across the
- *    switch;
- * 4. registers `SYNCED` with the number of events the catch-up received.
- *
- * A lost connection is made again at once once synced, else (and after a
- * failed attempt) after the reconnect delay. A peer that answers with
- * events of another server id than expected (this server's own, say) is
- * logged as an error and never synced from.
+ * `event/<name>` that registers its `synced` state on the peer, catches up
+ * with `server` queries, then stores the peer's persisted notifications as
+ * they come, so that no event is lost or stored twice. The steps, the
+ * reconnects and the limits: docs/redundancy.md, "How a peer's events are
+ * synced".
  *
  * @module
  */

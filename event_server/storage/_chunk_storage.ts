@@ -12,6 +12,7 @@ import type {
   QueryResult,
   ServerId,
 } from "../../event/mod.ts";
+import type { EventBatch } from "../../codec/wasm/internal_mod.ts";
 import { StorageClosedError, type StorageError } from "../errors.ts";
 import type { ChunkStore } from "./chunk/mod.ts";
 import type { CommonOptions } from "./_options.ts";
@@ -116,11 +117,24 @@ export abstract class ChunkStorage implements Storage {
 
   abstract lastSession(serverId: ServerId): number;
   abstract reserveSessions(serverId: ServerId, session: number): number;
+  abstract readonly durableAtOnce: boolean;
   abstract register(events: readonly Event[]): Promise<void>;
+  abstract registerBatch(
+    batch: EventBatch,
+    from: number,
+    to: number,
+    assigned: boolean,
+  ): Promise<void>;
   abstract query(
     params: QueryParams,
     options?: StorageQueryOptions,
   ): QueryResult;
+  abstract queryBytes(
+    params: QueryParams,
+    batch: EventBatch,
+    limit: number,
+    encode: (result: QueryResult) => Uint8Array,
+  ): Uint8Array | null;
   abstract flush(): Promise<void>;
   abstract close(): Promise<void>;
 

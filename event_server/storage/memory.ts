@@ -32,6 +32,7 @@ import type {
   QueryResult,
   ServerId,
 } from "../../event/mod.ts";
+import type { EventBatch } from "../../codec/wasm/internal_mod.ts";
 import { StorageClosedError, StorageError } from "../errors.ts";
 import { type ChunkBackend, type ChunkMeta, ChunkStore } from "./chunk/mod.ts";
 import { ChunkStorage } from "./_chunk_storage.ts";
@@ -146,6 +147,9 @@ export class MemoryStorage extends ChunkStorage {
     return Number.MAX_SAFE_INTEGER;
   }
 
+  /** Events are durable as soon as they are registered. */
+  readonly durableAtOnce = true;
+
   /**
    * Stores events; they are durable at once.
    *
@@ -155,6 +159,27 @@ export class MemoryStorage extends ChunkStorage {
   register(events: readonly Event[]): Promise<void> {
     if (!this.isOpen) throw new StorageClosedError();
     this.store.register(events);
+    if (this.store.uncommitted >= this.#chunkSize) this.store.commit();
+    return RESOLVED;
+  }
+
+  /**
+   * Stores events of a batch of the Wasm core; they are durable at once.
+   *
+   * @param batch The events.
+   * @param from First event.
+   * @param to End of the range.
+   * @param assigned Whether this server's engine assigned their ids.
+   * @returns A resolved promise.
+   */
+  registerBatch(
+    batch: EventBatch,
+    from: number,
+    to: number,
+    assigned: boolean,
+  ): Promise<void> {
+    if (!this.isOpen) throw new StorageClosedError();
+    this.store.registerBatch(batch, from, to, assigned);
     if (this.store.uncommitted >= this.#chunkSize) this.store.commit();
     return RESOLVED;
   }
@@ -180,6 +205,26 @@ export class MemoryStorage extends ChunkStorage {
   protected storedBytes(): number {
     this.store.commit();
     return this.#backend.bytes;
+  }
+
+  /**
+   * Answers a query as MsgQueryRes bytes written by the Wasm core.
+   *
+   * @param params The query.
+   * @param batch Where the answer is written.
+   * @param limit The most events of a timeseries or server answer.
+   * @param encode Writes an answer of event objects.
+   * @returns The bytes, or null when the core could not get memory.
+   */
+  queryBytes(
+    params: QueryParams,
+    batch: EventBatch,
+    limit: number,
+    encode: (result: QueryResult) => Uint8Array,
+  ): Uint8Array | null {
+    if (!this.isOpen) throw new StorageClosedError();
+    this.store.commit();
+    return this.store.queryBytes(params, batch, limit, encode);
   }
 
   /**

@@ -23,6 +23,7 @@ import type {
   QueryType,
   ServerId,
 } from "../../event/mod.ts";
+import type { EventBatch } from "../../codec/wasm/internal_mod.ts";
 import type { StorageError } from "../errors.ts";
 
 /** Options of {@linkcode Storage.query}. */
@@ -71,6 +72,12 @@ export interface TypeChild {
 export interface Storage extends AsyncDisposable {
   /** Whether the storage is open (false after {@linkcode Storage.close}). */
   readonly isOpen: boolean;
+
+  /**
+   * Whether registered events are durable at once (the promise of
+   * {@linkcode Storage.register} is resolved when it is returned).
+   */
+  readonly durableAtOnce: boolean;
 
   /**
    * Resolves once the storage is closed (`isOpen` became false): at once
@@ -140,8 +147,31 @@ export interface Storage extends AsyncDisposable {
   register(events: readonly Event[]): Promise<void>;
 
   /**
-   * Answers a query with the semantics of the Python Event Server (see the
-   * module doc of `event_server/storage/chunk/_query.ts`).
+   * Stores events `from`..`to` of a batch of the Wasm core (codec "wasm"),
+   * as {@linkcode Storage.register} does, from their bytes: the core writes
+   * their records, no event object is built (see docs/wasm.md). The batch
+   * is needed only during the call.
+   *
+   * @param batch The events, checked by the core's scan.
+   * @param from First event.
+   * @param to End of the range.
+   * @param assigned Whether their ids were assigned by this server's
+   * engine (increasing by construction); others are checked.
+   * @returns Resolves when the events are durable.
+   * @throws {RangeError} When an event's id is not greater than the last
+   * id of its server (nothing is stored).
+   * @throws {StorageClosedError} When the storage is closed.
+   */
+  registerBatch(
+    batch: EventBatch,
+    from: number,
+    to: number,
+    assigned: boolean,
+  ): Promise<void>;
+
+  /**
+   * Answers a query with the semantics of the Python Event Server (see
+   * docs/storage.md, "Queries").
    *
    * @param params The query.
    * @param options How to give the events.
@@ -151,6 +181,29 @@ export interface Storage extends AsyncDisposable {
    * @throws {StorageClosedError} When the storage is closed.
    */
   query(params: QueryParams, options?: StorageQueryOptions): QueryResult;
+
+  /**
+   * Answers a query as MsgQueryRes bytes, written by the batch's Wasm core
+   * straight from the stored records (see docs/wasm.md).
+   *
+   * @param params The query.
+   * @param batch Where the answer is written.
+   * @param limit The most events of a timeseries or server answer (beside
+   * the storage's own `maxResults`).
+   * @param encode Writes an answer of event objects: for answers that hold
+   * chunks the core does not read (the fixed form).
+   * @returns The bytes (a view into the core, valid until its next call,
+   * or bytes of `encode`), or null when the core could not get memory:
+   * then {@linkcode Storage.query} answers.
+   * @throws {RangeError} As {@linkcode Storage.query}.
+   * @throws {StorageClosedError} When the storage is closed.
+   */
+  queryBytes(
+    params: QueryParams,
+    batch: EventBatch,
+    limit: number,
+    encode: (result: QueryResult) => Uint8Array,
+  ): Uint8Array | null;
 
   /**
    * What the storage holds (for metrics); cheap enough for every scrape.

@@ -158,3 +158,29 @@ export function mutate(rng: Prng, input: Uint8Array): Uint8Array {
   }
   return new Uint8Array(b);
 }
+
+// Short random sequences of tokens and token fragments reach the structural
+// corners (a missing colon, a comma before a close, a key that is no string)
+// that byte mutations of valid texts rarely build.
+export const TOKENS = [
+  "{",
+  "}",
+  "[",
+  "]",
+  ",",
+  ":",
+  '"a"',
+  '"',
+  "a",
+  "1",
+  "0",
+  "-",
+  ".",
+  "e",
+  "+",
+  "true",
+  "nul",
+  " ",
+  "\\",
+  "\u00e9",
+];

@@ -5,7 +5,7 @@
 import { isJsonText } from "../../event/_json_text.ts";
 import { Prng } from "../_prng.ts";
 import { checkAgrees, decoder, encoder } from "./_json_text_oracle.ts";
-import { mutate, randomValue, ws } from "./_json_text_random.ts";
+import { mutate, randomValue, TOKENS, ws } from "./_json_text_random.ts";
 import assert from "node:assert/strict";
 
 Deno.test("isJsonText() agrees with JSON.parse on random valid and mutated texts", () => {
@@ -36,32 +36,6 @@ Deno.test("isJsonText() agrees with JSON.parse on random valid and mutated texts
     `valid ${valid}, invalid ${invalid}`,
   );
 });
-
-// Short random sequences of tokens and token fragments reach the structural
-// corners (a missing colon, a comma before a close, a key that is no string)
-// that byte mutations of valid texts rarely build.
-export const TOKENS = [
-  "{",
-  "}",
-  "[",
-  "]",
-  ",",
-  ":",
-  '"a"',
-  '"',
-  "a",
-  "1",
-  "0",
-  "-",
-  ".",
-  "e",
-  "+",
-  "true",
-  "nul",
-  " ",
-  "\\",
-  "\u00e9",
-];
 
 Deno.test("isJsonText() agrees with JSON.parse on random token sequences", () => {
   const seed = Number(

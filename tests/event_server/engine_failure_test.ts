@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { connect } from "../../client.ts";
 import type { Event, Status } from "../../event/mod.ts";
+import type { EventBatch } from "../../codec/wasm/internal_mod.ts";
 import { startEngine } from "../../event_server/engine.ts";
 import { MemoryStorage } from "../../event_server/storage/memory.ts";
 import { SqliteStorage } from "../../event_server/storage/sqlite/sqlite.ts";
@@ -81,17 +82,32 @@ Deno.test("engine: close() ends after its timeout when the graceful part cannot 
 });
 
 Deno.test("engine: stops when its storage fails to commit", async () => {
+  // A commit of a "boom" event fails, as objects (codec "ts") or as the
+  // bytes of a Wasm batch (codec "wasm").
   class FailingStorage extends MemoryStorage {
     #failed = false;
     override get isOpen(): boolean {
       return !this.#failed && super.isOpen;
     }
+    #fail(): Promise<void> {
+      this.#failed = true;
+      return Promise.reject(new Error("disk full"));
+    }
     override register(events: readonly Event[]): Promise<void> {
-      if (events.some((e) => e.type[0] === "boom")) {
-        this.#failed = true;
-        return Promise.reject(new Error("disk full"));
-      }
+      if (events.some((e) => e.type[0] === "boom")) return this.#fail();
       return super.register(events);
+    }
+    override registerBatch(
+      batch: EventBatch,
+      from: number,
+      to: number,
+      assigned: boolean,
+    ): Promise<void> {
+      for (let i = from; i < to; i++) {
+        const type = batch.core.typeStrings(batch.typeId(i));
+        if (type[0] === "boom") return this.#fail();
+      }
+      return super.registerBatch(batch, from, to, assigned);
     }
   }
   const errors: string[] = [];

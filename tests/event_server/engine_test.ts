@@ -141,6 +141,34 @@ Deno.test("engine: persisted subscribers are told only after the commit", async 
   }
 });
 
+Deno.test("engine: a persisted subscriber that comes before the commit is told of what it commits", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const storage = new SqliteStorage(`${dir}/events.db`, {
+      flushPeriod: 60_000,
+      synchronous: "normal",
+    });
+    await using engine = await start(storage);
+    await using client = await connect(engine.addrs[0], "c");
+    const registered = await client.register(
+      [reg(["p"], "v"), reg(["q"], "w"), reg(["p"], "x")],
+      { withResponse: true },
+    );
+    // Connected after the registration, before its commit.
+    const persisted = collector(2);
+    await using _b = await connect(engine.addrs[0], "persisted", {
+      subscriptions: [["p"]],
+      persisted: true,
+      onEvents: persisted.onEvents,
+    });
+    await storage.flush();
+    await persisted.all;
+    assert.deepEqual(persisted.events, [registered![0], registered![2]]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("engine: session ids continue after a restart", async () => {
   const dir = await Deno.makeTempDir();
   try {

@@ -13,7 +13,7 @@ import {
   type ServerOptions,
 } from "../../server.ts";
 import type { Event, RegisterEvent, Status } from "../../event/mod.ts";
-import { readVectors } from "../_vectors.ts";
+import { readVectors, toHex } from "../_vectors.ts";
 import {
   event,
   type Json,
@@ -122,9 +122,11 @@ async function basicClient(
   addr: Deno.NetAddr,
   done: Promise<void>,
   recorded: Json,
+  codec?: "wasm" | "ts",
 ): Promise<void> {
   const notified = deferred<Event[]>();
   await using client = await connect(addr, "ref_client", {
+    codec,
     subscriptions: [["a", "*"]],
     onEvents: (_c, events) => notified.resolve(events),
   });
@@ -176,6 +178,18 @@ for (const name of ["transcript.json", "transcript_notify_ack.json"]) {
   });
 }
 
+Deno.test("our client reads the recorded server frames alike under both codecs", async () => {
+  for (const name of ["transcript.json", "transcript_notify_ack.json"]) {
+    const recorded = JSON.parse((await meta(name)).client_stdout);
+    for (const codec of ["wasm", "ts"] as const) {
+      await replayClient(
+        name,
+        (addr, done) => basicClient(addr, done, recorded, codec),
+      );
+    }
+  }
+});
+
 Deno.test("our client sends the frames of the Python client (transcript_bad_token.json)", async () => {
   await replayClient("transcript_bad_token.json", async (addr) => {
     await assert.rejects(
@@ -211,9 +225,10 @@ async function replayServer(
   name: string,
   options: ServerOptions,
   beforeRead: (entry: Entry) => unknown = () => {},
-): Promise<{ info: ConnectionInfo | null; exact: string[] }> {
+): Promise<{ info: ConnectionInfo | null; exact: string[]; frames: string[] }> {
   const entries = await readVectors<Entry[]>(name);
   const exact: string[] = [];
+  const frames: string[] = [];
   const disconnected = deferred<ConnectionInfo | null>();
   await using server = await listen(LOOPBACK, {
     ...options,
@@ -229,6 +244,7 @@ async function replayServer(
         await beforeRead(entry);
         const frame = await sock.read();
         assert.ok(frame !== null, `EOF instead of ${entry.msg.data.type}`);
+        frames.push(toHex(frame));
         if (assertSameFrame(frame, entry, { ignoreTimestamps: false })) {
           exact.push(entry.msg.data.type);
         }
@@ -237,8 +253,8 @@ async function replayServer(
   } finally {
     sock.close();
   }
-  if (server.connInfos().length === 0) return { info: null, exact };
-  return { info: await disconnected.promise, exact };
+  if (server.connInfos().length === 0) return { info: null, exact, frames };
+  return { info: await disconnected.promise, exact, frames };
 }
 
 const serverRef: { current: Awaited<ReturnType<typeof listen>> | null } = {
@@ -349,4 +365,32 @@ Deno.test("our server answers as the Python server (transcript_status_ping.json)
       return serverRef.current!.setStatus(statuses.shift()!);
     }
   });
+});
+
+Deno.test("our server answers every recorded session with the same bytes under both codecs", async () => {
+  for (
+    const [name, withAck] of [
+      ["transcript.json", false],
+      ["transcript_notify_ack.json", true],
+    ] as const
+  ) {
+    const frames: string[][] = [];
+    for (const codec of ["wasm", "ts"] as const) {
+      const ref = refServer(serverLog(await meta(name)), withAck);
+      frames.push((await replayServer(name, { ...ref.options, codec })).frames);
+      if (withAck) await ref.acked;
+    }
+    assert.ok(frames[0].length > 3, name);
+    assert.deepEqual(frames[0], frames[1], name);
+  }
+  const name = "transcript_bad_token.json";
+  const frames: string[][] = [];
+  for (const codec of ["wasm", "ts"] as const) {
+    const ref = refServer(serverLog(await meta(name)), false, "secret");
+    frames.push(
+      (await replayServer(name, { ...ref.options, status: "standby", codec }))
+        .frames,
+    );
+  }
+  assert.deepEqual(frames[0], frames[1], name);
 });

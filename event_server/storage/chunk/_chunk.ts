@@ -1,22 +1,9 @@
-// The binary form in which the SQLite storage keeps events: a chunk holds
-// many events (one row per chunk, not per event, so a commit of thousands
-// of events writes a handful of rows) plus a summary (ChunkMeta) that
-// queries use to skip chunks without reading them.
-//
-// Chunk bytes, little-endian:
-//   u32 count, u32 reserved
-//   count records of 64 bytes:
-//     f64 server, f64 session, f64 instance,
-//     u32 typeId, u32 flags (bit 0: has source timestamp; bits 1-2:
-//       payload 0 none, 1 binary, 2 json),
-//     i32 tsHi, u32 tsLo, u32 tsUs, i32 srcHi, u32 srcLo, u32 srcUs,
-//     u32 payloadOffset, u32 payloadLength (in the payload area)
-//   payload area: binary = u32 typeLength, type UTF-8, data;
-//                 json = JSON text, UTF-8
-// Seconds are split into signed high and unsigned low 32 bits, so every
-// int64 value is exact. This fixed form is how the builder collects events;
-// finished chunks are stored in the compact form of _compact.ts when
-// their values fit it (the 4 bytes after the count tell the form apart).
+// The binary form in which the storages keep events: a chunk holds many
+// events (one row per chunk, not per event, so a commit of thousands of
+// events writes a handful of rows) plus a summary (ChunkMeta, _meta.ts)
+// that lets queries skip it unread. This file holds the fixed form, in which
+// the builder of event objects collects them, and reads both forms. The
+// layouts: docs/storage.md, "Chunk bytes".
 
 import {
   type Event,
@@ -57,6 +44,11 @@ export class ChunkView {
     this.count = this.#view.getUint32(0, true);
     this.#payload = HEADER + this.count * RECORD;
     this.#c = isCompact(bytes) ? new CompactReader(bytes) : null;
+  }
+
+  /** Whether the chunk is in the compact form (else the fixed one). */
+  get isCompact(): boolean {
+    return this.#c !== null;
   }
 
   server(i: number): number {

@@ -1,25 +1,9 @@
-// The compact form of chunk bytes (format 1). The builder collects events as
-// fixed 64-byte records (see _chunk.ts); a finished chunk is transcoded to
-// variable-length records relative to per-chunk base values: one server id,
-// session and seconds per chunk, and per event a flags byte and varints
-// (steady traffic: 6-12 bytes instead of 64, plus the payload). Memory is
-// what storing events costs most (every new page is a page fault, and the
-// SQLite storage writes every byte twice, to the WAL and to the database),
-// so the fewer bytes per event, the faster registration.
-//
-// Layout, little-endian:
-//   u32 count, u32 format (1), f64 server, f64 session, f64 seconds,
-//   u32 offset of each record (from the start of the chunk),
-//   records: u8 flags (bit 0 source timestamp, bits 1-2 payload 0 none,
-//     1 binary, 2 json, bit 3 server other than the base), type id,
-//     seconds - base seconds (zigzag), microseconds, [source seconds -
-//     base seconds (zigzag), source microseconds], session - base session
-//     (zigzag), instance, [server - base server (zigzag)], [payload
-//     length, payload bytes (as in the fixed form's payload area)]; all
-//     varints, 7 bits per byte, least significant first. The type id
-//     comes first so that a scan by type reads one byte or two per event.
-// Chunks with a value that does not fit (a seconds value beyond 2^53) stay
-// in the fixed form: format 0 has the 4 bytes after the count zero.
+// The compact form of chunk bytes (format 1): variable-length records
+// relative to per-chunk base values, about 6-12 bytes per event besides its
+// payload, into which the fixed form of _chunk.ts is transcoded when a chunk
+// is sealed (the Wasm core writes it directly: _records.ts). The layout, and
+// why fewer bytes per event mean faster registration: docs/storage.md,
+// "Chunk bytes".
 
 import { copyBytes } from "../../../codec/internal_mod.ts";
 

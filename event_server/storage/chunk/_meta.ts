@@ -1,10 +1,6 @@
 // Chunk summaries (ChunkMeta): what a chunk holds without its events, kept
-// in memory by the chunk store so that queries skip chunks without reading
-// them, and stored beside each chunk (SQLite) in the binary form below:
-//   u32 count, four optional timestamps (u32 present, i32 seconds high,
-//   u32 seconds low, u32 us: tsMin, tsMax, srcMin, srcMax), u32 type count
-//   and the type ids, u32 server count and per server f64 server, first
-//   session, first instance, last session, last instance.
+// in memory so that queries skip chunks unread, and stored beside each chunk
+// (SQLite). Their binary form: docs/storage.md, "Summary bytes".
 
 import type { EventId, Timestamp } from "../../../event/mod.ts";
 import { secondsHi, secondsLo, secondsOf } from "./_compare.ts";

@@ -1,26 +1,12 @@
 // What the three kinds of query mean, shared by both storages, as the
-// Python Event Server (hat-event 0.9, LMDB backend) answers them:
-//
-// latest: per event type the newest stored event, for the types matching
-//   `eventTypes` (null or containing ["*"]: all; []: none); moreFollows is
-//   always false. Order: first registration of the type, or the order of
-//   `eventTypes` when it has no wildcards.
-// timeseries: events sorted by (timestamp, id) or (sourceTimestamp, id),
-//   ascending or descending (default descending by timestamp); events
-//   without a source timestamp are left out when sorting by it or when a
-//   source bound is given. Bounds are inclusive. `lastEventId` continues
-//   after that event's position in the order (no result when that event is
-//   not stored or lies outside the bounds of the sort key). At most
-//   min(maxResults, cap) events; moreFollows tells whether another matched.
-// server: events of `serverId` with id greater than `lastEventId` (whose
-//   server must be `serverId`), ascending by id, same limit; `persisted`
-//   restricts to committed events.
+// Python Event Server (hat-event 0.9, LMDB backend) answers them, and the
+// plans of timeseries queries. The semantics, kind by kind: docs/storage.md,
+// "Queries".
 
 import type {
   Event,
   EventId,
   QueryLatestParams,
-  QueryResult,
   QueryTimeseriesParams,
   Timestamp,
 } from "../../../event/mod.ts";
@@ -30,12 +16,6 @@ import type {
   TypeListTest,
   TypeRegistry,
 } from "./_type_registry.ts";
-
-/** The empty result. */
-export const EMPTY_RESULT: QueryResult = Object.freeze({
-  events: Object.freeze([]) as readonly Event[],
-  moreFollows: false,
-});
 
 /** The number of events a query may return (negative: none). */
 export function effectiveLimit(
@@ -128,23 +108,33 @@ export function keyBounds(
   return plan.bySource ? [plan.sFrom, plan.sTo] : [plan.tFrom, plan.tTo];
 }
 
-/** The result of found events (at most limit + 1 were looked for). */
-export function toResult(found: Event[], limit: number): QueryResult {
-  if (found.length > limit) {
-    found.length = Math.max(limit, 0);
-    return { events: found, moreFollows: true };
-  }
-  return { events: found, moreFollows: false };
+/** What a query found, and whether more follow. */
+export interface Found<T> {
+  readonly items: T[];
+  readonly moreFollows: boolean;
 }
 
-/** Answers a latest query from a per-type-id lookup. */
-export function queryLatest(
+/** What was found, cut to `limit` (at most limit + 1 were looked for). */
+export function cut<T>(found: T[], limit: number): Found<T> {
+  if (found.length > limit) {
+    found.length = Math.max(limit, 0);
+    return { items: found, moreFollows: true };
+  }
+  return { items: found, moreFollows: false };
+}
+
+/**
+ * The type ids a latest query answers, in answer order: those of its
+ * types (in the order given, once each) when it names them exactly, else
+ * every matching type id in id order; only those `has` holds an event of.
+ */
+export function latestTypeIds(
   params: QueryLatestParams,
   registry: TypeRegistry,
-  latestOf: (typeId: number) => Event | undefined,
-): QueryResult {
+  has: (typeId: number) => boolean,
+): number[] {
   const queryTypes = params.eventTypes ?? null;
-  const events: Event[] = [];
+  const ids: number[] = [];
   const exact = queryTypes !== null &&
     queryTypes.every((q) => !q.includes("*") && !q.includes("?"));
   if (exact) {
@@ -153,16 +143,14 @@ export function queryLatest(
       const id = registry.find(q);
       if (id < 0 || seen.has(id)) continue;
       seen.add(id);
-      const e = latestOf(id);
-      if (e !== undefined) events.push(e);
+      if (has(id)) ids.push(id);
     }
   } else {
     const filter = registry.filter(queryTypes);
     for (let id = 0; id < registry.size; id++) {
       if (filter !== null && !filter(id)) continue;
-      const e = latestOf(id);
-      if (e !== undefined) events.push(e);
+      if (has(id)) ids.push(id);
     }
   }
-  return { events, moreFollows: false };
+  return ids;
 }

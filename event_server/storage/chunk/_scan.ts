@@ -4,20 +4,15 @@
 // merged, so a query reads only the chunks it needs even when chunks
 // overlap in time.
 
-import type {
-  Event,
-  EventId,
-  QueryResult,
-  Timestamp,
-} from "../../../event/mod.ts";
+import type { EventId, Timestamp } from "../../../event/mod.ts";
 import type { ChunkView } from "./_chunk.ts";
 import type { ChunkMeta } from "./_meta.ts";
 import { compareIds, compareTs, secondsHi, secondsLo } from "./_compare.ts";
 import {
-  EMPTY_RESULT,
+  cut,
+  type Found,
   keyBounds,
   type TimeseriesPlan,
-  toResult,
   within,
 } from "./_query.ts";
 import type { TypeRegistry } from "./_type_registry.ts";
@@ -87,24 +82,33 @@ function cmpBound(hi: number, lo: number, us: number, b: Parts): number {
   return hi - b.hi || lo - b.lo || us - b.us;
 }
 
+/**
+ * What each event a query found becomes: made from its chunk and index
+ * (an event object, or where its record is for the Wasm core to write).
+ */
+export type Collect<T> = (view: ChunkView, i: number) => T;
+
 /** Answers a timeseries query. */
-export function chunkTimeseries(
+export function chunkTimeseries<T>(
   source: ChunkSource,
   plan: TimeseriesPlan,
-): QueryResult {
+  collect: Collect<T>,
+): Found<T> {
   const want = plan.limit + 1;
-  if (want <= 0) return EMPTY_RESULT;
+  if (want <= 0) return { items: [], moreFollows: false };
   const desc = plan.descending;
   const bySource = plan.bySource;
   const [fromTs, toTs] = keyBounds(plan);
   let after: Entry | null = null;
   if (plan.lastEventId !== null) {
     const at = locate(source, plan.lastEventId);
-    if (at === null) return EMPTY_RESULT;
+    if (at === null) return { items: [], moreFollows: false };
     const key = bySource
       ? at.view.sourceTimestamp(at.index)
       : at.view.timestamp(at.index);
-    if (key === null || !within(key, fromTs, toTs)) return EMPTY_RESULT;
+    if (key === null || !within(key, fromTs, toTs)) {
+      return { items: [], moreFollows: false };
+    }
     const p = parts(key)!;
     const id = plan.lastEventId;
     after = {
@@ -163,7 +167,7 @@ export function chunkTimeseries(
   const sourceBound = sFrom !== null || sTo !== null;
   const order = desc ? (a: Entry, b: Entry) => cmpEntry(b, a) : cmpEntry;
 
-  const found: Event[] = [];
+  const found: T[] = [];
   let pool: Entry[] = [];
   const emitBeyond = (bound: Parts | null): boolean => {
     pool.sort(order);
@@ -174,7 +178,7 @@ export function chunkTimeseries(
         const c = cmpBound(e.hi, e.lo, e.us, bound);
         if (desc ? c <= 0 : c >= 0) break;
       }
-      found.push(e.view.event(e.i, source.registry));
+      found.push(collect(e.view, e.i));
     }
     pool = pool.slice(n, n + want - found.length);
     return found.length >= want;
@@ -227,19 +231,20 @@ export function chunkTimeseries(
     }
   }
   if (found.length < want) emitBeyond(null);
-  return toResult(found, plan.limit);
+  return cut(found, plan.limit);
 }
 
 /** Answers a server query over committed chunks. */
-export function chunkServer(
+export function chunkServer<T>(
   source: ChunkSource,
   serverId: number,
   lastEventId: EventId | null,
   limit: number,
-): QueryResult {
+  collect: Collect<T>,
+): Found<T> {
   const want = limit + 1;
-  if (want <= 0) return EMPTY_RESULT;
-  const found: Event[] = [];
+  if (want <= 0) return { items: [], moreFollows: false };
+  const found: T[] = [];
   for (const meta of source.chunks) {
     const range = meta.servers.find((r) => r.server === serverId);
     if (range === undefined) continue;
@@ -252,9 +257,9 @@ export function chunkServer(
       if (lastEventId !== null && compareIds(view.id(i), lastEventId) <= 0) {
         continue;
       }
-      found.push(view.event(i, source.registry));
+      found.push(collect(view, i));
     }
     if (found.length >= want) break;
   }
-  return toResult(found, limit);
+  return cut(found, limit);
 }

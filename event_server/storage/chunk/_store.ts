@@ -15,14 +15,32 @@ import {
   type QueryResult,
   type ServerId,
 } from "../../../event/mod.ts";
+import type {
+  EventBatch,
+  EventCore,
+  IdMap,
+} from "../../../codec/wasm/internal_mod.ts";
+import { Writer } from "../../../codec/mod.ts";
 import { ChunkBuilder, ChunkView } from "./_chunk.ts";
+import { LatestTable } from "./_latest.ts";
 import { type ChunkMeta, decodeMeta, shareTypes } from "./_meta.ts";
-import { chunkServer, type ChunkSource, chunkTimeseries } from "./_scan.ts";
+import { entryId, entryKey, eventOf, RecordBuilder } from "./_records.ts";
+import {
+  chunkServer,
+  type ChunkSource,
+  chunkTimeseries,
+  type Collect,
+} from "./_scan.ts";
 import { checkEvents } from "../_check.ts";
 import { cleanupChunks } from "./_retention.ts";
-import { checkIds, isNewer } from "./_compare.ts";
+import { checkIds, compareIds } from "./_compare.ts";
 import type { CommonOptions } from "../_options.ts";
-import { effectiveLimit, planTimeseries, queryLatest } from "./_query.ts";
+import {
+  effectiveLimit,
+  type Found,
+  latestTypeIds,
+  planTimeseries,
+} from "./_query.ts";
 import { TypeRegistry } from "./_type_registry.ts";
 import type { TypeChild } from "../storage.ts";
 
@@ -59,6 +77,12 @@ export interface ChunkStoreOptions extends CommonOptions {
 const CACHE_SIZE = 16;
 const MERGE_FANIN = 8;
 
+/** The SBS bytes of an event type (`Array(String)`). */
+function writeEventType(w: Writer, type: EventType): void {
+  w.uint(type.length);
+  for (const segment of type) w.string(segment);
+}
+
 /** Level of a chunk for merging: chunks of one level merge together. */
 function level(count: number): number {
   return Math.floor(Math.log2(count) / 3);
@@ -74,15 +98,17 @@ export class ChunkStore {
   #newTypes: number[] = [];
   #last = new Map<ServerId, EventId>();
   #lastDirty = new Set<ServerId>();
-  #latest: (Event | undefined)[] = [];
-  #latestDirty = new Set<number>();
+  #latest: LatestTable;
   #chunks: ChunkMeta[] = [];
   #nextChunkId = 1;
+  /** Registrations of event objects. */
   #builder = new ChunkBuilder();
-  /** For rewrites (merges, retention, latest), apart from registrations. */
+  /** Registrations from batches of the Wasm core (codec "wasm"). */
+  #records = new RecordBuilder();
+  /** For rewrites (merges, retention), apart from registrations. */
   #rewriter = new ChunkBuilder();
-  /** For the single-event chunks of the latest table. */
-  #latestBuilder = new ChunkBuilder();
+  /** Storage type id of each type id of a core, and back. */
+  #typeMaps = new WeakMap<EventCore, { toStore: IdMap; toCore: IdMap }>();
   #sealed: { meta: ChunkMeta; data: Uint8Array }[] = [];
   #uncommitted = 0;
   #cache = new Map<number, ChunkView>();
@@ -98,6 +124,7 @@ export class ChunkStore {
   ) {
     this.#backend = backend;
     this.#options = options;
+    this.#latest = new LatestTable(this.#registry);
     if (state !== undefined) this.#load(state);
     this.#source = {
       chunks: this.#chunks,
@@ -160,7 +187,7 @@ export class ChunkStore {
   register(events: readonly Event[]): void {
     checkEvents(events, true);
     checkIds(events, this.#last);
-    const registry = this.#registry;
+    if (this.#records.count > 0) this.#sealRecords();
     const builder = this.#builder;
     const chunkSize = this.#options.chunkSize;
     let prev: EventId | undefined;
@@ -171,22 +198,13 @@ export class ChunkStore {
     for (let i = 0; i < events.length; i++) {
       const e = events[i];
       if (e.type !== prevType) {
-        t = registry.find(e.type);
-        if (t < 0) {
-          t = registry.intern(e.type);
-          this.#newTypes.push(t);
-          this.#counts[t] = 0;
-        }
+        t = this.#typeId(e.type);
         prevType = e.type;
       }
-      const latest = this.#latest[t];
-      if (latest === undefined || isNewer(e, latest)) {
-        this.#latest[t] = e;
-        this.#latestDirty.add(t);
-      }
+      this.#latest.offer(t, e);
       this.#counts[t]++;
       this.#countsDirty.add(t);
-      if (builder.count >= chunkSize) this.#seal();
+      if (builder.count >= chunkSize) this.#sealObjects();
       builder.add(e, t);
       if (e.id.server !== server) {
         if (prev !== undefined) this.#setLast(prev);
@@ -200,6 +218,119 @@ export class ChunkStore {
   }
 
   /**
+   * Encodes events `from`..`to` of a batch of the Wasm core for the next
+   * commit, from their bytes: the core writes their records (see
+   * docs/wasm.md). Ids assigned by the engine increase by construction;
+   * others (events of another server) are checked first.
+   *
+   * @param batch The events (checked by the core's scan).
+   * @param from First event.
+   * @param to End of the range.
+   * @param assigned Whether the ids were assigned by this server's engine.
+   * @throws {RangeError} When an id is not greater than the last id of its
+   * server (nothing is stored).
+   */
+  registerBatch(
+    batch: EventBatch,
+    from: number,
+    to: number,
+    assigned: boolean,
+  ): void {
+    if (from >= to) return;
+    this.#checkBatchIds(batch, from, to, assigned);
+    if (this.#builder.count > 0) this.#sealObjects();
+    const maps = this.#maps(batch.core);
+    const mapTypes = (ids: number[]) => {
+      for (const id of ids) {
+        maps.toStore.set(id, this.#typeId(batch.core.typeStrings(id)));
+      }
+    };
+    const chunkSize = this.#options.chunkSize;
+    const records = this.#records;
+    for (let i = from; i < to;) {
+      if (records.count >= chunkSize) this.#sealRecords();
+      const first = records.count;
+      const end = Math.min(to, i + chunkSize - first);
+      const added = records.add(batch, i, end, maps.toStore, mapTypes);
+      if ("unfit" in added) {
+        // A value beyond the compact form: this chunk takes the fixed
+        // form, from event objects (as ChunkBuilder decides for them).
+        this.#latest.settle();
+        records.toFixed(this.#builder);
+        const events: Event[] = [];
+        for (let k = i; k < to; k++) events.push(eventOf(batch, k));
+        this.#uncommitted += i - from;
+        this.#events += i - from;
+        this.register(events);
+        return;
+      }
+      const triples = added.types;
+      for (let k = 0; k < triples.length; k += 3) {
+        const t = triples[k];
+        const last = triples[k + 1];
+        this.#counts[t] += triples[k + 2];
+        this.#countsDirty.add(t);
+        this.#latest.offerRecord(
+          t,
+          entryKey(batch, last),
+          records,
+          first + last - i,
+        );
+      }
+      if (added.oneServer) this.#setLast(entryId(batch, end - 1));
+      else {
+        for (let k = i; k < end; k++) this.#setLast(entryId(batch, k));
+      }
+      i = end;
+    }
+    this.#uncommitted += to - from;
+    this.#events += to - from;
+  }
+
+  #checkBatchIds(
+    batch: EventBatch,
+    from: number,
+    to: number,
+    assigned: boolean,
+  ): void {
+    // Assigned ids increase within the batch: its first one is enough.
+    const end = assigned ? from + 1 : to;
+    let seen: Map<ServerId, EventId> | null = null;
+    for (let k = from; k < end; k++) {
+      const id = entryId(batch, k);
+      const before = seen?.get(id.server) ?? this.#last.get(id.server);
+      if (before !== undefined && compareIds(id, before) <= 0) {
+        throw new RangeError(
+          `Event id ${id.server}/${id.session}/${id.instance} is not after ` +
+            `${before.server}/${before.session}/${before.instance}`,
+        );
+      }
+      if (end - from > 1) (seen ??= new Map()).set(id.server, id);
+    }
+  }
+
+  /** The type maps of a core (made on first use). */
+  #maps(core: EventCore): { toStore: IdMap; toCore: IdMap } {
+    let maps = this.#typeMaps.get(core);
+    if (maps === undefined) {
+      maps = { toStore: core.idMap(), toCore: core.idMap() };
+      this.#typeMaps.set(core, maps);
+    }
+    return maps;
+  }
+
+  /** The id of a type, interning it (a new type is stored at commit). */
+  #typeId(type: EventType): number {
+    let t = this.#registry.find(type);
+    if (t < 0) {
+      t = this.#registry.intern(type);
+      this.#newTypes.push(t);
+      this.#counts[t] = 0;
+    }
+    return t;
+  }
+
+  /**
    * Writes everything registered since the last commit in one
    * transaction, then merges small chunks.
    *
@@ -207,15 +338,15 @@ export class ChunkStore {
    * the backend: the owner must stop using this store).
    */
   commit(): void {
-    if (this.#builder.count > 0) this.#seal();
+    if (this.#builder.count > 0) this.#sealObjects();
+    if (this.#records.count > 0) this.#sealRecords();
     const sealed = this.#sealed;
     if (
-      sealed.length === 0 && this.#latestDirty.size === 0 &&
+      sealed.length === 0 && this.#latest.dirty.size === 0 &&
       this.#lastDirty.size === 0
     ) return;
     this.#sealed = [];
     const b = this.#backend;
-    const compact: [number, Uint8Array][] = [];
     b.transaction(() => {
       for (const t of this.#newTypes) b.insertType(t, this.#registry.type(t));
       for (const { meta, data } of sealed) b.insertChunk(meta, data);
@@ -223,24 +354,11 @@ export class ChunkStore {
       for (const server of this.#lastDirty) {
         b.setServer(this.#last.get(server)!);
       }
-      for (const t of this.#latestDirty) {
-        this.#latestBuilder.add(this.#latest[t]!, t);
-        const data = this.#latestBuilder.finish().data;
-        b.setLatest(t, data);
-        compact.push([t, data]);
-      }
+      this.#latest.commit((t, data) => b.setLatest(t, data));
     });
-    // A registered event's payload bytes may be a view of a large receive
-    // buffer (chatter hands out views of 64 KiB slabs): a latest event kept
-    // for long (a type that rarely changes) keeps the event read back from
-    // its own small encoding instead.
-    for (const [t, data] of compact) {
-      this.#latest[t] = new ChunkView(data).event(0, this.#registry);
-    }
     this.#newTypes = [];
     this.#countsDirty.clear();
     this.#lastDirty.clear();
-    this.#latestDirty.clear();
     this.#uncommitted = 0;
     for (const { meta } of sealed) this.#chunks.push(meta);
     this.#merge();
@@ -253,20 +371,118 @@ export class ChunkStore {
    * values of their own.
    */
   query(params: QueryParams, jsonText = false): QueryResult {
-    const result = this.#query(params);
+    let result: QueryResult;
+    if (params.kind === "latest") {
+      const latest = this.#latest;
+      const ids = latestTypeIds(
+        params,
+        this.#registry,
+        (t) => latest.event(t) !== undefined,
+      );
+      result = { events: ids.map((t) => latest.event(t)!), moreFollows: false };
+    } else {
+      const registry = this.#registry;
+      const found = this.#scan(
+        params,
+        this.#options.maxResults,
+        (view, i) => view.event(i, registry),
+      );
+      result = { events: found.items, moreFollows: found.moreFollows };
+    }
     if (jsonText) return result;
     // Only latest answers hold objects the storage keeps for later ones.
     return params.kind === "latest" ? copied(result) : plainPayloads(result);
   }
 
-  #query(params: QueryParams): QueryResult {
+  /**
+   * Answers a query as MsgQueryRes bytes written by the batch's core from
+   * the stored records (docs/wasm.md): no event object is built, except
+   * for answers that hold chunks of the fixed form (written by the
+   * TypeScript writer, as `encode` does).
+   *
+   * @param params The query.
+   * @param batch Where the chunks are held and the answer written (its
+   * core's type maps are kept here).
+   * @param limit The most events of a timeseries or server answer.
+   * @param encode Writes an answer of objects (the TypeScript path).
+   * @returns The bytes: a view into the core (valid until its next call)
+   * or, from `encode`, bytes of their own; null when the core could not
+   * get memory (the caller takes the TypeScript path).
+   */
+  queryBytes(
+    params: QueryParams,
+    batch: EventBatch,
+    limit: number,
+    encode: (result: QueryResult) => Uint8Array,
+  ): Uint8Array | null {
+    let chunks: Uint8Array[];
+    let indexes: number[];
+    let more: boolean;
+    if (params.kind === "latest") {
+      const latest = this.#latest;
+      const ids = latestTypeIds(
+        params,
+        this.#registry,
+        (t) => latest.chunk(t) !== undefined,
+      );
+      chunks = ids.map((t) => latest.chunk(t)!);
+      indexes = ids.map(() => 0);
+      more = false;
+    } else {
+      const found = this.#scan(
+        params,
+        Math.min(limit, this.#options.maxResults),
+        (view, i) => [view, i] as const,
+      );
+      if (found.items.some(([view]) => !view.isCompact)) {
+        const registry = this.#registry;
+        return encode({
+          events: found.items.map(([view, i]) => view.event(i, registry)),
+          moreFollows: found.moreFollows,
+        });
+      }
+      chunks = found.items.map(([view]) => view.bytes);
+      indexes = found.items.map(([, i]) => i);
+      more = found.moreFollows;
+    }
+    // Each chunk goes into the core's memory once.
+    const held = new Map<Uint8Array, number>();
+    const pairs = new Array<number>(2 * chunks.length);
+    for (let k = 0; k < chunks.length; k++) {
+      let at = held.get(chunks[k]);
+      if (at === undefined) {
+        at = batch.hold(chunks[k]);
+        if (at < 0) return null;
+        held.set(chunks[k], at);
+      }
+      pairs[2 * k] = at;
+      pairs[2 * k + 1] = indexes[k];
+    }
+    const toCore = this.#maps(batch.core).toCore;
+    for (;;) {
+      const out = batch.writeStored(0, pairs, toCore, more ? 1 : 0);
+      if (out === null || out instanceof Uint8Array) return out;
+      for (const t of out.unmapped) {
+        const w = new Writer();
+        writeEventType(w, this.#registry.type(t));
+        const id = batch.core.internType(w.finish());
+        if (id < 0) return null;
+        toCore.set(t, id);
+      }
+    }
+  }
+
+  #scan<T>(
+    params: QueryParams,
+    maxResults: number,
+    collect: Collect<T>,
+  ): Found<T> {
     switch (params.kind) {
-      case "latest":
-        return queryLatest(params, this.#registry, (t) => this.#latest[t]);
       case "timeseries":
         return chunkTimeseries(
           this.#source,
-          planTimeseries(params, this.#registry, this.#options.maxResults),
+          planTimeseries(params, this.#registry, maxResults),
+          collect,
         );
       case "server": {
         const last = params.lastEventId ?? null;
@@ -280,7 +496,8 @@ export class ChunkStore {
           this.#source,
           params.serverId,
           last,
-          effectiveLimit(params.maxResults, this.#options.maxResults),
+          effectiveLimit(params.maxResults, maxResults),
+          collect,
         );
       }
       default:
@@ -327,8 +544,15 @@ export class ChunkStore {
     this.#lastDirty.add(id.server);
   }
 
-  #seal(): void {
+  #sealObjects(): void {
     const { data, meta } = this.#builder.finish();
+    meta.id = this.#nextChunkId++;
+    this.#sealed.push({ meta, data });
+  }
+
+  #sealRecords(): void {
+    this.#latest.settle();
+    const { data, meta } = this.#records.finish();
     meta.id = this.#nextChunkId++;
     this.#sealed.push({ meta, data });
   }
@@ -350,9 +574,7 @@ export class ChunkStore {
     }
     const lastChunk = this.#chunks[this.#chunks.length - 1];
     this.#nextChunkId = lastChunk === undefined ? 1 : lastChunk.id + 1;
-    for (const [t, data] of state.latest) {
-      this.#latest[t] = new ChunkView(data).event(0, this.#registry);
-    }
+    for (const [t, data] of state.latest) this.#latest.load(t, data);
   }
 
   #loadChunk(meta: ChunkMeta): ChunkView {

@@ -1,19 +1,7 @@
-// Session reservations of the SQLite storage: what keeps a session id that
-// was handed out from being handed out again after a crash.
-//
-// Events wait in memory for the group commit, but the engine gives their
-// ids to the registering client (and to subscribers of new events) at
-// once. A crash loses those events; without more, the restarted server
-// would continue after the highest stored id and give the lost ids to
-// other events. So before the engine hands out a session above what is
-// reserved, the reservation is raised by a block and written and synced on
-// its own (one small transaction per block of sessions). After a crash the
-// engine continues after the reservation: a gap, never a reuse. A graceful
-// close writes the reservation down to what may really have been handed
-// out, so a normal restart continues after the highest stored id with no
-// gap, as the Python server does.
-//
-// Databases written before this table existed open with no reservation.
+// Session reservations of the SQLite storage: blocks of session ids written
+// and synced ahead of use, so that an id handed out before a crash is never
+// handed out again; a graceful close gives the unused part back. Why and
+// how: docs/storage.md, "Crash safety".
 
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { ServerId } from "../../../event/mod.ts";

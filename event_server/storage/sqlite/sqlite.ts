@@ -55,6 +55,7 @@ import type {
   QueryResult,
   ServerId,
 } from "../../../event/mod.ts";
+import type { EventBatch } from "../../../codec/wasm/internal_mod.ts";
 import { StorageClosedError, StorageError } from "../../errors.ts";
 import { ChunkStore } from "../chunk/mod.ts";
 import { ChunkStorage } from "../_chunk_storage.ts";
@@ -237,6 +238,9 @@ export class SqliteStorage extends ChunkStorage {
     }
   }
 
+  /** Events are durable after the group commit that writes them. */
+  readonly durableAtOnce = false;
+
   /**
    * Stores events; resolves after the commit that wrote them.
    *
@@ -246,6 +250,32 @@ export class SqliteStorage extends ChunkStorage {
   register(events: readonly Event[]): Promise<void> {
     if (this.#db === null) throw new StorageClosedError();
     this.store.register(events);
+    return this.#pendingCommit();
+  }
+
+  /**
+   * Stores events of a batch of the Wasm core; resolves after the commit
+   * that wrote them.
+   *
+   * @param batch The events.
+   * @param from First event.
+   * @param to End of the range.
+   * @param assigned Whether this server's engine assigned their ids.
+   * @returns Resolves when they are durable.
+   */
+  registerBatch(
+    batch: EventBatch,
+    from: number,
+    to: number,
+    assigned: boolean,
+  ): Promise<void> {
+    if (this.#db === null) throw new StorageClosedError();
+    this.store.registerBatch(batch, from, to, assigned);
+    return this.#pendingCommit();
+  }
+
+  // Waits for the group commit (or makes it now when enough waits).
+  #pendingCommit(): Promise<void> {
     const done = new Promise<void>((resolve, reject) => {
       this.#pending.push({ resolve, reject });
     });
@@ -270,10 +300,37 @@ export class SqliteStorage extends ChunkStorage {
    */
   query(params: QueryParams, options?: StorageQueryOptions): QueryResult {
     if (this.#db === null) throw new StorageClosedError();
+    this.#commitFor(params);
+    return this.store.query(params, options?.jsonText === true);
+  }
+
+  /**
+   * Answers a query as MsgQueryRes bytes written by the Wasm core; commits
+   * first as {@linkcode SqliteStorage.query} does.
+   *
+   * @param params The query.
+   * @param batch Where the answer is written.
+   * @param limit The most events of a timeseries or server answer.
+   * @param encode Writes an answer of event objects.
+   * @returns The bytes, or null when the core could not get memory.
+   */
+  queryBytes(
+    params: QueryParams,
+    batch: EventBatch,
+    limit: number,
+    encode: (result: QueryResult) => Uint8Array,
+  ): Uint8Array | null {
+    if (this.#db === null) throw new StorageClosedError();
+    this.#commitFor(params);
+    return this.store.queryBytes(params, batch, limit, encode);
+  }
+
+  // Timeseries queries, and server queries not restricted to persisted
+  // events, see what waits: it is committed first.
+  #commitFor(params: QueryParams): void {
     const committedOnly = params.kind === "latest" ||
       (params.kind === "server" && params.persisted === true);
     if (!committedOnly) this.#commit();
-    return this.store.query(params, options?.jsonText === true);
   }
 
   /**
