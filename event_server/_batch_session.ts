@@ -19,6 +19,7 @@ import {
   E_TS_S,
   E_TS_US,
   E_TYPE,
+  EVENT_SIZE,
   type EventBatch,
   type EventCore,
   F_BIG_SRC,
@@ -39,6 +40,10 @@ import { encodeRegisterReq } from "../eventer/internal_mod.ts";
 import type { SessionEvents } from "./modules/internal_mod.ts";
 
 const TWO_32 = 4294967296;
+
+// The type ids of a round, read at once; shared by every session (one is
+// read at a time, and only until the round's matching is done).
+let keyBuffer = new Int32Array(256);
 
 function seconds(i32: Int32Array, at: number, big: boolean): number | bigint {
   const lo = i32[at] >>> 0;
@@ -148,6 +153,21 @@ export class BatchSession implements SessionEvents {
 
   typeKey(i: number): number {
     return this.batch.typeId(i);
+  }
+
+  typeKeys(from: number, to: number): Int32Array {
+    if (keyBuffer.length < to - from) keyBuffer = new Int32Array(to - from);
+    const keys = keyBuffer;
+    if (to > from) {
+      // Entries are EVENT_SIZE bytes apart in one table: read the type ids
+      // straight from it rather than through one call per event.
+      const i32 = this.core.i32;
+      let at = (this.batch.entry(from) + E_TYPE) >> 2;
+      for (let k = 0; k < to - from; k++, at += EVENT_SIZE >> 2) {
+        keys[k] = i32[at];
+      }
+    }
+    return keys;
   }
 
   type(i: number): EventType {

@@ -63,6 +63,14 @@ export interface SessionEvents {
    * @param i The event's position.
    */
   typeKey?(i: number): number;
+  /**
+   * Optional, with `typeKey`: the keys of events `from`..`to` at once (a
+   * view the session may reuse at its next call).
+   *
+   * @param from First event.
+   * @param to End of the range.
+   */
+  typeKeys?(from: number, to: number): ArrayLike<number>;
   /** Changes when the keys of `typeKey` name other types. */
   readonly typeKeyGeneration?: number;
   /**
@@ -236,9 +244,15 @@ function hitsOf(
   let hits: Hits | null = null;
   const keyed = s.typeKey !== undefined;
   const generation = keyed ? s.typeKeyGeneration ?? 0 : 0;
+  const keys = keyed && s.typeKeys !== undefined ? s.typeKeys(from, to) : null;
   for (let i = from; i < to; i++) {
     const modules = keyed
-      ? set.matchKey(s.typeKey!(i), generation, s, i)
+      ? set.matchKey(
+        keys !== null ? keys[i - from] : s.typeKey!(i),
+        generation,
+        s,
+        i,
+      )
       : set.match(s.type(i));
     if (modules.length > 0) {
       hits ??= { events: [], modules: [] };

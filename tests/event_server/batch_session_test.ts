@@ -102,6 +102,10 @@ Deno.test("BatchSession: modules see only the events they subscribe to, built fr
     );
     // Types come by interned id: equal types, equal keys.
     assert.equal(s.typeKey(0), s.typeKey(100));
+    assert.deepEqual(
+      [...s.typeKeys(150, 202).subarray(0, 52)],
+      Array.from({ length: 52 }, (_, k) => s.typeKey(150 + k)),
+    );
     assert.notEqual(s.typeKey(0), s.typeKey(1));
   } finally {
     s.batch.clear();
