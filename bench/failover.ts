@@ -108,10 +108,9 @@ async function run(): Promise<Run> {
   killedAt = performance.now();
   first.child.kill("SIGKILL");
   await first.status;
-  const second = await serveProcess(
-    ["--data-dir", dir],
-    first.address,
-  );
+  const second = await serveProcess(["--data-dir", dir], {
+    listenOn: first.address,
+  });
   const listening = performance.now();
   while (firstAfterKill === Infinity) await sleep(10);
   await sleep(2000);

@@ -34,7 +34,9 @@
  *   "http": "127.0.0.1:23080",
  *   "httpToken": null,
  *   "httpOpen": false,
- *   "codec": "wasm"
+ *   "codec": "wasm",
+ *   "modules": [{ "module": "./modules/alarms.ts", "limit": 80 }],
+ *   "moduleTimeout": 5
  * }
  * ```
  *
@@ -71,6 +73,13 @@ import {
 } from "./_config_peers.ts";
 import { ConfigError } from "./errors.ts";
 import { isLoopback } from "./http/access.ts";
+import {
+  cwdUrl,
+  type ModuleConf,
+  type ModuleSpec,
+  pathUrl,
+  resolveModuleSpecifier,
+} from "./modules/internal_mod.ts";
 import { checkRule, type RetentionRule } from "./storage/mod.ts";
 
 /** Log levels, from the quietest. */
@@ -293,6 +302,31 @@ export interface ConfigFile {
    * @default {"wasm"}
    */
   readonly codec?: "wasm" | "ts";
+  /**
+   * Engine modules, in the order they process sessions: each entry names
+   * what to import in `module` (a path relative to this file, an absolute
+   * path, a `file:`/`https:` URL, a `jsr:` or `npm:` specifier); its other
+   * entries are the module's own settings (docs/modules.md). Modules given
+   * as overrides (`serve --module`) come after the file's, and their
+   * relative paths are relative to the working directory.
+   * @default {[]}
+   */
+  readonly modules?: readonly ModuleConf[];
+  /**
+   * Seconds a module's call may take to settle before the session fails.
+   * @default {5}
+   */
+  readonly moduleTimeout?: number;
+}
+
+/** Options of {@linkcode resolveConfig}. */
+export interface ResolveOptions {
+  /**
+   * What relative module paths of the file are relative to: the URL of
+   * the configuration file (or of a folder, ending in `/`).
+   * @default {the working directory}
+   */
+  readonly base?: string | URL;
 }
 
 /** A complete, checked configuration. */
@@ -362,6 +396,10 @@ export interface ServerConfig {
   readonly httpOpen: boolean;
   /** The codec, or null for the library's default. */
   readonly codec: "wasm" | "ts" | null;
+  /** Engine modules with the specifiers to import, in order. */
+  readonly modules: readonly ModuleSpec[];
+  /** Seconds a module's call may take to settle. */
+  readonly moduleTimeout: number;
 }
 
 /** The defaults: what `deno task start` runs with.  *
@@ -406,6 +444,8 @@ export const DEFAULT_CONFIG: ServerConfig = Object.freeze({
   httpToken: null,
   httpOpen: false,
   codec: null,
+  modules: Object.freeze([]) as readonly ModuleSpec[],
+  moduleTimeout: 5,
 });
 
 const KEYS = new Set(
@@ -450,6 +490,7 @@ export function parseAddressText(
  *
  * @param file The parsed JSON file (or `{}`).
  * @param overrides Entries given on the command line.
+ * @param options Where the file's relative module paths start.
  * @returns The complete configuration.
  * @throws {ConfigError} Naming the first wrong or unknown entry.
  *
@@ -467,6 +508,7 @@ export function parseAddressText(
 export function resolveConfig(
   file: unknown,
   overrides: ConfigFile = {},
+  options: ResolveOptions = {},
 ): ServerConfig {
   if (typeof file !== "object" || file === null || Array.isArray(file)) {
     throw new ConfigError("config", "expected a JSON object");
@@ -480,7 +522,9 @@ export function resolveConfig(
     }
   }
   const c: Record<string, unknown> = { ...file };
-  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) c[k] = v;
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v !== undefined && k !== "modules") c[k] = v;
+  }
   // A flag such as --group changes one field of the file's monitor.
   const fileMonitor = (file as Record<string, unknown>).monitorComponent;
   if (
@@ -626,6 +670,21 @@ export function resolveConfig(
     codec: get("codec") === null
       ? null
       : oneOf<"wasm" | "ts">("codec", get("codec"), ["wasm", "ts"]),
+    modules: [
+      ...moduleSpecs(
+        "modules",
+        (file as ConfigFile).modules,
+        options.base ?? cwdUrl(),
+        0,
+      ),
+      ...moduleSpecs(
+        "--module",
+        overrides.modules,
+        cwdUrl(),
+        (file as ConfigFile).modules?.length ?? 0,
+      ),
+    ],
+    moduleTimeout: positiveSeconds("moduleTimeout", get("moduleTimeout")),
   };
   httpTokenOf(config);
   return config;
@@ -668,10 +727,49 @@ export function httpTokenOf(config: ServerConfig): string | null {
   );
 }
 
+function moduleSpecs(
+  key: string,
+  entries: unknown,
+  base: string | URL,
+  first: number,
+): ModuleSpec[] {
+  if (entries === undefined) return [];
+  if (!Array.isArray(entries)) {
+    throw new ConfigError(
+      key,
+      'expected an array of entries like {"module": "./alarms.ts"}',
+    );
+  }
+  return entries.map((conf: unknown, i) => {
+    const where = `${key}[${first + i}]`;
+    if (typeof conf !== "object" || conf === null || Array.isArray(conf)) {
+      throw new ConfigError(
+        where,
+        `expected an object like {"module": "./alarms.ts"}, got ${
+          JSON.stringify(conf)
+        }`,
+      );
+    }
+    const module = (conf as { module?: unknown }).module;
+    if (typeof module !== "string" || module.trim() === "") {
+      throw new ConfigError(
+        `${where}.module`,
+        `expected what to import (a path, a URL or a specifier), got ${
+          JSON.stringify(module)
+        }`,
+      );
+    }
+    return {
+      url: resolveModuleSpecifier(module, base),
+      conf: conf as ModuleConf,
+    };
+  });
+}
+
 /**
  * Reads and checks a JSON config file.
  *
- * @param path The file.
+ * @param path The file (its relative module paths are relative to it).
  * @param overrides Entries given on the command line.
  * @returns The complete configuration.
  * @throws {ConfigError} When it cannot be read, is not JSON, or is invalid.
@@ -717,5 +815,5 @@ export async function loadConfig(
       },
     );
   }
-  return resolveConfig(file, overrides);
+  return resolveConfig(file, overrides, { base: pathUrl(path) });
 }

@@ -75,9 +75,20 @@ import {
   serverInternals,
   type WrittenEvents,
 } from "../eventer/internal_mod.ts";
+import { BatchSession } from "./_batch_session.ts";
 import { StorageClosedError } from "./errors.ts";
 import { EngineMetrics } from "./_engine_metrics.ts";
+import { MODULE_FAILURES } from "./metric_names.ts";
 import { MetricsRegistry } from "./metrics.ts";
+import {
+  type LoadedModule,
+  type ModuleEngine,
+  type ModuleError,
+  type ModuleFailures,
+  ModuleRunner,
+  ObjectSession,
+  type Source,
+} from "./modules/internal_mod.ts";
 import {
   checkEvents,
   type Storage,
@@ -133,6 +144,72 @@ export interface EngineOptions extends
    * @default {now}
    */
   readonly clock?: () => Timestamp;
+  /**
+   * Engine modules (imported by `loadModules`), in configuration order;
+   * created when the engine becomes operational, closed when it stops
+   * being so (docs/modules.md).
+   * @default {[]}
+   */
+  readonly modules?: readonly LoadedModule[];
+  /**
+   * Seconds each call of a module (`create`, `process`, the session hooks,
+   * `close`) may take to settle; a session whose call does not settle in
+   * time fails.
+   * @default {5}
+   */
+  readonly moduleTimeout?: number;
+  /**
+   * Told of each module failure (a failed session, a failed close); the
+   * failures are counted by {@linkcode Engine.moduleFailures} either way.
+   * @default {the engine's onError, with context "module"}
+   */
+  readonly onModuleError?: (error: ModuleError) => void;
+  /**
+   * What a module's `resetMonitorReady()` does: in a monitor group, give
+   * the blessing back and ask for it again.
+   * @default {nothing}
+   */
+  readonly resetMonitorReady?: () => Promise<void>;
+}
+
+/** Options of {@linkcode Engine.register}. */
+export interface RegisterOptions {
+  /**
+   * Who registers the events, as modules see it.
+   * @default {{ type: "server", id: 0 }}
+   */
+  readonly source?: Source;
+}
+
+/** A client's register request as the server's Wasm core scanned it. */
+interface BatchRequest {
+  readonly batch: EventBatch;
+  readonly respond: boolean;
+}
+/** What the module runner hands back to the engine to open a session. */
+type SessionRequest = readonly RegisterEvent[] | BatchRequest;
+/** The request's events, or a client's MsgRegisterRes bytes. */
+type SessionAnswer = Event[] | Uint8Array;
+type ModuleSession = ObjectSession | BatchSession;
+
+const checkShape = (events: readonly RegisterEvent[]) =>
+  checkEvents(events, false);
+
+const SERVER_SOURCE: Source = Object.freeze({ type: "server", id: 0 });
+const ENGINE_SOURCE: Source = Object.freeze({ type: "engine", id: 0 });
+const SOURCE_TYPES = new Set(["eventer", "module", "engine", "server"]);
+
+function checkSource(source: unknown): asserts source is Source {
+  const s = source as Source;
+  if (
+    typeof s !== "object" || s === null || !SOURCE_TYPES.has(s.type) ||
+    !Number.isSafeInteger(s.id)
+  ) {
+    throw new TypeError(
+      `Invalid source: expected { type: "eventer" | "module" | "engine" | ` +
+        `"server", id: integer }, got ${JSON.stringify(source)}`,
+    );
+  }
 }
 
 /** Options of {@linkcode Engine.close}. */
@@ -158,9 +235,10 @@ export interface CloseOptions {
  *   storage: new MemoryStorage(),
  *   status: "standby",
  * });
- * assert.equal(engine.register([{ type: ["x"], sourceTimestamp: null, payload: null }]), null);
+ * const x = { type: ["x"], sourceTimestamp: null, payload: null };
+ * assert.equal(await engine.register([x]), null);
  * await engine.setStatus("operational");
- * assert.equal(engine.register([{ type: ["x"], sourceTimestamp: null, payload: null }])?.length, 1);
+ * assert.equal((await engine.register([x]))?.length, 1);
  * await engine.close();
  * assert.equal(engine.storage.isOpen, false);
  * ```
@@ -178,6 +256,13 @@ export class Engine implements AsyncDisposable {
   #closing: Promise<void> | null = null;
   /** Connected clients with subscriptions: [new events, persisted]. */
   #subscribers = [0, 0];
+  /** The module step, `null` without modules. */
+  #runner: ModuleRunner<ModuleSession, SessionRequest, SessionAnswer> | null =
+    null;
+  /** Status changes, one after another (creating modules takes time). */
+  #statusChange: Promise<void> = Promise.resolve();
+  #stopReason: unknown = null;
+  #resetMonitorReady: () => Promise<void>;
   #metrics: MetricsRegistry;
   #rec: EngineMetrics;
   #uncollect: () => void = () => {};
@@ -200,14 +285,165 @@ export class Engine implements AsyncDisposable {
       );
     }
     this.#token = options.serverToken ?? null;
-    this.#running = (options.status ?? "operational") === "operational";
+    this.#resetMonitorReady = options.resetMonitorReady ??
+      (() => Promise.resolve());
     this.#onError = options.onError ??
       ((error, context) => console.error(`${context}:`, error));
+    this.#clock = options.clock ?? now;
     this.#session = this.#storage.lastSession(this.#serverId);
     this.#reserved = this.#session;
-    this.#clock = options.clock ?? now;
     this.#metrics = options.metrics ?? new MetricsRegistry();
     this.#rec = new EngineMetrics(this.#metrics, this.#serverId);
+    const modules = options.modules ?? [];
+    // Without modules, operational at once; with them, once created.
+    this.#running = modules.length === 0 &&
+      (options.status ?? "operational") === "operational";
+    if (modules.length > 0) this.#runner = this.#moduleRunner(options);
+  }
+
+  #moduleRunner(
+    options: EngineOptions,
+  ): ModuleRunner<ModuleSession, SessionRequest, SessionAnswer> {
+    const timeout = options.moduleTimeout ?? 5;
+    if (!(timeout > 0 && timeout <= 2147483)) {
+      throw new RangeError(
+        `Invalid moduleTimeout: expected seconds in (0, 2147483], got ${timeout}`,
+      );
+    }
+    const onModuleError = options.onModuleError ??
+      ((error: ModuleError) => this.#onError(error, "module"));
+    // One series per configured module, there (at 0) from the start.
+    const failures = options.modules!.map((m) =>
+      this.#metrics.counter(MODULE_FAILURES, { module: m.name })
+    );
+    return new ModuleRunner<ModuleSession, SessionRequest, SessionAnswer>(
+      options.modules!,
+      {
+        open: (_source, request) => this.#openSession(request),
+        commit: (session, first, late) =>
+          this.#commitSession(session, first, late),
+        abort: (session) => this.#abortSession(session),
+      },
+      {
+        timeout,
+        maxAdded: options.maxRegisterEvents ?? 100_000,
+        onError: (error) => {
+          failures[error.index]?.inc();
+          onModuleError(error);
+        },
+      },
+    );
+  }
+
+  /**
+   * Opens a session for the module runner: its id and timestamp, and its
+   * first events: a client's batch (codec "wasm"), or objects (the
+   * engine's own registrations, and every request with codec "ts"), which
+   * with codec "wasm" are scanned into a batch of their own.
+   */
+  #openSession(request: SessionRequest): ModuleSession | null {
+    if (!this.#storage.isOpen) return null;
+    const session = this.#nextSession();
+    if (session === null) return null;
+    const server = this.#serverId;
+    const timestamp = this.#clock();
+    let batch: EventBatch;
+    let objects: readonly RegisterEvent[] | null = null;
+    let respond = false;
+    if (Array.isArray(request)) {
+      objects = request;
+      const core = this.#core;
+      if (core === null) {
+        return new ObjectSession({ server, session, timestamp }, request, {
+          check: checkShape,
+        });
+      }
+      batch = core.batch();
+      if (typeof batch.scanRegister(encodeRegisterReq(request)) !== "number") {
+        // Too large for the core: the TypeScript path takes it.
+        batch.clear();
+        core.release();
+        return new ObjectSession({ server, session, timestamp }, request, {
+          check: checkShape,
+        });
+      }
+    } else {
+      ({ batch, respond } = request as BatchRequest);
+    }
+    batch.assign(0, batch.length, server, session, 1, timestamp);
+    return new BatchSession({
+      batch,
+      server,
+      session,
+      timestamp,
+      check: checkShape,
+      objects,
+      respond,
+    });
+  }
+
+  /**
+   * Stores and notifies all of a session's events and gives the answer:
+   * the request's events as objects, or a client's MsgRegisterRes bytes
+   * (a copy when given after a wait: a view into the core is only valid
+   * until the next call into it).
+   */
+  #commitSession(
+    s: ModuleSession,
+    first: number,
+    late: boolean,
+  ): SessionAnswer | null {
+    if (!this.#storage.isOpen) {
+      this.#abortSession(s);
+      return null;
+    }
+    try {
+      if (s instanceof ObjectSession) {
+        const events = s.events;
+        this.#commit(events, s.openedAt);
+        return first === events.length ? events : events.slice(0, first);
+      }
+      const batch = s.batch;
+      const n = batch.length;
+      this.#storeAndNotify(batch, n, s.openedAt, s.id);
+      if (s.objects !== null) {
+        const server = this.#serverId;
+        const session = s.id;
+        const timestamp = s.timestamp;
+        return s.objects.map((e, i) => ({
+          id: { server, session, instance: i + 1 },
+          type: e.type,
+          timestamp,
+          sourceTimestamp: e.sourceTimestamp,
+          payload: e.payload,
+        }));
+      }
+      if (!s.respond) return null;
+      // Slot 0 holds the whole session's events; the response holds the
+      // request's only.
+      const res = first === n
+        ? batch.output(0)
+        : batch.writeEvents(1, 0, first, 1);
+      res[0] = 0x80; // MsgRegisterRes: events
+      return late ? res.slice() : res;
+    } catch (error) {
+      this.#onError(error, "commit");
+      return null;
+    } finally {
+      if (!(s instanceof ObjectSession) && s.objects !== null) {
+        s.batch.clear();
+        s.core.release();
+      }
+    }
+  }
+
+  /** Lets go of a failed session: its id stays unused (a gap). */
+  #abortSession(s: ModuleSession): void {
+    // A client's batch is the server's to clear; the engine's own it clears.
+    if (!(s instanceof ObjectSession) && s.objects !== null) {
+      s.batch.clear();
+      s.core.release();
+    }
   }
 
   /**
@@ -215,9 +451,11 @@ export class Engine implements AsyncDisposable {
    * as {@linkcode startEngine}.
    *
    * @param addr Where to listen.
-   * @param options Storage, server id and token, status, eventer server
-   * options.
+   * @param options Storage, server id and token, status, modules, eventer
+   * server options.
    * @returns The running engine.
+   * @throws {ModuleCreateError} When a module cannot be created (the
+   * server is closed again; the storage is left open).
    */
   static async start(addr: Address, options: EngineOptions): Promise<Engine> {
     const {
@@ -225,14 +463,22 @@ export class Engine implements AsyncDisposable {
       serverId: _serverId,
       serverToken: _serverToken,
       onError: _onError,
+      modules: _modules,
+      moduleTimeout: _moduleTimeout,
+      onModuleError: _onModuleError,
+      resetMonitorReady: _resetMonitorReady,
       metrics: _metrics,
       clock: _clock,
       ...rest
     } = options;
     const engine = new Engine(options);
+    const status = options.status ?? "operational";
+    const withModules = engine.#runner !== null && status === "operational";
     engine.#server = await listen(addr, {
       ...rest,
-      status: options.status ?? "operational",
+      // The reference's engine runner announces starting while it creates
+      // the engine and its modules.
+      status: withModules ? "starting" : status,
       // Payloads are stored and forwarded, never looked at: kept as text.
       jsonText: true,
       ...engine.#callbacks(),
@@ -242,6 +488,14 @@ export class Engine implements AsyncDisposable {
     engine.#core = internals.core;
     engine.#fanout = internals.fanout;
     engine.#batch = internals.core?.batch() ?? null;
+    if (withModules) {
+      try {
+        await engine.setStatus("operational");
+      } catch (error) {
+        await engine.#server.close();
+        throw error;
+      }
+    }
     // A storage that failed closes itself, also when no registration
     // waits for a commit to hear of it (a failed retention cleanup); one
     // closed by someone else leaves the engine nothing to serve either.
@@ -249,7 +503,7 @@ export class Engine implements AsyncDisposable {
       engine.#storageFailed(error ?? new StorageClosedError());
     });
     engine.#uncollect = engine.#rec.collect(engine.#server, engine.#storage);
-    engine.#engineEvent("STARTED");
+    if (!withModules) engine.#engineEvent("STARTED");
     return engine;
   }
 
@@ -297,21 +551,48 @@ export class Engine implements AsyncDisposable {
   }
 
   /**
-   * Registers events as one session, as if a client had sent them.
+   * Why the engine stopped by itself: the error of its storage, or the
+   * {@linkcode ModuleCreateError} of a module that could not be created
+   * when it became active; `null` while running or after `close()`.
+   */
+  get stopReason(): unknown {
+    return this.#stopReason;
+  }
+
+  /**
+   * Failures of each configured module since the engine started (a
+   * session it failed, a `close` that failed).
+   *
+   * @returns One entry per module, in configuration order.
+   */
+  moduleFailures(): ModuleFailures[] {
+    return this.#runner?.failures() ?? [];
+  }
+
+  /**
+   * Registers events as one session, as if a client had sent them; the
+   * modules process it like any other.
    *
    * @param registerEvents The events to register.
-   * @returns The registered events, or `null` when the engine is not
-   * operational or its storage failed.
-   * @throws {TypeError} For an event of the wrong shape (nothing is
-   * registered).
+   * @param options Who registers them.
+   * @returns The registered events (without what modules added), or
+   * `null` when the engine is not operational, its storage failed, or a
+   * module failed the session.
+   * @throws {TypeError} For an event or source of the wrong shape (nothing
+   * is registered).
    * @throws {EventPayloadError} For JSON data that has no JSON text.
    */
-  register(registerEvents: readonly RegisterEvent[]): Event[] | null {
+  async register(
+    registerEvents: readonly RegisterEvent[],
+    options: RegisterOptions = {},
+  ): Promise<Event[] | null> {
     // Checked before a session id is taken: a wrong value fails the call
     // and stores nothing.
     checkEvents(registerEvents, false);
+    const source = options.source ?? SERVER_SOURCE;
+    checkSource(source);
     if (!this.#running || !this.#storage.isOpen) return null;
-    return this.#register(registerEvents);
+    return await this.#submit(source, registerEvents);
   }
 
   /**
@@ -329,27 +610,67 @@ export class Engine implements AsyncDisposable {
 
   /**
    * Changes the status, announcing it to clients; registrations are taken
-   * only while it is `operational`.
+   * only while it is `operational`. Becoming operational creates the
+   * modules (the status stays as it was when one cannot be created);
+   * leaving it fails the sessions waiting for modules and closes them.
+   * Changes are made one after another.
    *
    * @param status The new status.
    * @returns When announced.
+   * @throws {ModuleCreateError} When a module cannot be created.
    */
   setStatus(status: Status): Promise<void> {
-    const was = this.#running;
-    this.#running = status === "operational";
-    if (this.#running && !was) this.#engineEvent("STARTED");
-    if (!this.#running && was) this.#engineEvent("STOPPED", true);
+    const change = this.#statusChange.then(() => this.#changeStatus(status));
+    this.#statusChange = change.catch(() => {});
+    return change;
+  }
+
+  async #changeStatus(status: Status): Promise<void> {
+    const on = status === "operational";
+    if (on && !this.#running && this.#closing === null) {
+      if (this.#runner !== null) {
+        await this.#runner.start(this.#moduleEngine(), {
+          source: ENGINE_SOURCE,
+          request: [this.#engineRegisterEvent("STARTED")],
+        });
+        if (this.#closing !== null) {
+          await this.#runner.stop();
+          return;
+        }
+        this.#running = true;
+      } else {
+        this.#running = true;
+        this.#engineEvent("STARTED");
+      }
+    } else if (!on && this.#running) {
+      await this.#stopRunning();
+    }
     return this.#server.setStatus(status);
+  }
+
+  /**
+   * Stops taking registrations: sessions waiting for modules fail,
+   * `STOPPED` is registered (past the modules, as the reference does),
+   * and the modules are closed.
+   */
+  #stopRunning(): Promise<void> {
+    this.#running = false;
+    const modulesStopped = this.#runner?.stop();
+    this.#engineEvent("STOPPED", true);
+    return modulesStopped ?? Promise.resolve();
   }
 
   /**
    * Becomes the active server of a redundant group, as the reference's
    * engine runner starts its engine: announces `starting`, continues after
    * the highest stored session of this server's id, registers `STARTED`
-   * and announces `operational`. Nothing when already operational or
-   * closing. (Engine modules, once there are any, start here.)
+   * and announces `operational`, creating the engine modules on the way.
+   * Nothing when already operational or closing. When a module cannot be
+   * created the engine stops (as the reference's engine runner stops its
+   * server), so that the group's monitor makes another server active;
+   * {@linkcode Engine.stopReason} says why.
    *
-   * @returns When `operational` is announced.
+   * @returns When `operational` is announced, or the engine is stopping.
    */
   async activate(): Promise<void> {
     if (this.#running || this.#closing !== null) return;
@@ -359,7 +680,14 @@ export class Engine implements AsyncDisposable {
     );
     await this.#server.setStatus("starting");
     if (this.#closing !== null) return;
-    await this.setStatus("operational");
+    try {
+      await this.setStatus("operational");
+    } catch (error) {
+      if (this.#closing !== null) return;
+      this.#stopReason = error;
+      this.#onError(error, "engine modules could not be created, stopping");
+      this.close();
+    }
   }
 
   /**
@@ -438,8 +766,9 @@ export class Engine implements AsyncDisposable {
 
   /**
    * Shuts down gracefully: stops taking registrations, announces status
-   * `stopping`, commits and notifies what is pending, closes the clients
-   * and the storage. Within `timeout` ms; then closes regardless.
+   * `stopping`, closes the modules, commits and notifies what is pending,
+   * closes the clients and the storage. Within `timeout` ms; then closes
+   * regardless.
    *
    * @param options Timeout.
    * @returns When everything is closed.
@@ -465,8 +794,10 @@ export class Engine implements AsyncDisposable {
         if (this.#running) this.#clientEvent(info, "DISCONNECTED");
       },
       // A storage that failed (and closed itself) fails registrations.
-      onRegister: (_info, events) =>
-        this.#running && this.#storage.isOpen ? this.#register(events) : null,
+      onRegister: (info, events) =>
+        this.#running && this.#storage.isOpen
+          ? this.#submit(eventerSource(info), events)
+          : null,
       onQuery: (_info, params) => this.query(params, { jsonText: true }),
       onError: (error, info) => {
         this.#rec.countFailure(error);
@@ -476,6 +807,31 @@ export class Engine implements AsyncDisposable {
         );
       },
     };
+  }
+
+  /** The engine as modules see it. */
+  #moduleEngine(): ModuleEngine {
+    return Object.freeze({
+      serverId: this.#serverId,
+      register: async (source: Source, events: readonly RegisterEvent[]) => {
+        checkSource(source);
+        checkEvents(events, false);
+        if (!this.#storage.isOpen || this.#runner === null) return null;
+        if (events.length === 0) return [];
+        return await (this.#runner.submit(source, events) as
+          | Event[]
+          | null
+          | Promise<Event[] | null>);
+      },
+      query: (params: QueryParams) =>
+        Promise.resolve().then(() => this.query(params)),
+      clientNames: () =>
+        this.#server.connInfos().map((info) => ({
+          source: eventerSource(info),
+          name: info.clientName,
+        })),
+      resetMonitorReady: () => this.#resetMonitorReady(),
+    });
   }
 
   #connected(info: ConnectionInfo): void {
@@ -488,28 +844,54 @@ export class Engine implements AsyncDisposable {
 
   #clientEvent(info: ConnectionInfo, what: string): void {
     if (!this.#storage.isOpen) return;
-    this.#register([{
+    this.#submit(eventerSource(info), [{
       type: ["event", String(this.#serverId), "eventer", info.clientName],
       sourceTimestamp: null,
       payload: { kind: "json", data: what },
     }]);
   }
 
-  #engineEvent(what: string, force = false): void {
-    if ((!this.#running && !force) || !this.#storage.isOpen) return;
-    this.#register([{
+  #engineRegisterEvent(what: string): RegisterEvent {
+    return {
       type: ["event", String(this.#serverId), "engine"],
       sourceTimestamp: null,
       payload: { kind: "json", data: what },
-    }]);
+    };
+  }
+
+  /** `STARTED` without modules; `STOPPED` always past the modules. */
+  #engineEvent(what: string, force = false): void {
+    if ((!this.#running && !force) || !this.#storage.isOpen) return;
+    this.#register([this.#engineRegisterEvent(what)]);
+  }
+
+  /** A session: through the modules when there are any. */
+  #submit(
+    source: Source,
+    registerEvents: readonly RegisterEvent[],
+  ): Event[] | null | Promise<Event[] | null> {
+    if (this.#runner === null) return this.#register(registerEvents);
+    if (registerEvents.length === 0) return [];
+    // Requests as objects are answered with objects.
+    return this.#runner.submit(source, registerEvents) as
+      | Event[]
+      | null
+      | Promise<Event[] | null>;
   }
 
   #batchHooks(): BatchHooks {
     return {
-      onRegisterBatch: (_info, batch, respond) =>
-        this.#running && this.#storage.isOpen
-          ? this.#registerBatch(batch, respond)
-          : null,
+      onRegisterBatch: (info, batch, respond) => {
+        if (!this.#running || !this.#storage.isOpen) return null;
+        const runner = this.#runner;
+        if (runner === null || batch.length === 0) {
+          return this.#registerBatch(batch, respond);
+        }
+        return runner.submit(eventerSource(info), { batch, respond }) as
+          | Uint8Array
+          | null
+          | Promise<Uint8Array | null>;
+      },
       onQueryBytes: (_info, params, limit) => this.#queryBytes(params, limit),
     };
   }
@@ -519,7 +901,10 @@ export class Engine implements AsyncDisposable {
     const session = this.#session + 1;
     if (session > this.#reserved) {
       try {
-        this.#reserved = this.#storage.reserveSessions(this.#serverId, session);
+        this.#reserved = this.#storage.reserveSessions(
+          this.#serverId,
+          session,
+        );
       } catch (error) {
         // No id may be handed out any more, not even for STOPPED.
         this.#running = false;
@@ -532,11 +917,11 @@ export class Engine implements AsyncDisposable {
   }
 
   /**
-   * Registers the events of a batch as one session, from their bytes (see
-   * docs/wasm.md): ids and timestamp assigned in the core, records written
-   * by it into the storage, notifications written by it for the
-   * subscribers. Gives the MsgRegisterRes bytes (a view into the core)
-   * when `respond`.
+   * Registers the events of a batch as one session, past the modules, from
+   * their bytes (see docs/wasm.md): ids and timestamp assigned in the core,
+   * records written by it into the storage, notifications written by it
+   * for the subscribers. Gives the MsgRegisterRes bytes (a view into the
+   * core) when `respond`.
    */
   #registerBatch(batch: EventBatch, respond: boolean): Uint8Array | null {
     const n = batch.length;
@@ -584,7 +969,6 @@ export class Engine implements AsyncDisposable {
       (error) => this.#storageFailed(error),
     );
   }
-
   /**
    * The notification of a committed session of this server, read back
    * from the storage (the events of its `n` instances follow the session
@@ -643,6 +1027,7 @@ export class Engine implements AsyncDisposable {
     );
   }
 
+  /** A session past the modules: ids, storage, notification. */
   #register(registerEvents: readonly RegisterEvent[]): Event[] | null {
     if (registerEvents.length === 0) return [];
     if (this.#core !== null) return this.#registerThroughBatch(registerEvents);
@@ -707,6 +1092,16 @@ export class Engine implements AsyncDisposable {
         payload: e.payload,
       };
     }
+    this.#commit(events, start);
+    return events;
+  }
+
+  /**
+   * Stores a session's events and notifies subscribers of them; `start`
+   * (`performance.now()`) is when the session began, for the latencies.
+   */
+  #commit(events: Event[], start: number): void {
+    const n = events.length;
     const durable = this.#storage.register(events);
     this.#notify(events, false);
     const rec = this.#rec;
@@ -720,7 +1115,6 @@ export class Engine implements AsyncDisposable {
       },
       (error) => this.#storageFailed(error),
     );
-    return events;
   }
 
   #notify(events: Event[], persisted: boolean): void {
@@ -739,6 +1133,7 @@ export class Engine implements AsyncDisposable {
    */
   #storageFailed(error: unknown): void {
     if (this.#closing !== null) return;
+    this.#stopReason = error;
     this.#onError(error, "storage failed, stopping");
     this.close();
   }
@@ -751,9 +1146,12 @@ export class Engine implements AsyncDisposable {
     try {
       // Reported, never passed on: close() finishes closing regardless.
       const graceful = (async () => {
-        if (this.#running) this.#engineEvent("STOPPED");
+        const modulesStopped = this.#running
+          ? this.#stopRunning()
+          : this.#runner?.stop();
         this.#running = false;
         await this.#server.setStatus("stopping");
+        await modulesStopped;
         // A storage that failed closed itself (and was reported): nothing
         // of it is left to commit.
         if (this.#storage.isOpen) await this.#storage.flush();
@@ -777,13 +1175,18 @@ function subscribes(info: ConnectionInfo): boolean {
   return info.subscription.queryTypes().length > 0;
 }
 
+function eventerSource(info: ConnectionInfo): Source {
+  return { type: "eventer", id: info.id };
+}
+
 /**
  * Starts an engine listening on `addr` (port 0 picks a free port).
  *
  * @param addr Where to listen.
- * @param options Storage, server id and token, status, eventer server
- * options.
+ * @param options Storage, server id and token, status, modules, eventer
+ * server options.
  * @returns The running engine.
+ * @throws {ModuleCreateError} When a module cannot be created.
  *
  * @example
  * ```ts
@@ -795,7 +1198,7 @@ function subscribes(info: ConnectionInfo): boolean {
  *   storage: new MemoryStorage(),
  *   serverId: 2,
  * });
- * const [event] = engine.register([{ type: ["x"], sourceTimestamp: null, payload: null }])!;
+ * const [event] = (await engine.register([{ type: ["x"], sourceTimestamp: null, payload: null }]))!;
  * assert.deepEqual(event.id.server, 2);
  * assert.equal(engine.status, "operational");
  * ```

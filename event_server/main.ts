@@ -33,6 +33,13 @@ import { type Engine, startEngine } from "./engine.ts";
 import { StartError, StorageError } from "./errors.ts";
 import { type HttpServer, listenHttp } from "./http/mod.ts";
 import { createLogger, type Logger } from "./log.ts";
+import {
+  FailureLog,
+  type LoadedModule,
+  loadModules,
+  ModuleCreateError,
+  type ModuleError,
+} from "./modules/internal_mod.ts";
 import { type DataDirLock, lockDataDir } from "./_data_dir_lock.ts";
 import { type Redundancy, startRedundancy } from "./redundancy/mod.ts";
 import { MemoryStorage, SqliteStorage, type Storage } from "./storage/mod.ts";
@@ -135,6 +142,8 @@ async function readTls(
  * @throws {StartError} When the data directory is in use by another
  * server (its `server.lock` is held), the storage cannot be opened, the TLS
  * files cannot be read or an address (eventer, HTTP) cannot be listened on.
+ * @throws {ModuleError} When an engine module cannot be imported
+ * ({@linkcode ModuleLoadError}) or created ({@linkcode ModuleCreateError}).
  *
  * @example
  * ```ts
@@ -162,6 +171,9 @@ export async function startEventServer(
 ): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
   for (const warning of config.warnings) log.warn(warning);
+  // Imported first: a module that cannot be loaded stops the start before
+  // anything is opened.
+  const modules: LoadedModule[] = await loadModules(config.modules);
   const tls = await readTls(config);
   // With a monitor, the monitor decides: standby until blessed.
   const status = config.monitorComponent === null ? config.status : "standby";
@@ -183,7 +195,16 @@ export async function startEventServer(
     await http?.close();
     throw error;
   }
+  const failures = new FailureLog((line, error: ModuleError) => {
+    log.error(line);
+    // The module's own stack, for its author.
+    if (error.cause instanceof Error && error.cause.stack !== undefined) {
+      log.debug(error.cause.stack);
+    }
+  });
   let engine: Engine;
+  // Set once the engine runs: what modules' resetMonitorReady() reaches.
+  let redundancy: Redundancy | null = null;
   try {
     engine = await startEngine(config.address, {
       storage,
@@ -201,11 +222,16 @@ export async function startEventServer(
       pingDelay: config.pingDelay,
       pingTimeout: config.pingTimeout,
       onError: (error, context) => log.warn(`${context}: ${describe(error)}`),
+      modules,
+      moduleTimeout: config.moduleTimeout,
+      onModuleError: (error) => failures.report(error),
+      resetMonitorReady: () => redundancy?.resetReady() ?? Promise.resolve(),
     });
   } catch (cause) {
     await storage.close();
     lock?.release();
     await http?.close();
+    if (cause instanceof ModuleCreateError) throw cause;
     const { hostname, port } = config.address;
     throw new StartError(
       `Cannot listen on ${hostname}:${port}: ${(cause as Error).message}`,
@@ -227,7 +253,8 @@ export async function startEventServer(
       })`,
     );
   }
-  const redundancy = startRedundancy(engine, config, log);
+  for (const m of modules) log.info(`module ${m.index}: ${m.name}`);
+  redundancy = startRedundancy(engine, config, log);
   let closing: Promise<void> | null = null;
   const close = () =>
     closing ??= (async () => {
@@ -240,6 +267,7 @@ export async function startEventServer(
       } finally {
         lock?.release();
       }
+      for (const line of failures.pending()) log.error(line);
       log.info("stopped");
     })();
   // An engine that stopped by itself (its storage failed) stops its syncs

@@ -7,6 +7,8 @@
 //   deno task load --clients 4 --events 250000 --batch 100 --subscribers 1
 //   deno task load --address 127.0.0.1:23012   # a server already running
 //   deno task load --page                # with the web view open in Chromium
+//   deno task load --types 100 --module event_server/modules/examples/threshold_alarm.ts \
+//     --module-conf '{"eventTypes": [["load", "?", "t0"]], "field": "value", "high": 1e15}'
 //
 // The server runs as a subprocess (`cli/main.ts serve`) so that it has its
 // own event loop and core; clients and subscribers share this process.
@@ -30,6 +32,9 @@ interface Options {
   sendQueueBytes: number;
   address: string | null;
   json: boolean;
+  types: number;
+  modules: string[];
+  moduleConf: Record<string, unknown>;
   page: boolean;
 }
 
@@ -48,6 +53,9 @@ function parse(args: string[]): Options {
     sendQueueBytes: 256 * 1024 * 1024,
     address: null,
     json: false,
+    types: 1,
+    modules: [],
+    moduleConf: {},
     page: false,
   };
   for (let i = 0; i < args.length; i++) {
@@ -103,6 +111,21 @@ function parse(args: string[]): Options {
       case "--json":
         o.json = true;
         break;
+      case "--types":
+        o.types = Number(v());
+        break;
+      case "--module":
+        o.modules.push(v());
+        break;
+      case "--module-conf": {
+        const text = v();
+        const conf = JSON.parse(text);
+        if (typeof conf !== "object" || conf === null || Array.isArray(conf)) {
+          throw new Error("--module-conf must be a JSON object");
+        }
+        o.moduleConf = conf;
+        break;
+      }
       case "--page":
         o.page = true;
         break;
@@ -120,6 +143,10 @@ function parse(args: string[]): Options {
             "   the clients may fall behind and catch up; with the server's\n" +
             "   default of 4 MiB it may be dropped as a slow consumer)]\n" +
             "  [--payload json|binary|none] [--address HOST:PORT] [--json]\n" +
+            "  [--types N: events spread over N types load/<client>/t<k>,\n" +
+            "   k = sequence mod N (default 1: load/<client>)]\n" +
+            "  [--module PATH: an engine module the started server runs\n" +
+            "   (repeatable), with the settings of --module-conf JSON]\n" +
             "  [--page: the web view open in headless Chromium during the run]",
         );
         Deno.exit(0);
@@ -135,6 +162,7 @@ function parse(args: string[]): Options {
       "batch",
       "window",
       "sendQueueBytes",
+      "types",
     ] as const
   ) {
     if (!Number.isSafeInteger(o[k]) || o[k] < 1) {
@@ -154,7 +182,10 @@ function percentile(sorted: number[], p: number): number {
 
 function makeBatch(o: Options, client: number, from: number): RegisterEvent[] {
   const out: RegisterEvent[] = new Array(o.batch);
-  const type = ["load", String(client)];
+  const types = o.types === 1 ? [["load", String(client)]] : Array.from(
+    { length: o.types },
+    (_, k) => ["load", String(client), `t${k}`],
+  );
   // Binary payloads: 16 bytes each, views of one buffer per batch (in Deno
   // every `new Uint8Array` has a buffer of its own, which costs about as
   // much as registering the event).
@@ -169,15 +200,27 @@ function makeBatch(o: Options, client: number, from: number): RegisterEvent[] {
       new DataView(data.buffer, data.byteOffset, 16).setFloat64(0, seq * 0.5);
       payload = { kind: "binary", type: "raw", data };
     }
-    out[k] = { type, sourceTimestamp: { s: seq, us: client }, payload };
+    out[k] = {
+      type: types[seq % o.types],
+      sourceTimestamp: { s: seq, us: client },
+      payload,
+    };
   }
   return out;
 }
 
 async function run(o: Options): Promise<void> {
+  // Modules by absolute path: the server reads its config elsewhere.
+  const modules = o.modules.map((path) => ({
+    ...o.moduleConf,
+    module: path.startsWith("/") || /^[a-z][a-z0-9+.-]+:/i.test(path)
+      ? path
+      : `${Deno.cwd()}/${path}`,
+  }));
   const server = o.address === null
     ? await startServer({
       prefix: "eventer_load_",
+      config: modules.length === 0 ? undefined : { modules },
       args: [
         "--sync",
         o.sync,
@@ -347,6 +390,8 @@ async function run(o: Options): Promise<void> {
     response: o.response,
     subscribers: o.subscribers,
     payload: o.payload,
+    types: o.types,
+    modules: o.modules,
     events: sent,
     seconds: Number(seconds.toFixed(3)),
     eventsPerSecond: Math.round(sent / seconds),
@@ -381,7 +426,10 @@ async function run(o: Options): Promise<void> {
         `${
           o.response === "every" ? "every" : "every 10th"
         } batch with response, ` +
-        `${o.subscribers} subscriber(s), ${o.payload} payload)\n` +
+        `${o.subscribers} subscriber(s), ${o.payload} payload, ` +
+        `${o.types} type(s) per client${
+          o.modules.length === 0 ? "" : `, modules ${o.modules.join(", ")}`
+        })\n` +
         `  ${result.eventsPerSecond} events/s (${
           outcome === "ok" ? "all delivered" : "gave up"
         } after ` +

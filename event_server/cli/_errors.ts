@@ -7,7 +7,10 @@
 export const EXIT = {
   /** Success. */
   ok: 0,
-  /** Bad command line, config, event type, JSON or payload source. */
+  /**
+   * Bad command line, config, event type, JSON or payload source; an
+   * engine module that cannot be loaded or created.
+   */
   usage: 1,
   /**
    * Server unreachable, connection lost, client refused (token), or the

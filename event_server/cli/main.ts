@@ -15,7 +15,7 @@
  *
  * Output is JSON lines (one event per line) unless `--format table`.
  * Exit codes: 0 success, 1 usage (bad arguments, config, event type, JSON
- * or payload file), 2 connection (unreachable server, lost connection,
+ * or payload file, an engine module that cannot be loaded or created), 2 connection (unreachable server, lost connection,
  * refused client, a peer that is not an eventer server), 3 the server
  * failed the registration, 4 `serve` could not start (storage, data
  * directory in use by another server, TLS files, address in use) or its
@@ -72,7 +72,8 @@ options of a command.
 
 Exit codes:
   0  success
-  1  usage: bad arguments, config, event type, JSON or payload file
+  1  usage: bad arguments, config, event type, JSON or payload file, or
+     an engine module that cannot be loaded or created
   2  connection: server unreachable, connection lost, client refused,
      or the peer is not an eventer server
   3  the server did not register the event

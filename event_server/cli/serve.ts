@@ -21,6 +21,7 @@ import {
   type ServerConfig,
 } from "../config.ts";
 import { ConfigError, StartError } from "../errors.ts";
+import { ModuleError } from "../modules/internal_mod.ts";
 import { createLogger } from "../log.ts";
 import { startEventServer } from "../main.ts";
 import {
@@ -158,6 +159,22 @@ const FLAGS: readonly Flag[] = [
     kind: "string",
     value: "wasm|ts",
     help: "the WebAssembly core or the TypeScript reference (default wasm)",
+  },
+  {
+    name: "module",
+    kind: "string",
+    short: "m",
+    multiple: true,
+    value: "PATH",
+    help: "engine module to run, after the config file's (a path relative " +
+      "to here, an absolute path or a URL; docs/modules.md)",
+  },
+  {
+    name: "module-timeout",
+    kind: "string",
+    value: "SECONDS",
+    help: "longest a module's call may take before its session fails " +
+      `(default ${d.moduleTimeout})`,
   },
   {
     name: "shutdown-timeout",
@@ -301,6 +318,8 @@ async function configOf(parsed: Parsed): Promise<ServerConfig> {
     http: str(parsed, "http"),
     httpToken: str(parsed, "http-token"),
     httpOpen: bool(parsed, "http-open"),
+    modules: list(parsed, "module").map((module) => ({ module })),
+    moduleTimeout: number(parsed, "module-timeout"),
   };
   const file = str(parsed, "config");
   try {
@@ -361,6 +380,10 @@ export async function serve(args: string[], io: Io): Promise<number> {
     if (cause instanceof StartError) {
       throw new CliError(cause.message, EXIT.start, { cause });
     }
+    // A module that cannot be loaded or created is a configuration error.
+    if (cause instanceof ModuleError) {
+      throw new CliError(cause.message, EXIT.usage, { cause });
+    }
     throw cause;
   }
   const interrupted = new Promise<"signal">((resolve) => {
@@ -374,6 +397,13 @@ export async function serve(args: string[], io: Io): Promise<number> {
     running.closed.then(() => "failed" as const),
   ]);
   await running.close();
+  // A server that became active but could not create its modules.
+  const reason = running.engine.stopReason;
+  if (why === "failed" && reason instanceof ModuleError) {
+    throw new CliError(`The server stopped: ${reason.message}`, EXIT.usage, {
+      cause: reason,
+    });
+  }
   // Also a shutdown whose last commit failed: its events are lost, which a
   // script must hear of.
   const failure = await running.storageClosed;

@@ -26,7 +26,7 @@
  * const addr = { hostname: "127.0.0.1", port: 0 };
  * await using a = await startEngine(addr, { storage: new MemoryStorage(), serverId: 1 });
  * await using b = await startEngine(addr, { storage: new MemoryStorage(), serverId: 2 });
- * const [event] = a.register([{ type: ["x"], sourceTimestamp: null, payload: null }])!;
+ * const [event] = (await a.register([{ type: ["x"], sourceTimestamp: null, payload: null }]))!;
  * const config = resolveConfig({
  *   serverId: 2,
  *   peers: [{ address: `127.0.0.1:${a.addrs[0].port}`, serverId: 1 }],

@@ -125,11 +125,16 @@ export interface ServeProcess extends AsyncDisposable {
 
 /**
  * Starts `serve` as a subprocess (on a free port unless told one), with
- * its HTTP part on a free port too unless `args` say otherwise (`--http`).
+ * its HTTP part on a free port too unless `args` say otherwise (`--http`);
+ * in `cwd`, with `env` added to the environment.
  */
 export async function serveProcess(
   args: string[],
-  listenOn = "127.0.0.1:0",
+  options: {
+    listenOn?: string;
+    cwd?: string;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<ServeProcess> {
   const http = args.some((a) => a === "--http" || a.startsWith("--http="))
     ? []
@@ -138,13 +143,15 @@ export async function serveProcess(
     a === "--http=off" || (a === "--http" && args[i + 1] === "off")
   );
   const child = new Deno.Command(Deno.execPath(), {
+    cwd: options.cwd,
+    env: options.env,
     args: [
       "run",
       "-A",
       CLI_MAIN.href,
       "serve",
       "--address",
-      listenOn,
+      options.listenOn ?? "127.0.0.1:0",
       ...http,
       ...args,
     ],

@@ -165,7 +165,7 @@ Deno.test("engine: close() resolves, and reports, when the last commit fails", a
       onError: (error, context) => void errors.push([error, context]),
     });
     await storage.flush();
-    assert.equal(engine.register([reg(["k"])])?.length, 1);
+    assert.equal((await engine.register([reg(["k"])]))?.length, 1);
     {
       using _lock = holdWriteLock(path);
       await engine.close();

@@ -86,7 +86,7 @@ Deno.test("deactivate() registers STOPPED, announces stopping then standby, and 
     await client.register([reg(["x"])], { withResponse: true }),
     null,
   );
-  assert.equal(engine.register([reg(["x"])]), null);
+  assert.equal(await engine.register([reg(["x"])]), null);
   await engine.deactivate();
   await client.query({ kind: "latest" });
   assert.deepEqual(watch.statuses, ["stopping", "standby"]);

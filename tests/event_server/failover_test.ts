@@ -136,7 +136,9 @@ Deno.test("a persisted subscriber and a writer ride out a SIGKILL and restart of
     first.child.kill("SIGKILL");
     await first.status;
     const before = w.ok;
-    await using second = await serveProcess(["--data-dir", dir], first.address);
+    await using second = await serveProcess(["--data-dir", dir], {
+      listenOn: first.address,
+    });
     await w.more(30); // registrations resume on the new server
     await w.stop();
     assert.ok(w.ok >= before + 30);

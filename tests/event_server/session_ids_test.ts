@@ -66,8 +66,8 @@ function serve(storage: SqliteStorage | MemoryStorage): Promise<Engine> {
   });
 }
 
-function register(engine: Engine): number {
-  const events = engine.register([EVENT, EVENT]);
+async function register(engine: Engine): Promise<number> {
+  const events = await engine.register([EVENT, EVENT]);
   assert.ok(events !== null);
   return events[0].id.session;
 }
@@ -85,7 +85,11 @@ for (const synchronous of ["full", "normal"] as const) {
     await using engine = await serve(
       open(`${dir.path}/events.db`, synchronous),
     );
-    const handed = [register(engine), register(engine), register(engine)];
+    const handed = await Promise.all([
+      register(engine),
+      register(engine),
+      register(engine),
+    ]);
     const highest = Math.max(...handed);
     const crashed = await crashImage(`${dir.path}/events.db`, image.path);
 
@@ -94,7 +98,7 @@ for (const synchronous of ["full", "normal"] as const) {
     assert.ok(storage.lastEventId(1).session < handed[0]);
     assert.ok(storage.lastSession(1) >= highest);
     await using after = await serve(storage);
-    const next = register(after);
+    const next = await register(after);
     assert.ok(next > highest, `session ${next} after ${highest}`);
     // and the stored events have sessions of their own
     await storage.flush();
@@ -107,15 +111,15 @@ Deno.test("engine on SQLite: a graceful restart continues right after the highes
   await using dir = await tempDir();
   const path = `${dir.path}/events.db`;
   const first = await serve(open(path));
-  register(first);
-  register(first);
+  await register(first);
+  await register(first);
   await first.close(); // registers STOPPED, commits, closes the storage
 
   const storage = open(path);
   const stored = storage.lastEventId(1).session;
   assert.equal(storage.lastSession(1), stored);
   await using second = await serve(storage);
-  assert.equal(register(second), stored + 2); // after STARTED
+  assert.equal(await register(second), stored + 2); // after STARTED
   await storage.flush();
   // no gap: sessions 1, 2, ... in order
   const sessions = [...new Set(sessionsOf(storage))];
@@ -126,7 +130,7 @@ Deno.test("SqliteStorage: opening and closing after a crash keeps the sessions h
   await using dir = await tempDir();
   await using image = await tempDir();
   await using engine = await serve(open(`${dir.path}/events.db`));
-  const handed = register(engine);
+  const handed = await register(engine);
   const crashed = await crashImage(`${dir.path}/events.db`, image.path);
   // a look at the database left by the crash (as the crash test does),
   // and one that reserved sessions but registered nothing
@@ -199,7 +203,7 @@ Deno.test("SqliteStorage opens a database written without the sessions table", a
   await using dir = await tempDir();
   const path = `${dir.path}/events.db`;
   await using engine = await serve(open(path));
-  register(engine);
+  await register(engine);
   await engine.close();
   const db = new DatabaseSync(path);
   db.exec("DROP TABLE sessions");
@@ -246,7 +250,7 @@ Deno.test("engine: a reservation that cannot be written fails the registration a
     onError: (error, context) => void errors.push([error, context]),
   });
   await engine.setStatus("operational"); // STARTED needs a session
-  assert.equal(engine.register([EVENT]), null);
+  assert.equal(await engine.register([EVENT]), null);
   assert.equal(errors.length, 1);
   assert.match(String(errors[0][0]), /disk full/);
   assert.match(errors[0][1], /storage failed/);

@@ -75,8 +75,8 @@ Deno.test("engine.register() refuses events of the wrong shape before taking a s
   });
   const before = engine.storage.lastEventId(1).session;
   for (const [what, bad, re] of BAD) {
-    assert.throws(
-      () => engine.register([GOOD, bad as typeof GOOD]),
+    await assert.rejects(
+      engine.register([GOOD, bad as typeof GOOD]),
       (e: Error) =>
         (e instanceof TypeError || e instanceof EventPayloadError) &&
         re.test(e.message),
@@ -84,6 +84,6 @@ Deno.test("engine.register() refuses events of the wrong shape before taking a s
     );
   }
   assert.equal(engine.storage.lastEventId(1).session, before);
-  const [ok] = engine.register([GOOD])!;
+  const [ok] = (await engine.register([GOOD]))!;
   assert.equal(ok.id.session, before + 1, "no session id was used up");
 });

@@ -29,6 +29,7 @@ const FLAG_ENTRIES: Record<string, string> = {
   "monitor": "monitorComponent",
   "group": "monitorComponent",
   "peer": "peers",
+  "module": "modules",
 };
 const NOT_ENTRIES = new Set(["config", "help"]);
 

@@ -146,14 +146,14 @@ export function syncedStates(
 }
 
 /** Registers `n` events of type `prefix/i` on `server`, one session each. */
-export function registerMany(
+export async function registerMany(
   server: TestServer,
   prefix: string,
   n: number,
-): Event[] {
+): Promise<Event[]> {
   const out: Event[] = [];
   for (let i = 0; i < n; i++) {
-    const events = server.running.engine.register([{
+    const events = await server.running.engine.register([{
       type: [prefix, String(i)],
       sourceTimestamp: null,
       payload: { kind: "json", data: { i } },

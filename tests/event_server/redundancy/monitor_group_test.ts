@@ -75,7 +75,7 @@ Deno.test("in a BLESS_ONE group the first server is operational, the other stand
     assert.deepEqual(y.serverEvents(2), []);
 
     // Events registered on the active one reach the standby.
-    registerMany(x, "on_a", 3);
+    await registerMany(x, "on_a", 3);
     await y.until(() => has(y, 1, "on_a/2"), "a's event on b");
 
     // Synced events as the reference pair has them: b's client registers
@@ -110,7 +110,7 @@ Deno.test("when the active server leaves, the standby becomes operational with e
     b = await startServer(member(port, 2));
     const y = b;
     await y.running.redundancy!.synced(1);
-    registerMany(x, "on_a", 10);
+    await registerMany(x, "on_a", 10);
     await y.until(() => has(y, 1, "on_a/9"), "a's events on b");
     await a.close();
     await y.until(() => y.status === "operational", "b operational");
@@ -120,7 +120,7 @@ Deno.test("when the active server leaves, the standby becomes operational with e
       e.type.join("/") === "event/1/engine"
     ).map((e) => e.payload?.kind === "json" ? e.payload.data : null);
     assert.deepEqual(stopped, ["STARTED", "STOPPED"]);
-    assert.notEqual(registerMany(y, "on_b", 1), null);
+    assert.notEqual(await registerMany(y, "on_b", 1), null);
   } finally {
     await closeAll(a, b);
   }
@@ -184,7 +184,7 @@ Deno.test("when the monitor goes away the active server stands by, and one is ac
       "one active again",
     );
     const [active, standby] = x.status === "operational" ? [x, y] : [y, x];
-    registerMany(active, "back", 2);
+    await registerMany(active, "back", 2);
     await standby.until(
       () => has(standby, active.serverId, "back/1"),
       "the active one's events on the other",

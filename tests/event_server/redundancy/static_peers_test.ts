@@ -35,7 +35,7 @@ Deno.test("two servers with static peers hold each other's events under their ow
       address: `127.0.0.1:${portA}`,
       peers: [{ address: `127.0.0.1:${portB}`, serverId: 2 }],
     });
-    registerMany(a, "before", 5);
+    await registerMany(a, "before", 5);
     b = await startServer({
       serverId: 2,
       name: "b",
@@ -44,8 +44,8 @@ Deno.test("two servers with static peers hold each other's events under their ow
     });
     await a.running.redundancy!.synced(2);
     await b.running.redundancy!.synced(1);
-    registerMany(a, "a", 3);
-    registerMany(b, "b", 3);
+    await registerMany(a, "a", 3);
+    await registerMany(b, "b", 3);
     const [x, y] = [a, b];
     // Either side's change is the other's to sync: equal both ways at once.
     const settled = () => sameEvents(x, y, 1) && sameEvents(x, y, 2);
@@ -78,7 +78,7 @@ Deno.test("three servers with static peers each keep every server's events", asy
         }),
       );
     }
-    for (const s of servers) registerMany(s, `from${s.serverId}`, 4);
+    for (const s of servers) await registerMany(s, `from${s.serverId}`, 4);
     for (const s of servers) {
       for (const other of servers) {
         if (other === s) continue;
@@ -103,7 +103,7 @@ Deno.test("synced events record CONNECTED, SYNCING and SYNCED with the catch-up'
   let a, b;
   try {
     a = await startServer({ serverId: 1, name: "a" });
-    registerMany(a, "x", 7);
+    await registerMany(a, "x", 7);
     const before = a.serverEvents(1).length;
     b = await startServer({
       serverId: 2,
@@ -137,14 +137,14 @@ Deno.test("events registered during a catch-up are stored once each, in order, w
   let a, b;
   try {
     a = await startServer({ serverId: 1, name: "a", maxResults: 100 });
-    registerMany(a, "old", 2_000);
+    await registerMany(a, "old", 2_000);
     const [x] = [a];
     let stop = false;
     let n = 0;
     // Keeps registering while b catches up (20 pages of 100).
     const writer = (async () => {
       while (!stop) {
-        registerMany(x, "new", 10);
+        await registerMany(x, "new", 10);
         n += 10;
         await new Promise((r) => setTimeout(r, 0));
       }

@@ -229,7 +229,7 @@ Deno.test("notifications that outgrow the catch-up's buffer are dropped and quer
     name: "a",
     maxResults: 100,
   });
-  registerMany(a, "old", 2_000);
+  await registerMany(a, "old", 2_000);
   const lines: string[] = [];
   await using engine = await startEngine({ hostname: "127.0.0.1", port: 0 }, {
     storage: new MemoryStorage(),
@@ -269,7 +269,7 @@ Deno.test("notifications that outgrow the catch-up's buffer are dropped and quer
   let writing = true;
   const writer = (async () => {
     while (writing) {
-      registerMany(a, "new", 10);
+      await registerMany(a, "new", 10);
       // lets the server send and the sync store meanwhile
       await new Promise((r) => setTimeout(r, 0));
     }
@@ -280,7 +280,7 @@ Deno.test("notifications that outgrow the catch-up's buffer are dropped and quer
     writing = false;
     await writer;
     assert.ok(lines.some((l) => /outgrew the catch-up's buffer/.test(l)));
-    target = registerMany(a, "last", 1)[0].id;
+    target = (await registerMany(a, "last", 1))[0].id;
     await within(reached.promise, 30_000, "the last event");
     const expected = a.serverEvents(1);
     const got = all();
