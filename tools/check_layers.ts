@@ -1,6 +1,6 @@
-// Keeps the import rules of docs/architecture.md true in library code (all
-// but tests/, bench/ and tools/, which may import the private files of
-// what they test):
+// Keeps the import rules of docs/architecture.md true: rules 1-4 in library
+// code (all but tests/, bench/, tools/ and web/, which may import the
+// private files of what they test), rule 5 in every source of the checkout:
 //
 // 1. Layers import only downward (LAYERS), with the exceptions of
 //    FORBIDDEN and SAME_LAYER.
@@ -11,8 +11,18 @@
 //    a folder's mod.ts or internal_mod.ts, the root's mod.ts, client.ts and
 //    server.ts.
 // 4. Nothing imports tests/, bench/, tools/ or a file outside the checkout.
+// 5. No source, tests, tools and benchmarks included, refers to a file
+//    outside the checkout: a relative path in a string literal (an import,
+//    `new URL("../x", import.meta.url)`, an argument) stays inside it when
+//    resolved from the file's folder, and no import or read (`Deno.readFile`
+//    and kin) names an absolute path but the kernel's (/proc, /sys, /dev).
+//    The Python reference is reached through $HAT_REF: a path built from a
+//    variable is no literal, and the check cannot follow it (nor a relative
+//    path joined to another base than the file's folder).
 //
 // Run: deno run -A tools/check_layers.ts [root]   (root: the checkout)
+
+import { literalsOf } from "./_literals.ts";
 
 /** The layer of each part of the library: imports go to lower layers. */
 export const LAYERS: Readonly<Record<string, number>> = {
@@ -63,6 +73,8 @@ const NOT_LIBRARY = [
   "node_modules",
   "dist",
 ];
+/** Folders that are not the project's sources at all (rule 5 skips them). */
+const NOT_OURS = ["node_modules", "dist"];
 /** Sources that Deno does not load (the AssemblyScript of the Wasm core). */
 const NOT_DENO = ["codec/wasm/assembly"];
 
@@ -74,6 +86,8 @@ export interface Problem {
   readonly specifier: string;
   /** What is wrong. */
   readonly message: string;
+  /** What the specifier is: an import (rules 1-4), or a path (rule 5). */
+  readonly kind: "import" | "path";
 }
 
 // import/export ... from "x", import "x", import("x"), and the URL of a
@@ -118,14 +132,18 @@ function isEntry(target: string): boolean {
   return ENTRY_NAMES.includes(target.slice(target.lastIndexOf("/") + 1));
 }
 
-/** The problems of one import of `file` (root-relative paths). */
-function check(file: string, spec: string): string[] {
+/** `spec` resolved from the folder of `file`, or null outside the root. */
+function resolve(file: string, spec: string): string | null {
   const dir = dirOf(file);
   const url = new URL(spec, `file:///root/${dir === "" ? "" : `${dir}/`}`);
-  if (!url.pathname.startsWith("/root/")) {
-    return ["imports a file outside the checkout"];
-  }
-  const target = url.pathname.slice("/root/".length);
+  if (!url.pathname.startsWith("/root/")) return null;
+  return url.pathname.slice("/root/".length);
+}
+
+/** The problems of one import of `file` (root-relative paths). */
+function check(file: string, spec: string): string[] {
+  const target = resolve(file, spec);
+  if (target === null) return ["imports a file outside the checkout"];
   const from = partOf(file);
   const to = partOf(target);
   if (NOT_LIBRARY.includes(to)) return [`imports ${to}/ into library code`];
@@ -157,46 +175,113 @@ function check(file: string, spec: string): string[] {
   return problems;
 }
 
-async function* sources(root: string, dir = ""): AsyncGenerator<string> {
+/** Calls whose first argument is a module or a file they read. */
+const READ_CALL =
+  /(?:\bfrom|\bimport\s*\(?|\bDeno\.(?:readFile|readTextFile|open|readDir|stat|lstat|realPath|readLink)(?:Sync)?\s*\()\s*$/;
+/** Absolute paths a source may read: the kernel's, not another project's. */
+const SYSTEM_PATHS = /^\/(?:proc|sys|dev)(?:\/|$)/;
+/** What separates paths within a literal (a command line, `--x=path`). */
+const PATH_SEPARATORS = /[\s=,;()"'`]+/;
+
+/**
+ * Rule 5 in one source text: its string literals that name a file outside
+ * the checkout. Paths are resolved from the folder of `file`, as
+ * `new URL(path, import.meta.url)` and imports resolve them.
+ */
+function pathEscapes(file: string, text: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const literal of literalsOf(text)) {
+    for (const path of literal.text.split(PATH_SEPARATORS)) {
+      if (!path.startsWith(".") || !/(^|\/)\.\.(\/|$)/.test(path)) continue;
+      if (resolve(file, path) !== null) continue;
+      problems.push({
+        file,
+        specifier: path,
+        message: "refers to a path outside the checkout " +
+          "(the Python reference is read through $HAT_REF)",
+        kind: "path",
+      });
+    }
+    // The code before the opening quote.
+    const before = text.slice(
+      Math.max(0, literal.offset - 65),
+      literal.offset - 1,
+    );
+    if (
+      literal.head && /^(\/|file:)/.test(literal.text) &&
+      !SYSTEM_PATHS.test(literal.text) && READ_CALL.test(before)
+    ) {
+      problems.push({
+        file,
+        specifier: literal.text,
+        message: "reads an absolute path, outside the checkout " +
+          "(the Python reference is read through $HAT_REF)",
+        kind: "path",
+      });
+    }
+  }
+  return problems;
+}
+
+/** Every source under `root`, with whether it is library code. */
+async function* sources(
+  root: string,
+  dir = "",
+  library = true,
+): AsyncGenerator<{ path: string; library: boolean }> {
   for await (
     const entry of Deno.readDir(dir === "" ? root : `${root}/${dir}`)
   ) {
     const path = dir === "" ? entry.name : `${dir}/${entry.name}`;
     if (entry.name.startsWith(".")) continue;
     if (entry.isDirectory) {
-      if (dir === "" && NOT_LIBRARY.includes(entry.name)) continue;
-      if (NOT_DENO.includes(path)) continue;
-      yield* sources(root, path);
+      if (dir === "" && NOT_OURS.includes(entry.name)) continue;
+      yield* sources(
+        root,
+        path,
+        library && !(dir === "" && NOT_LIBRARY.includes(entry.name)) &&
+          !NOT_DENO.includes(path),
+      );
     } else if (/\.(ts|js|mjs)$/.test(entry.name)) {
-      yield path;
+      yield { path, library };
     }
   }
 }
 
 /**
- * Checks every library source under `root` against the rules above.
+ * Checks every source under `root` against the rules above: library
+ * sources against all five, the others (tests, tools, benchmarks, the web
+ * page) against rule 5.
  *
  * @param root The checkout (a directory holding the library's folders).
- * @returns The imports that break a rule, sorted by file; empty when all
- * hold.
+ * @returns The imports and paths that break a rule, sorted by file; empty
+ * when all hold.
  */
 export async function checkLayers(root: string): Promise<Problem[]> {
   const problems: Problem[] = [];
-  for await (const file of sources(root)) {
-    if (!(partOf(file) in LAYERS)) {
+  for await (const { path: file, library } of sources(root)) {
+    if (library && !(partOf(file) in LAYERS)) {
       problems.push({
         file,
         specifier: "",
         message: `${partOf(file)} is not in the layer table of ` +
           "tools/check_layers.ts (add it there and to docs/architecture.md)",
+        kind: "import",
       });
       continue;
     }
     const text = await Deno.readTextFile(`${root}/${file}`);
-    for (const specifier of importsOf(text)) {
-      for (const message of check(file, specifier)) {
-        problems.push({ file, specifier, message });
+    const reported = new Set<string>();
+    if (library) {
+      for (const specifier of importsOf(text)) {
+        for (const message of check(file, specifier)) {
+          problems.push({ file, specifier, message, kind: "import" });
+          reported.add(specifier);
+        }
       }
+    }
+    for (const p of pathEscapes(file, text)) {
+      if (!reported.has(p.specifier)) problems.push(p);
     }
   }
   return problems.sort((a, b) =>
@@ -208,12 +293,13 @@ if (import.meta.main) {
   const root = Deno.args[0] ?? ".";
   const problems = await checkLayers(root);
   for (const p of problems) {
-    const what = p.specifier === "" ? "" : ` (import "${p.specifier}")`;
+    const what = p.specifier === "" ? "" : ` (${p.kind} "${p.specifier}")`;
     console.error(`${p.file}${what}: ${p.message}`);
   }
   if (problems.length > 0) {
     console.error(
-      `${problems.length} import(s) break the rules of docs/architecture.md`,
+      `${problems.length} import(s) or path(s) break the rules of ` +
+        "docs/architecture.md",
     );
     Deno.exit(1);
   }
