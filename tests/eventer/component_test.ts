@@ -345,3 +345,63 @@ Deno.test("a runner that fails because its server went away meanwhile is made ag
   assert.equal(component.server?.serverId, 2);
   assert.deepEqual(errors.filter((e) => e instanceof RunnerError), []);
 });
+
+Deno.test("a runner whose work failed with its lost connection is made again, with no error reported", async () => {
+  await using monitor = await startMonitorServer(GROUPS);
+  const port = monitor.addr.port;
+  const a = await eventServer(port, 1);
+  await a.until(() => a.status === "operational", "a operational");
+  await using b = await eventServer(port, 2);
+  await b.running.redundancy!.synced(1);
+  const errors: unknown[] = [];
+  const log = runLog();
+  await using component = await connectComponent(
+    monitor.addr,
+    options({
+      onError: (e) => void errors.push(e),
+      runner: (_c, server, client, signal) => {
+        log.push(`start ${server.serverId}`);
+        // Registers back to back until stopped: the lost connection
+        // rejects a registration, which rejects the loop and so its close.
+        const loop = (async () => {
+          while (!signal.aborted) {
+            await client.register([reg("gw/x")], { withResponse: true });
+          }
+        })();
+        return () => loop;
+      },
+    }),
+  );
+  await log.reached(1);
+  await a.close();
+  await log.reached(2);
+  assert.deepEqual(log.entries, ["start 1", "start 2"]);
+  assert.equal(component.isOpen, true);
+  assert.deepEqual(errors.filter((e) => e instanceof RunnerError), []);
+});
+
+Deno.test("a runner that fails to close for a reason of its own is reported", async () => {
+  await using monitor = await startMonitorServer(GROUPS);
+  await using a = await eventServer(monitor.addr.port, 1);
+  await a.until(() => a.status === "operational", "a operational");
+  const errors: unknown[] = [];
+  const log = runLog();
+  const component = await connectComponent(
+    monitor.addr,
+    options({
+      onError: (e) => void errors.push(e),
+      runner: (c, server, client, signal) => {
+        void log.runner(c, server, client, signal);
+        return () => {
+          throw new Error("valve stuck");
+        };
+      },
+    }),
+  );
+  await log.reached(1);
+  await component.close();
+  assert.equal(errors.length, 1);
+  assert.ok(errors[0] instanceof RunnerError);
+  assert.equal((errors[0] as RunnerError).phase, "close");
+  assert.match((errors[0] as Error).message, /valve stuck/);
+});
