@@ -4,15 +4,23 @@
 //
 // 1. Layers import only downward (LAYERS), with the exceptions of
 //    FORBIDDEN and SAME_LAYER.
-// 2. A `_` file is private to its folder: only files of that folder and of
-//    its sub-folders import it (client.ts and server.ts count as files of
-//    eventer/, their private folder).
+// 2. A `_` file or folder is private to the folder that holds it: only
+//    files of that folder and of its sub-folders import it (client.ts and
+//    server.ts count as files of eventer/, their private folder).
 // 3. event_server/ reaches the layers below it only through their entries:
 //    a folder's mod.ts or internal_mod.ts, the root's mod.ts, client.ts and
 //    server.ts.
 // 4. Nothing imports tests/, bench/, tools/ or a file outside the checkout.
 //
+// Imports are read by a lexer (tools/_imports.ts), never inside comments
+// or strings, and in doc comments' examples too; a path computed in a
+// template literal is reported, as the check cannot follow it.
+//
 // Run: deno run -A tools/check_layers.ts [root]   (root: the checkout)
+
+import { importsOf } from "./_imports.ts";
+
+export { importsOf };
 
 /** The layer of each part of the library: imports go to lower layers. */
 export const LAYERS: Readonly<Record<string, number>> = {
@@ -76,21 +84,6 @@ export interface Problem {
   readonly message: string;
 }
 
-// import/export ... from "x", import "x", import("x"), and the URL of a
-// file next to the module (workers, Wasm): new URL("x", import.meta.url).
-const IMPORT_RE =
-  /\b(?:import|export)\b[^;'"`]*?\bfrom\s*(["'])([^"'\n]+)\1|\bimport\s*\(?\s*(["'])([^"'\n]+)\3|\bnew URL\(\s*(["'])([^"'\n]+)\5\s*,\s*import\.meta\.url/g;
-
-/** The relative specifiers a source text imports, in order. */
-export function importsOf(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(IMPORT_RE)) {
-    const spec = m[2] ?? m[4] ?? m[6];
-    if (spec.startsWith("./") || spec.startsWith("../")) out.push(spec);
-  }
-  return out;
-}
-
 /** The part of the library a root-relative path belongs to. */
 function partOf(path: string): string {
   const top = path.split("/")[0];
@@ -118,8 +111,25 @@ function isEntry(target: string): boolean {
   return ENTRY_NAMES.includes(target.slice(target.lastIndexOf("/") + 1));
 }
 
+/**
+ * The folder whose private file (`_x.ts`) or private folder (`_x/`) holds
+ * `target`, or null when no part of its path is private.
+ */
+function privateTo(target: string): string | null {
+  if (PART_OF[target] !== undefined) return null;
+  const parts = target.split("/");
+  const i = parts.findIndex((p) => p.startsWith("_"));
+  return i < 0 ? null : parts.slice(0, i).join("/");
+}
+
 /** The problems of one import of `file` (root-relative paths). */
 function check(file: string, spec: string): string[] {
+  if (spec.startsWith("`")) {
+    return [
+      `computes the path it imports (${spec}): write it as a string the ` +
+      "check can read",
+    ];
+  }
   const dir = dirOf(file);
   const url = new URL(spec, `file:///root/${dir === "" ? "" : `${dir}/`}`);
   if (!url.pathname.startsWith("/root/")) {
@@ -148,11 +158,9 @@ function check(file: string, spec: string): string[] {
       );
     }
   }
-  const name = target.slice(target.lastIndexOf("/") + 1);
-  if (name.startsWith("_") && !within(folderOf(file), folderOf(target))) {
-    problems.push(
-      `imports ${target}, private to ${folderOf(target) || "the root"}/`,
-    );
+  const owner = privateTo(target);
+  if (owner !== null && !within(folderOf(file), owner)) {
+    problems.push(`imports ${target}, private to ${owner || "the root"}/`);
   }
   return problems;
 }

@@ -118,6 +118,82 @@ Deno.test("checkLayers() lets a folder and its sub-folders, and nothing else, us
   }
 });
 
+Deno.test("checkLayers() reads an import whatever comments, strings and templates stand around it", async (t) => {
+  const BAD = "eventer/user.ts: imports event/_private.ts, private to event/";
+  const cases: [string, string, string[]][] = [
+    [
+      "a comment with an apostrophe in its { } list",
+      'import {\n  x, // the folder\'s own copy\n} from "../event/_private.ts";\n',
+      [BAD],
+    ],
+    [
+      "a comment with a semicolon in its { } list",
+      'import { x /* one; two */ } from "../event/_private.ts";\n',
+      [BAD],
+    ],
+    [
+      "a dynamic import of a template literal",
+      "const m = await import(`../event/_private.ts`);\n",
+      [BAD],
+    ],
+    [
+      "a worker's URL in a template literal",
+      "const u = new URL(`../event/_private.ts`, import.meta.url);\n",
+      [BAD],
+    ],
+    [
+      "a dynamic import of a computed path",
+      "const m = await import(`../event/_${name}.ts`);\n",
+      [
+        "eventer/user.ts: computes the path it imports " +
+        "(`../event/_${…}`): write it as a string the check can read",
+      ],
+    ],
+    [
+      "an example in a doc comment",
+      "/**\n * ```json\n * {}\n * ```\n * @example\n * ```ts\n" +
+      ' * import { x } from "../event/_private.ts";\n' +
+      " * ```\n */\nexport const y = 1;\n",
+      [BAD],
+    ],
+    [
+      "an import in a string (not an import)",
+      "const s = \"import { x } from '../event/_private.ts'\";\n",
+      [],
+    ],
+    [
+      "an import in a line comment (not an import)",
+      '// import { x } from "../event/_private.ts";\nexport const y = 1;\n',
+      [],
+    ],
+    [
+      "a regular expression with a quote, then an import",
+      'const re = /[\'"`]/;\nimport { x } from "../event/_private.ts";\n',
+      [BAD],
+    ],
+  ];
+  for (const [what, text, expected] of cases) {
+    await t.step(what, async () => {
+      const problems = await problemsOf({
+        "event/_private.ts": PRIVATE,
+        "eventer/user.ts": text,
+      });
+      assert.deepEqual(problems, expected);
+    });
+  }
+});
+
+Deno.test("checkLayers() keeps a folder whose name starts with _ private to its parent", async () => {
+  const problems = await problemsOf({
+    "event/_parts/helper.ts": PRIVATE,
+    "event/user.ts": 'import { x } from "./_parts/helper.ts";\n',
+    "eventer/user.ts": 'import { x } from "../event/_parts/helper.ts";\n',
+  });
+  assert.deepEqual(problems, [
+    "eventer/user.ts: imports event/_parts/helper.ts, private to event/",
+  ]);
+});
+
 Deno.test("checkLayers() rejects an import of a higher layer", async (t) => {
   const cases: [string, Record<string, string>, string][] = [
     ["codec importing event_server", {
