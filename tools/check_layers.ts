@@ -7,9 +7,9 @@
 // 2. A `_` file or folder is private to the folder that holds it: only
 //    files of that folder and of its sub-folders import it (client.ts and
 //    server.ts count as files of eventer/, their private folder).
-// 3. event_server/ reaches the layers below it only through their entries:
-//    a folder's mod.ts or internal_mod.ts, the root's mod.ts, client.ts and
-//    server.ts.
+// 3. A part reaches another part only through its entries: a folder's
+//    mod.ts or internal_mod.ts, the root's mod.ts, client.ts, server.ts and
+//    component.ts. Within a part only rule 2 holds.
 // 4. Nothing imports tests/, bench/, tools/ or a file outside the checkout.
 //
 // Imports are read by a lexer (tools/_imports.ts), never inside comments
@@ -53,9 +53,13 @@ export const SAME_LAYER: readonly (readonly [string, string])[] = [
   ["eventer", "monitor"],
 ];
 
-/** The part whose imports of lower layers must go through entries. */
-const ENTRY_ONLY = "event_server";
-const ROOT_ENTRIES = ["mod.ts", "client.ts", "server.ts"];
+/** The root's files that other parts may import (rule 3). */
+export const ROOT_ENTRIES: readonly string[] = [
+  "mod.ts",
+  "client.ts",
+  "server.ts",
+  "component.ts",
+];
 const ENTRY_NAMES = ["mod.ts", "internal_mod.ts"];
 
 /**
@@ -140,6 +144,8 @@ function check(file: string, spec: string): string[] {
   const to = partOf(target);
   if (NOT_LIBRARY.includes(to)) return [`imports ${to}/ into library code`];
   const problems: string[] = [];
+  const owner = privateTo(target);
+  const hidden = owner !== null && !within(folderOf(file), owner);
   if (from !== to) {
     if (!(to in LAYERS)) {
       problems.push(`imports ${to}, which is not in the layer table`);
@@ -152,14 +158,14 @@ function check(file: string, spec: string): string[] {
       problems.push(
         `imports layer ${to} (${LAYERS[to]}) from ${from} (${LAYERS[from]})`,
       );
-    } else if (from === ENTRY_ONLY && !isEntry(target)) {
+    } else if (!isEntry(target) && !hidden) {
+      // (A private file is reported as such, below.)
       problems.push(
         `reaches past the entries of ${to}: import its mod.ts or internal_mod.ts`,
       );
     }
   }
-  const owner = privateTo(target);
-  if (owner !== null && !within(folderOf(file), owner)) {
+  if (hidden) {
     problems.push(`imports ${target}, private to ${owner || "the root"}/`);
   }
   return problems;

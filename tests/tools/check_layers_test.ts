@@ -8,6 +8,7 @@ import {
   importsOf,
   LAYERS,
   PART_OF,
+  ROOT_ENTRIES,
 } from "../../tools/check_layers.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -216,18 +217,27 @@ Deno.test("checkLayers() rejects an import of a higher layer", async (t) => {
   }
 });
 
-Deno.test("checkLayers() holds event_server to the entries of the layers below", async () => {
+Deno.test("checkLayers() holds every part to the entries of the parts below", async () => {
   const problems = await problemsOf({
+    "codec/mod.ts": 'export * from "./writer.ts";\n',
+    "codec/internal_mod.ts": 'export * from "./writer.ts";\n',
+    "codec/writer.ts": PRIVATE,
     "event/mod.ts": 'export type * from "./types.ts";\n',
     "event/internal_mod.ts": PRIVATE,
     "event/types.ts": "export type T = number;\n",
     "client.ts": PRIVATE,
+    "component.ts": PRIVATE,
+    "mod.ts": 'export * from "./client.ts";\nexport * from "./component.ts";\n',
+    "chatter/ok.ts": 'import { x } from "../codec/internal_mod.ts";\n',
+    "chatter/bad.ts": 'import { x } from "../codec/writer.ts";\n',
     "event_server/ok.ts": 'import type { T } from "../event/mod.ts";\n' +
       'import { x } from "../event/internal_mod.ts";\n' +
       'import { x as y } from "../client.ts";\n',
     "event_server/bad.ts": 'import type { T } from "../event/types.ts";\n',
   });
   assert.deepEqual(problems, [
+    "chatter/bad.ts: reaches past the entries of codec: import its mod.ts " +
+    "or internal_mod.ts",
     "event_server/bad.ts: reaches past the entries of event: import its " +
     "mod.ts or internal_mod.ts",
   ]);
@@ -298,4 +308,12 @@ Deno.test("docs/architecture.md gives every part of the layer table its layer", 
     expected[file] = LAYERS[part];
   }
   assert.deepEqual(documented, expected);
+});
+
+Deno.test("docs/architecture.md names the root's entries the check allows", async () => {
+  const doc = await Deno.readTextFile(`${ROOT}docs/architecture.md`);
+  const rule = /^3\. \*\*Entries\.\*\*[^]*?(?=^4\. )/m.exec(doc)?.[0] ?? "";
+  const list = /the root's ((?:`[^`]+`(?:,|\s|and)*)+)/.exec(rule)?.[1] ?? "";
+  const named = [...list.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+  assert.deepEqual(named, ROOT_ENTRIES);
 });
