@@ -174,14 +174,19 @@ function importsOfTokens(tokens: Token[]): string[] {
     const s = specifier(t);
     if (s !== undefined) out.push(s);
   };
-  /** After a clause from `j`: the string of its `from`, up to a `;`. */
+  /**
+   * After an import or export clause from `j` (names, `,`, `{`, `}`, `*`):
+   * the string of its `from`. Anything else ends the clause.
+   */
   const fromAfter = (j: number) => {
     for (; j < tokens.length; j++) {
       const t = tokens[j];
       if (is(t, "name", "from") && is(tokens[j + 1], "string")) {
         return push(tokens[j + 1]);
       }
-      if (is(t, "punct", ";") || is(t, "punct", "=") || is(t, "punct", "(")) {
+      if (
+        t.kind !== "name" && !(t.kind === "punct" && ",{}*".includes(t.text))
+      ) {
         return;
       }
     }

@@ -52,6 +52,9 @@ export { e } from "./e.ts";
 import "./f.ts";
 const g = await import("./g.ts");
 const w = new URL("./_worker.ts", import.meta.url);
+const h = await import(\`./h.ts\`);
+export * as i from "./i.ts";
+const notAnImport = { import: 1, from: "./j.ts" };
 import assert from "node:assert/strict";
 import { h } from "@hat/eventer/codec";
 `;
@@ -63,6 +66,8 @@ import { h } from "@hat/eventer/codec";
     "./f.ts",
     "./g.ts",
     "./_worker.ts",
+    "./h.ts",
+    "./i.ts",
   ]);
 });
 
