@@ -27,8 +27,38 @@ const KEYWORDS_BEFORE_EXPRESSION = new Set([
   "yield",
   "await",
 ]);
-const NAME_START = /[\p{ID_Start}$_]/u;
-const NAME_PART = /[\p{ID_Continue}$\u200c\u200d]/u;
+// ASCII by character code (the hot case), other characters by Unicode class.
+const NAME_START_U = /[\p{ID_Start}]/u;
+const NAME_PART_U = /[\p{ID_Continue}\u200c\u200d]/u;
+const SPACE_U = /\s/;
+
+function isNameStart(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) {
+    return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 36 ||
+      c === 95;
+  }
+  return NAME_START_U.test(text[i]);
+}
+
+function isNamePart(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return isNameStart(text, i) || (c >= 48 && c <= 57);
+  return NAME_PART_U.test(text[i]);
+}
+
+function isSpace(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return SPACE_U.test(text[i]);
+}
+
+/** The end of the name (or number, or regex flags) whose rest is at `i`. */
+function nameEnd(text: string, i: number): number {
+  while (i < text.length && isNamePart(text, i)) i++;
+  return i;
+}
+
 const FENCE_LANGS = ["", "ts", "typescript", "js", "javascript", "tsx", "jsx"];
 
 /** The tokens of `text`, and the code of the examples in its doc comments. */
@@ -110,18 +140,19 @@ function lex(text: string): { tokens: Token[]; examples: string[] } {
         else if (text[i] === "/" && !inClass) break;
         i++;
       }
-      i++;
-      while (i < text.length && NAME_PART.test(text[i])) i++;
+      // Past the closing `/` (if any), then the flags.
+      i = nameEnd(text, Math.min(i + 1, text.length));
       tokens.push({ kind: "regex", text: text.slice(start, i) });
-    } else if (NAME_START.test(c)) {
-      const start = i++;
-      while (i < text.length && NAME_PART.test(text[i])) i++;
+    } else if (isNameStart(text, i)) {
+      const start = i;
+      i = nameEnd(text, i + 1);
       tokens.push({ kind: "name", text: text.slice(start, i) });
-    } else if (/[0-9]/.test(c)) {
+    } else if (c >= "0" && c <= "9") {
+      // Digits, letters, `_` and `.`: 1_000, 0x1f, 1.5e3, 10n.
       const start = i++;
-      while (i < text.length && /[0-9a-zA-Z_.]/.test(text[i])) i++;
+      while (i < text.length && (isNamePart(text, i) || text[i] === ".")) i++;
       tokens.push({ kind: "number", text: text.slice(start, i) });
-    } else if (/\s/.test(c)) {
+    } else if (isSpace(text, i)) {
       i++;
     } else {
       if (c === "{") braces.push(false);
