@@ -15,7 +15,9 @@
  *   (0.5 s) while the server stays active.
  * - A runner that ends on its own (its handle's `closed` settles) while
  *   its client is connected closes the component; one that throws when
- *   made closes it too, unless its client closed meanwhile.
+ *   made closes it too, unless its client closed meanwhile. One whose
+ *   close fails with a `ConnectionError` once its client is closed is not
+ *   reported: that is the lost connection, not the runner, failing.
  *
  * See docs/failover.md.
  *
@@ -111,6 +113,7 @@ import {
   type EventServerComponent,
   type MonitorComponent,
   type MonitorState,
+  RunnerError,
 } from "./monitor/mod.ts";
 import { type RunningRunner, startRunner } from "./monitor/internal_mod.ts";
 
@@ -482,7 +485,15 @@ export class EventerComponent implements AsyncDisposable {
           }
         }
       } finally {
-        await runner?.close((e) => this.#report(e));
+        await runner?.close((e) => {
+          // A runner's work cut short by its lost connection is not a
+          // failure of its own: the connection's loss is what is handled.
+          if (
+            !client.isOpen && e instanceof RunnerError &&
+            e.cause instanceof ConnectionError
+          ) return;
+          this.#report(e);
+        });
         this.#client = null;
         await client.close().catch((e) => {
           if (!(e instanceof ConnectionError)) this.#report(e);

@@ -40,6 +40,30 @@ async function statusOf(address: string) {
   return s;
 }
 
+/**
+ * Resolves once the standby (server 2) tells the active server (1, at
+ * `address`) that its sync of 1's events is SYNCED: it has joined and
+ * caught up. Subscribed before the standby starts, so nothing is missed.
+ */
+async function syncedWatch(address: string) {
+  const synced = Promise.withResolvers<void>();
+  const client = await connect(addr(address), "sync-watch", {
+    subscriptions: [["event", "2", "synced", "1"]],
+    onEvents: (_client, events) => {
+      for (const e of events) {
+        const data = e.payload?.kind === "json" ? e.payload.data : null;
+        if ((data as { state?: unknown } | null)?.state === "SYNCED") {
+          synced.resolve();
+        }
+      }
+    },
+  });
+  return {
+    synced: synced.promise,
+    close: () => client.close(),
+  };
+}
+
 async function stored(address: string): Promise<string[]> {
   await using client = await connect(addr(address), "reader");
   const keys: string[] = [];
@@ -84,6 +108,7 @@ async function run(monitorPort: number): Promise<Run> {
     monitor,
   ]);
   while (await statusOf(a.address) !== "operational") await sleep(20);
+  const watch = await syncedWatch(a.address);
   const b = await serveProcess([
     "--data-dir",
     dirs[1],
@@ -94,7 +119,8 @@ async function run(monitorPort: number): Promise<Run> {
     "--monitor",
     monitor,
   ]);
-  await sleep(1000); // b joins and catches up
+  await watch.synced; // b joined and caught up
+  await watch.close();
   const monitorAddr = { hostname: "127.0.0.1", port: monitorPort };
   const common = {
     group: "gateway",

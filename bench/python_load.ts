@@ -15,8 +15,8 @@ import {
   REF,
   refConf,
   stop,
-  waitPort,
 } from "../tests/event_server/redundancy/_ref.ts";
+import { within } from "../tests/_within.ts";
 
 if (!REF) {
   console.error("set HAT_REF to the assembled Python reference");
@@ -45,28 +45,41 @@ async function load(args: string[]): Promise<number> {
   return JSON.parse(new TextDecoder().decode(out.stdout)).eventsPerSecond;
 }
 
+/** Resolves once refpeer's ref-server printed that its socket is bound. */
+async function printedListening(child: Deno.ChildProcess): Promise<void> {
+  let text = "";
+  for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+    text += chunk;
+    if (/^listening$/m.test(text)) return;
+  }
+  throw new Error("ref-server ended before listening");
+}
+
 async function run(kind: Kind): Promise<number> {
   const events = ["--events", String(PY_EVENTS)];
   if (kind === "ours, sqlite") return await load(["--storage", "sqlite"]);
   const dir = await Deno.makeTempDir({ prefix: "python_load_" });
-  let child: Deno.ChildProcess;
-  let port: number;
+  const port = freePort();
+  let child: Parameters<typeof stop>[0];
+  let listening: Promise<void>;
   if (kind === "python event server") {
-    port = freePort();
-    child = python(
+    const server = python(
       "hat.event.server",
       await refConf("event", dir, { eventer_server: port }),
     );
+    child = server;
+    listening = server.listening(port);
   } else {
-    port = freePort();
-    child = new Deno.Command(`${REF}/bin/ref-server`, {
+    const server = new Deno.Command(`${REF}/bin/ref-server`, {
       args: ["--port", String(port)],
-      stdout: "null",
+      stdout: "piped",
       stderr: "null",
     }).spawn();
+    child = server;
+    listening = within(printedListening(server), 30_000, "ref-server");
   }
   try {
-    await waitPort(port);
+    await listening;
     return await load(["--address", `${HOST}:${port}`, ...events]);
   } finally {
     await stop(child, "SIGTERM");

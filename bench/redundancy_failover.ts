@@ -21,8 +21,8 @@ import {
   pythonMonitor,
   REF,
   refConf,
+  type RefProcess,
   stop,
-  waitPort,
 } from "../tests/event_server/redundancy/_ref.ts";
 import { startMonitorServer } from "../tests/monitor/_monitor_server.ts";
 
@@ -64,7 +64,7 @@ function pythonMember(
   dir: string,
   monitorPort: number,
 ): Member {
-  let child: Deno.ChildProcess | null = null;
+  let child: RefProcess | null = null;
   const port = freePort();
   return {
     name: `python ${name}`,
@@ -74,7 +74,7 @@ function pythonMember(
         monitor_component: monitorPort,
       });
       child = python("hat.event.server", conf);
-      await waitPort(port);
+      await child.listening(port);
     },
     async kill() {
       if (child !== null) await stop(child);

@@ -3,7 +3,7 @@
 // straight into the fill buffer; one flush writes the whole buffer while new
 // frames go to a second one, then the two swap.
 
-import { Writer } from "../codec/writer.ts";
+import { Writer } from "../codec/internal_mod.ts";
 import { Fifo } from "./_fifo.ts";
 
 /** A buffer grown beyond this is dropped after its write, not kept. */

@@ -7,8 +7,7 @@
  * @module
  */
 
-import { uintSize, Writer } from "../codec/writer.ts";
-import { Reader } from "../codec/reader.ts";
+import { Reader, uintSize, Writer } from "../codec/internal_mod.ts";
 import { frameHeaderSize, writeFrameHeader } from "./frame.ts";
 
 /**

@@ -374,6 +374,17 @@ async function run(o: Options): Promise<void> {
   const browserCpu = (page?.cpuSeconds() ?? 0) - browserCpu0;
   await page?.[Symbol.asyncDispose]();
 
+  // What took effect, read once the clock is stopped: the load's event
+  // types the server has a latest event of, and the modules its log says
+  // it runs.
+  const { events: latest } = await clients[0].query({
+    kind: "latest",
+    eventTypes: [["load", "*"]],
+  });
+  const serverModules = server === null
+    ? undefined
+    : [...server.log().matchAll(/\bmodule \d+: (.+)$/gm)].map((m) => m[1]);
+
   for (const c of [...clients, ...subs]) await c.close();
   await server?.stop();
 
@@ -391,7 +402,9 @@ async function run(o: Options): Promise<void> {
     subscribers: o.subscribers,
     payload: o.payload,
     types: o.types,
+    typesStored: latest.length,
     modules: o.modules,
+    serverModules,
     events: sent,
     seconds: Number(seconds.toFixed(3)),
     eventsPerSecond: Math.round(sent / seconds),
@@ -430,6 +443,11 @@ async function run(o: Options): Promise<void> {
         `${o.types} type(s) per client${
           o.modules.length === 0 ? "" : `, modules ${o.modules.join(", ")}`
         })\n` +
+        `  ${latest.length} load type(s) stored${
+          serverModules === undefined || serverModules.length === 0
+            ? ""
+            : `; the server runs ${serverModules.join(", ")}`
+        }\n` +
         `  ${result.eventsPerSecond} events/s (${
           outcome === "ok" ? "all delivered" : "gave up"
         } after ` +

@@ -20,7 +20,7 @@ export type ModuleCall =
  *
  * @example
  * ```ts
- * import { ModuleError } from "./errors.ts";
+ * import { ModuleError } from "@hat/eventer/modules";
  * import assert from "node:assert/strict";
  *
  * const err = new ModuleError("./alarms.ts", 0, "process", "boom");
@@ -66,7 +66,7 @@ export class ModuleError extends Error {
  *
  * @example
  * ```ts
- * import { ModuleError, ModuleLoadError } from "./errors.ts";
+ * import { ModuleError, ModuleLoadError } from "@hat/eventer/modules";
  * import assert from "node:assert/strict";
  *
  * const err = new ModuleLoadError("./x.ts", 1, "module not found");
@@ -101,7 +101,7 @@ export class ModuleLoadError extends ModuleError {
  *
  * @example
  * ```ts
- * import { ModuleCreateError } from "./errors.ts";
+ * import { ModuleCreateError } from "@hat/eventer/modules";
  * import assert from "node:assert/strict";
  *
  * const err = new ModuleCreateError("./x.ts", 0, "missing 'limit'", {
@@ -139,7 +139,7 @@ export class ModuleCreateError extends ModuleError {
  *
  * @example
  * ```ts
- * import { ModuleSessionError } from "./errors.ts";
+ * import { ModuleSessionError } from "@hat/eventer/modules";
  * import assert from "node:assert/strict";
  *
  * const err = new ModuleSessionError("./x.ts", 0, "process", 7, "boom");
@@ -181,7 +181,7 @@ export class ModuleSessionError extends ModuleError {
  *
  * @example
  * ```ts
- * import { ModuleTimeoutError } from "./errors.ts";
+ * import { ModuleTimeoutError } from "@hat/eventer/modules";
  * import assert from "node:assert/strict";
  *
  * const err = new ModuleTimeoutError(5);

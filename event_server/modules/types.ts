@@ -37,7 +37,7 @@ export type SourceType = "eventer" | "module" | "engine" | "server";
  *
  * @example
  * ```ts
- * import type { Source } from "./types.ts";
+ * import type { Source } from "@hat/eventer/modules";
  * import assert from "node:assert/strict";
  *
  * const source: Source = { type: "module", id: 0 };
@@ -161,7 +161,7 @@ export interface Module {
  *
  * @example A module that counts the events of its types into `count/<type>`
  * ```ts
- * import type { ModuleInfo } from "./types.ts";
+ * import type { ModuleInfo } from "@hat/eventer/modules";
  * import assert from "node:assert/strict";
  *
  * export const info: ModuleInfo = {

@@ -2,6 +2,8 @@
 // uses it: types by interned id, event objects only for what modules
 // process (with the ids and timestamp the batch was given), and what
 // modules return appended to the batch with the session's next instances.
+// Through a whole server: no event object is built for an event that no
+// module subscribes to.
 
 import assert from "node:assert/strict";
 import { EventCore } from "../../codec/wasm/internal_mod.ts";
@@ -10,7 +12,11 @@ import { encodeRegisterReq } from "../../eventer/internal_mod.ts";
 import { BatchSession } from "../../event_server/_batch_session.ts";
 import { ModuleSet } from "../../event_server/modules/module_set.ts";
 import { runSession } from "../../event_server/modules/session.ts";
-import { loaded, reg } from "./modules/_modules.ts";
+import { ANY, loaded, reg } from "./modules/_modules.ts";
+import { collector } from "./_engine.ts";
+import { connect } from "../../client.ts";
+import { startEngine } from "../../event_server/engine.ts";
+import { MemoryStorage } from "../../event_server/storage/mod.ts";
 
 const ENGINE = {
   serverId: 1,
@@ -109,5 +115,87 @@ Deno.test("BatchSession: modules see only the events they subscribe to, built fr
     assert.notEqual(s.typeKey(0), s.typeKey(1));
   } finally {
     s.batch.clear();
+  }
+});
+
+Deno.test("a server on the Wasm path builds event objects only for the events a module subscribes to", async () => {
+  // Spies on the batch session's event building and type reading, by
+  // session id: [position] for each event built, a count of types read.
+  const built = new Map<number, number[]>();
+  const typesRead = new Map<number, number>();
+  const sessions = new Set<number>();
+  const { event, type, typeKeys } = BatchSession.prototype;
+  BatchSession.prototype.event = function (this: BatchSession, i: number) {
+    built.set(this.id, [...built.get(this.id) ?? [], i]);
+    return event.call(this, i);
+  };
+  BatchSession.prototype.type = function (this: BatchSession, i: number) {
+    typesRead.set(this.id, (typesRead.get(this.id) ?? 0) + 1);
+    return type.call(this, i);
+  };
+  BatchSession.prototype.typeKeys = function (
+    this: BatchSession,
+    from: number,
+    to: number,
+  ) {
+    sessions.add(this.id);
+    return typeKeys.call(this, from, to);
+  };
+  try {
+    const seen: number[][] = [];
+    const engine = await startEngine(ANY, {
+      storage: new MemoryStorage(),
+      codec: "wasm",
+      onError: () => {},
+      modules: loaded({
+        create: () => ({
+          subscription: [["load", "?", "t0"]],
+          process: (_source, e) => {
+            seen.push([e.id.session, e.id.instance]);
+            return [reg(["alarm", ...e.type], { from: e.id.instance })];
+          },
+        }),
+      }),
+    });
+    try {
+      // 2 requests of 200 events over 100 types, each with 2 alarms added.
+      const all = collector(2 * 202);
+      await using _subscriber = await connect(engine.addrs[0], "sub", {
+        subscriptions: [["load", "*"], ["alarm", "*"]],
+        onEvents: all.onEvents,
+      });
+      await using client = await connect(engine.addrs[0], "load");
+      const ids: number[] = [];
+      for (let r = 0; r < 2; r++) {
+        const response = await client.register(
+          Array.from(
+            { length: 200 },
+            (_, i) => reg(["load", "1", `t${i % 100}`], { value: i }),
+          ),
+          { withResponse: true },
+        );
+        assert.equal(response?.length, 200);
+        ids.push(response![0].id.session);
+      }
+      await all.all;
+      const [s1, s2] = ids;
+      // Both went through the batch sessions (the Wasm path)...
+      assert.ok(sessions.has(s1) && sessions.has(s2), "not on the Wasm path");
+      // ...which built the two t0 events of each, and nothing else: not the
+      // 198 others, not the alarms added, not for the response or the
+      // subscriber that got all 404.
+      assert.deepEqual(built.get(s1), [0, 100]);
+      assert.deepEqual(built.get(s2), [0, 100]);
+      assert.deepEqual(seen, [[s1, 1], [s1, 101], [s2, 1], [s2, 101]]);
+      assert.equal(all.events.length, 404);
+      // Types are read once per type id: 100 of the request and the
+      // alarm's in the first session, none in the second.
+      assert.equal(typesRead.get(s1), 101);
+      assert.equal(typesRead.get(s2), undefined);
+    } finally {
+      await engine.close();
+    }
+  } finally {
+    Object.assign(BatchSession.prototype, { event, type, typeKeys });
   }
 });

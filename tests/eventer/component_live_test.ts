@@ -11,8 +11,8 @@ import {
   pythonMonitor,
   REF,
   refConf,
+  type RefProcess,
   stop,
-  waitPort,
 } from "../event_server/redundancy/_ref.ts";
 import { within } from "../_within.ts";
 
@@ -22,12 +22,12 @@ Deno.test({
   ignore: REF === undefined,
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "component_live_" });
-    const children: Deno.ChildProcess[] = [];
+    const children: RefProcess[] = [];
     try {
       const monitor = await pythonMonitor(dir);
       children.push(monitor.child);
       const ports = { event_a: freePort(), event_b: freePort() };
-      const servers: Record<string, Deno.ChildProcess> = {};
+      const servers: Record<string, RefProcess> = {};
       for (const name of ["event_a", "event_b"] as const) {
         const conf = await refConf(name, dir, {
           eventer_server: ports[name],
@@ -35,7 +35,7 @@ Deno.test({
         });
         servers[name] = python("hat.event.server", conf);
         children.push(servers[name]);
-        await waitPort(ports[name]);
+        await servers[name].listening(ports[name]);
       }
 
       const runs: { server: string; client: Client }[] = [];

@@ -8,9 +8,10 @@ import {
   connectComponent,
   type Event,
   type EventerComponent,
+  type MonitorState,
   RunnerError,
 } from "../../mod.ts";
-import { startMonitorServer } from "../monitor/_monitor_server.ts";
+import { MSG_CLOSE, startMonitorServer } from "../monitor/_monitor_server.ts";
 import { serveProcess } from "../event_server/_cli.ts";
 import { startServer } from "../event_server/redundancy/_group.ts";
 import { within } from "../_within.ts";
@@ -344,4 +345,155 @@ Deno.test("a runner that fails because its server went away meanwhile is made ag
   assert.equal(component.isOpen, true);
   assert.equal(component.server?.serverId, 2);
   assert.deepEqual(errors.filter((e) => e instanceof RunnerError), []);
+});
+
+Deno.test("a runner whose work failed with its lost connection is made again, with no error reported", async () => {
+  await using monitor = await startMonitorServer(GROUPS);
+  const port = monitor.addr.port;
+  const a = await eventServer(port, 1);
+  await a.until(() => a.status === "operational", "a operational");
+  await using b = await eventServer(port, 2);
+  await b.running.redundancy!.synced(1);
+  const errors: unknown[] = [];
+  const log = runLog();
+  await using component = await connectComponent(
+    monitor.addr,
+    options({
+      onError: (e) => void errors.push(e),
+      runner: (_c, server, client, signal) => {
+        log.push(`start ${server.serverId}`);
+        // Registers back to back until stopped: the lost connection
+        // rejects a registration, which rejects the loop and so its close.
+        const loop = (async () => {
+          while (!signal.aborted) {
+            await client.register([reg("gw/x")], { withResponse: true });
+          }
+        })();
+        return () => loop;
+      },
+    }),
+  );
+  await log.reached(1);
+  await a.close();
+  await log.reached(2);
+  assert.deepEqual(log.entries, ["start 1", "start 2"]);
+  assert.equal(component.isOpen, true);
+  assert.deepEqual(errors.filter((e) => e instanceof RunnerError), []);
+});
+
+Deno.test("a runner that fails to close for a reason of its own is reported", async () => {
+  await using monitor = await startMonitorServer(GROUPS);
+  await using a = await eventServer(monitor.addr.port, 1);
+  await a.until(() => a.status === "operational", "a operational");
+  const errors: unknown[] = [];
+  const log = runLog();
+  const component = await connectComponent(
+    monitor.addr,
+    options({
+      onError: (e) => void errors.push(e),
+      runner: (c, server, client, signal) => {
+        void log.runner(c, server, client, signal);
+        return () => {
+          throw new Error("valve stuck");
+        };
+      },
+    }),
+  );
+  await log.reached(1);
+  await component.close();
+  assert.equal(errors.length, 1);
+  assert.ok(errors[0] instanceof RunnerError);
+  assert.equal((errors[0] as RunnerError).phase, "close");
+  assert.match((errors[0] as Error).message, /valve stuck/);
+});
+
+Deno.test("onState is called with the component and each state of the monitor group", async () => {
+  await using monitor = await startMonitorServer(GROUPS);
+  await using a = await eventServer(monitor.addr.port, 1);
+  await a.until(() => a.status === "operational", "a operational");
+  const calls: [EventerComponent, MonitorState][] = [];
+  const active = Promise.withResolvers<void>();
+  const log = runLog();
+  await using component = await connectComponent(
+    monitor.addr,
+    options({
+      runner: log.runner,
+      onState: (c, state) => {
+        calls.push([c, state]);
+        if (state.active) active.resolve();
+      },
+    }),
+  );
+  await within(active.promise, 30_000, "an active state");
+  assert.ok(calls.every(([c]) => c === component));
+  assert.equal(calls[0][1].active, false);
+  assert.equal(calls.at(-1)![1], component.state);
+  const state = calls.find(([, s]) => s.active)![1];
+  assert.equal(state.connected, true);
+  assert.equal(state.info?.name, "gateway1");
+  assert.equal(state.info?.group, "gateway");
+  assert.equal(state.info?.blessingRes.token, state.info?.blessingReq.token);
+  assert.deepEqual(
+    state.components.map((c) => `${c.group}/${c.name}`).sort(),
+    ["event/event_1", "gateway/gateway1"],
+  );
+});
+
+Deno.test("onCloseRequest is called with the component when the monitor sends MsgClose, and the component closes", async () => {
+  await using monitor = await startMonitorServer(GROUPS);
+  await using a = await eventServer(monitor.addr.port, 1);
+  await a.until(() => a.status === "operational", "a operational");
+  const requests: EventerComponent[] = [];
+  const log = runLog();
+  const component = await connectComponent(
+    monitor.addr,
+    options({
+      runner: log.runner,
+      onCloseRequest: (c) => void requests.push(c),
+    }),
+  );
+  await log.reached(1);
+  const me = monitor.core.components.find((c) => c.name === "gateway1")!;
+  await monitor.sendRaw(me.cid, MSG_CLOSE, new Uint8Array());
+  await within(component.closed, 30_000, "the component closed");
+  assert.equal(requests.length, 1);
+  assert.equal(requests[0], component);
+  assert.equal(component.isOpen, false);
+  assert.deepEqual(log.entries, ["start 1", "stop 1"]);
+  await within(log.clients[0].closed, 30_000, "its client closed");
+});
+
+Deno.test("while the monitor is away the runner is closed, and it is made again once the monitor is back", async () => {
+  const first = await startMonitorServer(GROUPS);
+  const port = first.addr.port;
+  const log = runLog();
+  let a, second, component;
+  try {
+    a = await eventServer(port, 1);
+    const server = a;
+    await server.until(() => server.status === "operational", "operational");
+    component = await connectComponent(
+      first.addr,
+      options({ runner: log.runner }),
+    );
+    await log.reached(1);
+    await first.kill();
+    await log.reached(2);
+    assert.deepEqual(log.entries, ["start 1", "stop 1"]);
+    await within(log.clients[0].closed, 30_000, "its client closed");
+    assert.equal(component.isOpen, true);
+    second = await startMonitorServer({ ...GROUPS, port });
+    await log.reached(3);
+    assert.deepEqual(log.entries, ["start 1", "stop 1", "start 1"]);
+    assert.equal(component.state.connected, true);
+    const events = await log.clients[1].register([reg("gw/back")], {
+      withResponse: true,
+    });
+    assert.equal(events?.[0].id.server, 1);
+  } finally {
+    await component?.close();
+    await a?.close();
+    await first.close();
+    await second?.close();
+  }
 });

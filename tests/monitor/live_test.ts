@@ -8,36 +8,17 @@ import {
   eventServerData,
   eventServerPeers,
 } from "../../monitor/mod.ts";
+import {
+  freePort,
+  listenLog,
+  type RefProcess,
+  spawnRef,
+} from "../_ref_process.ts";
 import { within } from "../_within.ts";
 import { watchedComponent } from "./_components.ts";
 
 const REF = Deno.env.get("HAT_REF");
 const HOST = "127.0.0.1";
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: HOST, port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-async function waitPort(port: number): Promise<void> {
-  await within(
-    (async () => {
-      for (;;) {
-        try {
-          (await Deno.connect({ hostname: HOST, port })).close();
-          return;
-        } catch {
-          // Not yet listening: the Python process is still starting.
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
-    })(),
-    30_000,
-    `port ${port}`,
-  );
-}
 
 // The reference's config with our ports (and our LMDB folder).
 async function conf(
@@ -45,7 +26,7 @@ async function conf(
   dir: string,
   ports: Record<string, number>,
 ): Promise<string> {
-  let text = await Deno.readTextFile(`${REF}/conf/${name}.yaml`);
+  let text = listenLog(await Deno.readTextFile(`${REF}/conf/${name}.yaml`));
   for (const [section, port] of Object.entries(ports)) {
     const re = new RegExp(
       `(${section}:\\s*\\n\\s*host: "127.0.0.1"\\s*\\n\\s*port: )\\d+`,
@@ -59,12 +40,12 @@ async function conf(
   return path;
 }
 
-function python(module: string, confPath: string): Deno.ChildProcess {
-  return new Deno.Command(`${REF}/venv/bin/python`, {
-    args: ["-m", module, "--conf", confPath],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+function python(module: string, confPath: string): RefProcess {
+  return spawnRef(
+    `${REF}/venv/bin/python`,
+    ["-m", module, "--conf", confPath],
+    module,
+  );
 }
 
 Deno.test({
@@ -76,7 +57,7 @@ Deno.test({
     const monitorPort = freePort();
     const masterPort = freePort();
     const eventerPort = freePort();
-    const children: Deno.ChildProcess[] = [];
+    const children: RefProcess[] = [];
     const addr = { hostname: HOST, port: monitorPort };
     const data = (serverId: number) =>
       eventServerData({
@@ -91,7 +72,8 @@ Deno.test({
         await conf("monitor", dir, { server: monitorPort, master: masterPort }),
       );
       children.push(monitor);
-      await waitPort(masterPort);
+      await monitor.listening(monitorPort);
+      await monitor.listening(masterPort);
 
       a = await watchedComponent(addr, { name: "ts_a", data: data(11) });
       await a.until((s) => s.active, "ts_a active");

@@ -8,6 +8,7 @@ import {
   importsOf,
   LAYERS,
   PART_OF,
+  ROOT_ENTRIES,
 } from "../../tools/check_layers.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -51,6 +52,9 @@ export { e } from "./e.ts";
 import "./f.ts";
 const g = await import("./g.ts");
 const w = new URL("./_worker.ts", import.meta.url);
+const h = await import(\`./h.ts\`);
+export * as i from "./i.ts";
+const notAnImport = { import: 1, from: "./j.ts" };
 import assert from "node:assert/strict";
 import { h } from "@hat/eventer/codec";
 `;
@@ -62,6 +66,8 @@ import { h } from "@hat/eventer/codec";
     "./f.ts",
     "./g.ts",
     "./_worker.ts",
+    "./h.ts",
+    "./i.ts",
   ]);
 });
 
@@ -118,6 +124,82 @@ Deno.test("checkLayers() lets a folder and its sub-folders, and nothing else, us
   }
 });
 
+Deno.test("checkLayers() reads an import whatever comments, strings and templates stand around it", async (t) => {
+  const BAD = "eventer/user.ts: imports event/_private.ts, private to event/";
+  const cases: [string, string, string[]][] = [
+    [
+      "a comment with an apostrophe in its { } list",
+      'import {\n  x, // the folder\'s own copy\n} from "../event/_private.ts";\n',
+      [BAD],
+    ],
+    [
+      "a comment with a semicolon in its { } list",
+      'import { x /* one; two */ } from "../event/_private.ts";\n',
+      [BAD],
+    ],
+    [
+      "a dynamic import of a template literal",
+      "const m = await import(`../event/_private.ts`);\n",
+      [BAD],
+    ],
+    [
+      "a worker's URL in a template literal",
+      "const u = new URL(`../event/_private.ts`, import.meta.url);\n",
+      [BAD],
+    ],
+    [
+      "a dynamic import of a computed path",
+      "const m = await import(`../event/_${name}.ts`);\n",
+      [
+        "eventer/user.ts: computes the path it imports " +
+        "(`../event/_${…}`): write it as a string the check can read",
+      ],
+    ],
+    [
+      "an example in a doc comment",
+      "/**\n * ```json\n * {}\n * ```\n * @example\n * ```ts\n" +
+      ' * import { x } from "../event/_private.ts";\n' +
+      " * ```\n */\nexport const y = 1;\n",
+      [BAD],
+    ],
+    [
+      "an import in a string (not an import)",
+      "const s = \"import { x } from '../event/_private.ts'\";\n",
+      [],
+    ],
+    [
+      "an import in a line comment (not an import)",
+      '// import { x } from "../event/_private.ts";\nexport const y = 1;\n',
+      [],
+    ],
+    [
+      "a regular expression with a quote, then an import",
+      'const re = /[\'"`]/;\nimport { x } from "../event/_private.ts";\n',
+      [BAD],
+    ],
+  ];
+  for (const [what, text, expected] of cases) {
+    await t.step(what, async () => {
+      const problems = await problemsOf({
+        "event/_private.ts": PRIVATE,
+        "eventer/user.ts": text,
+      });
+      assert.deepEqual(problems, expected);
+    });
+  }
+});
+
+Deno.test("checkLayers() keeps a folder whose name starts with _ private to its parent", async () => {
+  const problems = await problemsOf({
+    "event/_parts/helper.ts": PRIVATE,
+    "event/user.ts": 'import { x } from "./_parts/helper.ts";\n',
+    "eventer/user.ts": 'import { x } from "../event/_parts/helper.ts";\n',
+  });
+  assert.deepEqual(problems, [
+    "eventer/user.ts: imports event/_parts/helper.ts, private to event/",
+  ]);
+});
+
 Deno.test("checkLayers() rejects an import of a higher layer", async (t) => {
   const cases: [string, Record<string, string>, string][] = [
     ["codec importing event_server", {
@@ -140,18 +222,27 @@ Deno.test("checkLayers() rejects an import of a higher layer", async (t) => {
   }
 });
 
-Deno.test("checkLayers() holds event_server to the entries of the layers below", async () => {
+Deno.test("checkLayers() holds every part to the entries of the parts below", async () => {
   const problems = await problemsOf({
+    "codec/mod.ts": 'export * from "./writer.ts";\n',
+    "codec/internal_mod.ts": 'export * from "./writer.ts";\n',
+    "codec/writer.ts": PRIVATE,
     "event/mod.ts": 'export type * from "./types.ts";\n',
     "event/internal_mod.ts": PRIVATE,
     "event/types.ts": "export type T = number;\n",
     "client.ts": PRIVATE,
+    "component.ts": PRIVATE,
+    "mod.ts": 'export * from "./client.ts";\nexport * from "./component.ts";\n',
+    "chatter/ok.ts": 'import { x } from "../codec/internal_mod.ts";\n',
+    "chatter/bad.ts": 'import { x } from "../codec/writer.ts";\n',
     "event_server/ok.ts": 'import type { T } from "../event/mod.ts";\n' +
       'import { x } from "../event/internal_mod.ts";\n' +
       'import { x as y } from "../client.ts";\n',
     "event_server/bad.ts": 'import type { T } from "../event/types.ts";\n',
   });
   assert.deepEqual(problems, [
+    "chatter/bad.ts: reaches past the entries of codec: import its mod.ts " +
+    "or internal_mod.ts",
     "event_server/bad.ts: reaches past the entries of event: import its " +
     "mod.ts or internal_mod.ts",
   ]);
@@ -287,4 +378,12 @@ Deno.test("docs/architecture.md gives every part of the layer table its layer", 
     expected[file] = LAYERS[part];
   }
   assert.deepEqual(documented, expected);
+});
+
+Deno.test("docs/architecture.md names the root's entries the check allows", async () => {
+  const doc = await Deno.readTextFile(`${ROOT}docs/architecture.md`);
+  const rule = /^3\. \*\*Entries\.\*\*[^]*?(?=^4\. )/m.exec(doc)?.[0] ?? "";
+  const list = /the root's ((?:`[^`]+`(?:,|\s|and)*)+)/.exec(rule)?.[1] ?? "";
+  const named = [...list.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+  assert.deepEqual(named, ROOT_ENTRIES);
 });

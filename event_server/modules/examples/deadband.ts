@@ -34,7 +34,7 @@
  *
  * @example
  * ```ts
- * import { info } from "./deadband.ts";
+ * import { info } from "@hat/eventer/modules/deadband";
  * import assert from "node:assert/strict";
  *
  * const engine = {
@@ -97,7 +97,7 @@ export interface DeadbandSettings {
  *
  * @example
  * ```ts
- * import { deadbandSettings } from "./deadband.ts";
+ * import { deadbandSettings } from "@hat/eventer/modules/deadband";
  * import assert from "node:assert/strict";
  *
  * assert.deepEqual(

@@ -40,7 +40,7 @@
  *
  * @example
  * ```ts
- * import { info } from "./threshold_alarm.ts";
+ * import { info } from "@hat/eventer/modules/threshold_alarm";
  * import assert from "node:assert/strict";
  *
  * const engine = {
@@ -112,7 +112,7 @@ export interface ThresholdAlarmSettings {
  *
  * @example
  * ```ts
- * import { thresholdAlarmSettings } from "./threshold_alarm.ts";
+ * import { thresholdAlarmSettings } from "@hat/eventer/modules/threshold_alarm";
  * import assert from "node:assert/strict";
  *
  * const s = thresholdAlarmSettings({ module: "x", eventTypes: [["a"]], high: 1 });
@@ -155,7 +155,7 @@ export function thresholdAlarmSettings(
  *
  * @example
  * ```ts
- * import { nextAlarmState, thresholdAlarmSettings } from "./threshold_alarm.ts";
+ * import { nextAlarmState, thresholdAlarmSettings } from "@hat/eventer/modules/threshold_alarm";
  * import assert from "node:assert/strict";
  *
  * const s = thresholdAlarmSettings({ module: "x", eventTypes: [["a"]], high: 10, hysteresis: 1 });

@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
 import type { LiveUpdate, WebEvent } from "../../../event_server/http/mod.ts";
 import { STREAM_SAMPLE } from "../../../event_server/http/_live_session.ts";
-import {
-  SLOW_CONSUMER_DROPS,
-  WEB_UPDATE_SECONDS,
-} from "../../../event_server/metric_names.ts";
+import { SLOW_CONSUMER_DROPS } from "../../../event_server/metric_names.ts";
 import { within } from "../../_within.ts";
+import { updateRounds } from "./_rounds.ts";
 import { jsonEvent, live, rawLive, startWeb } from "./_web.ts";
 
 const FAST = { updatePeriod: 20 };
@@ -169,6 +167,7 @@ Deno.test("live: a page that stops reading is dropped as a slow consumer, holdin
     const drops = web.engine.metrics.counter(SLOW_CONSUMER_DROPS, {
       transport: "web",
     });
+    const round = updateRounds(web.engine);
     let largest = 0;
     await within(
       (async () => {
@@ -179,7 +178,7 @@ Deno.test("live: a page that stops reading is dropped as a slow consumer, holdin
           for (const s of web.http.liveSessionInfos()) {
             largest = Math.max(largest, s.maxBuffered);
           }
-          await new Promise((r) => setTimeout(r, 5));
+          await round("an update round");
         }
       })(),
       30_000,
@@ -205,6 +204,7 @@ Deno.test("live: a page that fell behind gets the latest values once it reads ag
   using page = await rawLive(web.url);
   await page.watch({ latest: [["big"]], stream: { types: [["big"]] } });
   // Events until updates wait for the page, which does not read.
+  const round = updateRounds(web.engine);
   const payload = "w".repeat(2000);
   await within(
     (async () => {
@@ -212,7 +212,7 @@ Deno.test("live: a page that fell behind gets the latest values once it reads ag
         const batch = [];
         for (let i = 0; i < 100; i++) batch.push(jsonEvent(["big"], payload));
         web.engine.register(batch);
-        await new Promise((r) => setTimeout(r, 5));
+        await round("an update round");
       }
     })(),
     60_000,
@@ -221,15 +221,7 @@ Deno.test("live: a page that fell behind gets the latest values once it reads ag
   web.engine.register([jsonEvent(["big"], "last")]);
   // Updates go by while the page is behind or just caught up, and nothing
   // more is registered...
-  const rounds = web.engine.metrics.histogram(WEB_UPDATE_SECONDS);
-  const after = rounds.count + 3;
-  await within(
-    (async () => {
-      while (rounds.count < after) await new Promise((r) => setTimeout(r, 5));
-    })(),
-    30_000,
-    "three more rounds of updates",
-  );
+  for (let i = 1; i <= 3; i++) await round(`update round ${i} of 3`);
   // ...then it reads what waited, and gets the last value (an update it
   // was behind for is not lost).
   await within(

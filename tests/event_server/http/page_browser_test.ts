@@ -9,6 +9,7 @@ import type { Page } from "../../../tools/_browser.ts";
 import { SLOW_CONSUMER_DROPS } from "../../../event_server/metric_names.ts";
 import { within } from "../../_within.ts";
 import { launch, SKIP_BROWSER } from "./_browser.ts";
+import { updateRounds } from "./_rounds.ts";
 import { jsonEvent, startWeb } from "./_web.ts";
 
 const WAIT = { timeout: 20_000 };
@@ -337,6 +338,7 @@ Deno.test({
       transport: "web",
     });
     const payload = "z".repeat(2000);
+    const round = updateRounds(web.engine);
     let largest = 0;
     // Events until the frozen page's buffers are full and it is dropped.
     await within(
@@ -348,7 +350,7 @@ Deno.test({
           for (const s of web.http.liveSessionInfos()) {
             largest = Math.max(largest, s.maxBuffered);
           }
-          await new Promise((r) => setTimeout(r, 5));
+          await round("an update round");
         }
       })(),
       60_000,

@@ -7,6 +7,7 @@
 
 import { type Client, connect } from "../../../client.ts";
 import type { Event, JsonValue } from "../../../event/mod.ts";
+import { freePort, listenLog, spawnRef } from "../../_ref_process.ts";
 import { within } from "../../_within.ts";
 
 /** The demo's request: one plain event and one that chains. */
@@ -124,13 +125,6 @@ export async function runDemo(
 
 const HOST = "127.0.0.1";
 
-function freePort(): number {
-  const l = Deno.listen({ hostname: HOST, port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
 /** A Python Event Server of the reference (`$ref`) with ref_module. */
 export interface PythonModuleServer extends AsyncDisposable {
   readonly address: { hostname: string; port: number };
@@ -145,7 +139,9 @@ export async function startPythonModuleServer(
 ): Promise<PythonModuleServer> {
   const dir = await Deno.makeTempDir({ prefix: "ref_module_" });
   const port = freePort();
-  const conf = (await Deno.readTextFile(`${ref}/conf/event_module.yaml`))
+  const conf = listenLog(
+    await Deno.readTextFile(`${ref}/conf/event_module.yaml`),
+  )
     .replace(/db_path: ".*"/, `db_path: "${dir}/event.db"`)
     .replace(
       /(eventer_server:\s*\n\s*host: "127.0.0.1"\s*\n\s*port: )\d+/,
@@ -155,11 +151,11 @@ export async function startPythonModuleServer(
     throw new Error("event_module.yaml has no eventer_server port to set");
   }
   await Deno.writeTextFile(`${dir}/conf.yaml`, conf);
-  const child = new Deno.Command(`${ref}/bin/hat-event-server`, {
-    args: ["--conf", `${dir}/conf.yaml`],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const child = spawnRef(
+    `${ref}/bin/hat-event-server`,
+    ["--conf", `${dir}/conf.yaml`],
+    "the Python Event Server with ref_module",
+  );
   const stop = async () => {
     try {
       child.kill("SIGTERM");
@@ -170,21 +166,7 @@ export async function startPythonModuleServer(
     await Deno.remove(dir, { recursive: true });
   };
   try {
-    await within(
-      (async () => {
-        for (;;) {
-          try {
-            (await Deno.connect({ hostname: HOST, port })).close();
-            return;
-          } catch {
-            // Not listening yet: the Python process is still starting.
-            await new Promise((r) => setTimeout(r, 50));
-          }
-        }
-      })(),
-      30_000,
-      `the Python Event Server on port ${port}`,
-    );
+    await child.listening(port);
   } catch (error) {
     await stop();
     throw error;

@@ -1,10 +1,13 @@
 // Loading modules into `serve`: from the config file (relative to the
 // file), with --module (relative to the working directory, absolute,
 // file: and https: URLs), in order; and the clear errors (exit 1) of a
-// module that cannot be imported, exports no info, or cannot be created.
+// module that cannot be imported, exports no info, or cannot be created
+// (at start, or when a monitor makes the server active). A module that
+// does not settle within --module-timeout fails its session only.
 
 import assert from "node:assert/strict";
 import { hasOpenssl, makePki } from "../../_tls.ts";
+import { startMonitorServer } from "../../monitor/_monitor_server.ts";
 import { cli, serveProcess } from "../_cli.ts";
 
 /** A module that answers `in` with `tagged/<tag>`, its tag from its settings. */
@@ -221,4 +224,74 @@ Deno.test("serve: a config file's modules entry of the wrong shape exits 1 namin
   const timeout = await cli(["serve", "--memory", "--module-timeout", "0"]);
   assert.equal(timeout.code, 1);
   assert.match(timeout.stderr, /Invalid moduleTimeout/);
+});
+
+Deno.test("serve --module-timeout 0.1: a module that never settles fails its session, and the server goes on", async () => {
+  await inTempDir(async (dir) => {
+    await Deno.writeTextFile(
+      `${dir}/hang.ts`,
+      'export const info = { create: () => ({ subscription: [["slow"]], ' +
+        "process: () => new Promise(() => {}) }) };\n",
+    );
+    await using server = await serveProcess([
+      "--memory",
+      "--module-timeout",
+      "0.1",
+      "--module",
+      `${dir}/hang.ts`,
+    ]);
+    const failed = await cli(["register", "slow", "-a", server.address]);
+    assert.equal(failed.code, 3, failed.stderr);
+    assert.match(failed.stderr, /did not register the event/);
+    // Other types still register, and the failed session left nothing.
+    const other = await cli(["register", "other", "-a", server.address]);
+    assert.equal(other.code, 0, other.stderr);
+    assert.deepEqual(JSON.parse(other.stdout).type, ["other"]);
+    const q = await cli([
+      "query",
+      "latest",
+      "-t",
+      "slow",
+      "-t",
+      "other",
+      "-a",
+      server.address,
+    ]);
+    assert.equal(q.code, 0, q.stderr);
+    assert.deepEqual(
+      q.stdout.trim().split("\n").map((l) => JSON.parse(l).type),
+      [["other"]],
+    );
+    assert.match(
+      server.log(),
+      /ERROR Module .*hang\.ts \(0\) failed in process: did not settle within 0\.1 s/,
+    );
+  });
+});
+
+Deno.test("serve with a monitor: a module whose create throws when the server becomes active stops it with exit 1 and the module's message", async () => {
+  await inTempDir(async (dir) => {
+    await Deno.writeTextFile(
+      `${dir}/bad_create.ts`,
+      'export const info = { create() { throw new Error("no database"); } };\n',
+    );
+    await using monitor = await startMonitorServer();
+    await using server = await serveProcess([
+      "--memory",
+      "--name",
+      "a",
+      "--monitor",
+      `127.0.0.1:${monitor.addr.port}`,
+      "--module",
+      `${dir}/bad_create.ts`,
+    ]);
+    // It starts as a standby: the monitor's blessing makes it active.
+    assert.match(server.log(), /status standby/);
+    const status = await server.status;
+    assert.equal(status.code, 1, server.log());
+    assert.match(
+      server.log(),
+      /The server stopped: Module .*bad_create\.ts \(0\) failed in create: no database/,
+    );
+  });
 });

@@ -5,34 +5,17 @@
 import { type Client, connect } from "../../../client.ts";
 import type { Event, QueryResult, Status } from "../../../event/mod.ts";
 import { within } from "../../_within.ts";
+import {
+  freePort,
+  listenLog,
+  type RefProcess,
+  spawnRef,
+} from "../../_ref_process.ts";
+
+export { freePort, type RefProcess };
 
 export const REF = Deno.env.get("HAT_REF");
 export const HOST = "127.0.0.1";
-
-export function freePort(): number {
-  const l = Deno.listen({ hostname: HOST, port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-export async function waitPort(port: number): Promise<void> {
-  await within(
-    (async () => {
-      for (;;) {
-        try {
-          (await Deno.connect({ hostname: HOST, port })).close();
-          return;
-        } catch {
-          // Not yet listening: the Python process is still starting.
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
-    })(),
-    30_000,
-    `port ${port}`,
-  );
-}
 
 /** The reference's config `name` with our ports and folders. */
 export async function refConf(
@@ -41,7 +24,7 @@ export async function refConf(
   ports: Record<string, number>,
   extra: Record<string, string> = {},
 ): Promise<string> {
-  let text = await Deno.readTextFile(`${REF}/conf/${name}.yaml`);
+  let text = listenLog(await Deno.readTextFile(`${REF}/conf/${name}.yaml`));
   for (const [section, port] of Object.entries(ports)) {
     const re = new RegExp(
       `(${section}:\\s*\\n\\s*host: "127.0.0.1"\\s*\\n\\s*port: )\\d+`,
@@ -58,18 +41,18 @@ export async function refConf(
   return path;
 }
 
-/** A Python process: `python -m module --conf path`. */
-export function python(module: string, confPath: string): Deno.ChildProcess {
-  return new Deno.Command(`${REF}/venv/bin/python`, {
-    args: ["-m", module, "--conf", confPath],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+/** A Python process: `python -m module --conf path` (a refConf). */
+export function python(module: string, confPath: string): RefProcess {
+  return spawnRef(
+    `${REF}/venv/bin/python`,
+    ["-m", module, "--conf", confPath],
+    module,
+  );
 }
 
 /** Kills a child process (if still running) and waits for it. */
 export async function stop(
-  child: Deno.ChildProcess,
+  child: Pick<RefProcess, "kill" | "status">,
   signal: Deno.Signal = "SIGKILL",
 ): Promise<void> {
   try {
@@ -88,8 +71,8 @@ export async function pythonMonitor(dir: string) {
     "hat.monitor.server",
     await refConf("monitor", dir, { server: port, master }),
   );
-  await waitPort(master);
-  await waitPort(port);
+  await child.listening(port);
+  await child.listening(master);
   return { port, child };
 }
 

@@ -14,8 +14,8 @@ import {
   pythonMonitor,
   REF,
   refConf,
+  type RefProcess,
   stop,
-  waitPort,
   watch,
 } from "./_ref.ts";
 
@@ -42,7 +42,7 @@ Deno.test({
   ignore: REF === undefined,
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "redundancy_live_" });
-    const children: Deno.ChildProcess[] = [];
+    const children: RefProcess[] = [];
     const ours: AsyncDisposable[] = [];
     const watchers: AsyncDisposable[] = [];
     try {
@@ -56,7 +56,7 @@ Deno.test({
       const startPython = async () => {
         const child = python("hat.event.server", pyConf);
         children.push(child);
-        await waitPort(pyPort);
+        await child.listening(pyPort);
         return child;
       };
       let py = await startPython();
