@@ -1,10 +1,10 @@
 // Query latency of the storages on a large store: every query kind of
-// PROTOCOL.md §5 against STORAGE_BENCH_EVENTS events (default 2,000,000)
-// of 1,000 frequent types and one rare type (every 10,000th event), in
-// pages of 100; and answers of 4,096 events turned into MsgQueryRes bytes
-// as the Event Server does: by the TypeScript writer from the events the
-// storage builds ("ts"), or by the Wasm core straight from the stored
-// records ("wasm").
+// tests/testdata/spec/PROTOCOL.md §5 against STORAGE_BENCH_EVENTS events
+// (default 2,000,000) of 1,000 frequent types and one rare type (every
+// 10,000th event), in pages of 100; and answers of 4,096 events turned into
+// MsgQueryRes bytes as the Event Server does: by the TypeScript writer from
+// the events the storage builds ("ts"), or by the Wasm core straight from
+// the stored records ("wasm").
 //
 //   deno bench -A bench/storage_query_bench.ts
 //   STORAGE_BENCH_EVENTS=200000 deno bench -A bench/storage_query_bench.ts

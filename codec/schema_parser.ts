@@ -1,6 +1,6 @@
 /**
- * The parser of SBS schema texts (`shared/spec/PROTOCOL.md` §1): a module
- * header, then type definitions `Name(Params) = Type`.
+ * The parser of SBS schema texts (`tests/testdata/spec/PROTOCOL.md` §1):
+ * a module header, then type definitions `Name(Params) = Type`.
  *
  * @module
  */

@@ -1,5 +1,6 @@
 /**
- * The order of events (PROTOCOL.md §4, Python's `Event.__lt__`).
+ * The order of events (`tests/testdata/spec/PROTOCOL.md` §4, Python's
+ * `Event.__lt__`).
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
  * The engine of the standalone Event Server: an eventer server (from
  * `server.ts`) whose registrations and queries go to a {@linkcode Storage},
- * as the Python Event Server does it (PROTOCOL.md §5):
+ * as the Python Event Server does it (`tests/testdata/spec/PROTOCOL.md` §5):
  *
  * - each register request is one session: the session counter increases
  *   by one, its events get instances 1..n and share one timestamp; session

@@ -4,7 +4,7 @@
 /** Directory of the golden vectors and transcripts. */
 export const VECTORS_DIR = new URL("./testdata/vectors/", import.meta.url);
 
-/** Directory of the protocol schemas (eventer.sbs, chatter.sbs). */
+/** Directory of the protocol: PROTOCOL.md and the schemas (`*.sbs`). */
 export const SPEC_DIR = new URL("./testdata/spec/", import.meta.url);
 
 /** Reads and parses one JSON file of the vectors. */

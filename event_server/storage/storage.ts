@@ -5,9 +5,10 @@
  *
  * A storage receives events that already carry ids and timestamps (the
  * engine assigns them), keeps them, answers the three kinds of query of
- * PROTOCOL.md §5, and tells when registered events are durable: the promise
- * returned by {@linkcode Storage.register} resolves after the commit that
- * stored them, so the engine notifies persisted subscribers only then. A
+ * `tests/testdata/spec/PROTOCOL.md` §5, and tells when registered events
+ * are durable: the promise returned by {@linkcode Storage.register}
+ * resolves after the commit that stored them, so the engine notifies
+ * persisted subscribers only then. A
  * storage that fails (a commit, a retention cleanup) closes itself and
  * says so through {@linkcode Storage.closed}, so its owner can stop too.
  *

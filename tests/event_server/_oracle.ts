@@ -1,6 +1,6 @@
-// The query semantics of PROTOCOL.md §5 / the Python server written as
-// plainly as possible (sort everything, filter, slice), to check the
-// storages' indexed answers against.
+// The query semantics of tests/testdata/spec/PROTOCOL.md §5 (the Python
+// server) written as plainly as possible (sort everything, filter, slice),
+// to check the storages' indexed answers against.
 
 import { matchesQueryType } from "../../event/query_type.ts";
 import type {

@@ -259,6 +259,64 @@ Deno.test("checkLayers() rejects library code that imports tests or leaves the c
   ]);
 });
 
+/** `n` steps up: built here so that this file's own literals stay inside. */
+const up = (n: number) => "../".repeat(n);
+
+Deno.test("checkLayers() rejects tests, tools and benchmarks that refer to files outside the checkout", async (t) => {
+  const cases: [string, Record<string, string>, string][] = [
+    ["an import in a test", {
+      "tests/codec/a_test.ts": `import { x } from "${up(3)}shared/x.ts";\n`,
+    }, `tests/codec/a_test.ts: ${up(3)}shared/x.ts: refers to a path`],
+    ["a URL beside a tool", {
+      "tools/a.ts": `const u = new URL("${
+        up(2)
+      }shared/spec/", import.meta.url);\n`,
+    }, `tools/a.ts: ${up(2)}shared/spec/: refers to a path`],
+    ["a path in a benchmark's command line", {
+      "bench/a.ts": `const args = ["run", "--config=${up(2)}ref/a.json"];\n`,
+    }, `bench/a.ts: ${up(2)}ref/a.json: refers to a path`],
+    ["a path that climbs after going down", {
+      "tests/a_test.ts": `const p = "./testdata/${up(3)}shared";\n`,
+    }, `tests/a_test.ts: ./testdata/${up(3)}shared: refers to a path`],
+    ["a read of an absolute path", {
+      "tests/a_test.ts": 'await Deno.readTextFile("/srv/shared/x.sbs");\n',
+    }, "tests/a_test.ts: /srv/shared/x.sbs: reads an absolute path"],
+    ["an import of an absolute file URL", {
+      "bench/a.ts": 'import { x } from "file:///srv/shared/x.ts";\n',
+    }, "bench/a.ts: file:///srv/shared/x.ts: reads an absolute path"],
+    ["a URL in library code (rules 4 and 5 report it once)", {
+      "codec/a.ts": `const u = new URL("${up(2)}x.sbs", import.meta.url);\n`,
+    }, `codec/a.ts: ${up(2)}x.sbs: imports a file outside the checkout`],
+  ];
+  for (const [what, files, expected] of cases) {
+    await t.step(what, async () => {
+      await using tr = await tree(files);
+      const problems = (await checkLayers(tr.root)).map((p) =>
+        `${p.file}: ${p.specifier}: ${p.message}`
+      );
+      assert.equal(problems.length, 1, problems.join("\n"));
+      assert.ok(problems[0].startsWith(expected), problems[0]);
+    });
+  }
+});
+
+Deno.test("checkLayers() lets tests read the checkout, the kernel's files and the reference through HAT_REF", async () => {
+  const problems = await problemsOf({
+    "tests/a/b_test.ts": [
+      'const REF = Deno.env.get("HAT_REF");',
+      "await Deno.readTextFile(`${REF}/conf/event_a.yaml`);",
+      `const d = new URL("${up(2)}testdata/x.json", import.meta.url);`,
+      `const root = new URL("${up(2)}", import.meta.url);`,
+      'await Deno.readTextFile("/proc/self/status");',
+      `// ${up(4)}shared/spec/eventer.sbs, in a comment`,
+      `/* ${up(4)}shared, in a block comment */`,
+      `const re = /"${up(4).replaceAll("/", "\\/")}x"/;`,
+      'const u = new URL("file:///srv/hat/a.ts"); // data, not a read',
+    ].join("\n"),
+  });
+  assert.deepEqual(problems, []);
+});
+
 Deno.test("checkLayers() rejects a folder missing from its layer table", async () => {
   const problems = await problemsOf({ "gadget/mod.ts": PRIVATE });
   assert.equal(problems.length, 1);
@@ -282,6 +340,7 @@ Deno.test("tools/check_layers.ts exits 1 and names the import on a bad tree", as
   await using t = await tree({
     "codec/_copy.ts": PRIVATE,
     "event/payload.ts": 'import { x } from "../codec/_copy.ts";\n',
+    "tests/a_test.ts": `const u = new URL("${up(2)}x", import.meta.url);\n`,
   });
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-read", CHECK, t.root],
@@ -293,6 +352,12 @@ Deno.test("tools/check_layers.ts exits 1 and names the import on a bad tree", as
   assert.match(
     stderr,
     /event\/payload\.ts \(import "\.\.\/codec\/_copy\.ts"\): imports codec\/_copy\.ts, private to codec\//,
+  );
+  assert.ok(
+    stderr.includes(
+      `tests/a_test.ts (path "${up(2)}x"): refers to a path outside`,
+    ),
+    stderr,
   );
 });
 

@@ -52,7 +52,7 @@ export function python(module: string, confPath: string): RefProcess {
 
 /** Kills a child process (if still running) and waits for it. */
 export async function stop(
-  child: RefProcess,
+  child: Pick<RefProcess, "kill" | "status">,
   signal: Deno.Signal = "SIGKILL",
 ): Promise<void> {
   try {
