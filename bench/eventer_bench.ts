@@ -20,7 +20,8 @@
 // TypeScript path (JSON payloads of the message parsed with one
 // JSON.parse), the Wasm core (one call checks it; the events built from
 // its entries), and the generic reference path. "client register encode":
-// the request the client writes. "end to end": a real server on loopback
+// the request the client writes, by the TypeScript Writer (the client's
+// path) and by a prototype Wasm encoder. "end to end": a real server on loopback
 // that registers and notifies, one client registering without response,
 // one subscriber receiving every event; each iteration sends 10,000 events
 // and waits until the subscriber has them all (events/s = 10,000 / time
@@ -28,6 +29,7 @@
 // a Worker (as in a deployment, where the server has a process of its
 // own).
 
+import assert from "node:assert/strict";
 import { Repository } from "../codec/mod.ts";
 import { EventCore } from "../codec/wasm/internal_mod.ts";
 import {
@@ -35,7 +37,6 @@ import {
   EVENTER_SBS,
   eventsFromSbs,
   eventsToSbs,
-  type RegisterEvent,
   registerEventsFromSbs,
 } from "../event/mod.ts";
 import { decodeEventsWasm } from "../eventer/_event_batch.ts";
@@ -47,6 +48,11 @@ import {
   encodeRegisterRes,
 } from "../eventer/_messages.ts";
 import { MemoryStorage } from "../event_server/storage/memory.ts";
+import {
+  encodeRegisterReqWasm,
+  stageRequest,
+  STAGINGS,
+} from "./_wasm_register_encoder.ts";
 import {
   binaryRegisterEvents,
   registerEvents,
@@ -145,41 +151,33 @@ for (const [kind, make] of KINDS) {
   });
 }
 
-// What a Wasm encoder of register requests could not leave to the core:
-// the request's values are JavaScript objects, so their strings (type
-// segments, JSON text, payload type names) must be made and encoded into
-// the core's memory by JavaScript first. Measured here into a plain buffer
-// (as into the core's memory), it bounds such an encoder from below.
-const staging = new Uint8Array(1 << 20);
-const utf8 = new TextEncoder();
-function stageStrings(events: readonly RegisterEvent[]): number {
-  let p = 0;
-  for (const e of events) {
-    for (const segment of e.type) {
-      p += utf8.encodeInto(segment, staging.subarray(p)).written;
-    }
-    const payload = e.payload;
-    if (payload?.kind === "json") {
-      const text = JSON.stringify(payload.data);
-      p += utf8.encodeInto(text, staging.subarray(p)).written;
-    } else if (payload?.kind === "binary") {
-      p += utf8.encodeInto(payload.type, staging.subarray(p)).written;
-      staging.set(payload.data, p);
-      p += payload.data.length;
-    }
-  }
-  return p;
-}
-
+// A Wasm encoder of register requests cannot leave much to the core: the
+// request's values are JavaScript objects, so JavaScript must first stage
+// their strings, the binary data and the numbers that give the structure
+// in the core's memory. The prototype (bench/_wasm_register_encoder.ts)
+// then writes the request in one call, the Writer's bytes. Its strings are
+// staged by the Writer's own loop as UTF-8, as UTF-16 units the module
+// transcodes, or joined into one text encoded by one TextEncoder call.
 for (const [kind, make] of KINDS) {
   const events = make(100);
+  const expected = encodeRegisterReq(events);
+  for (const staging of STAGINGS) {
+    assert.deepEqual(encodeRegisterReqWasm(events, staging), expected);
+  }
   const group = `client register encode, 100 ${kind} events`;
   Deno.bench("ts", { group, baseline: true }, () => {
     encodeRegisterReq(events);
   });
-  Deno.bench("strings a Wasm encoder needs encoded first", { group }, () => {
-    stageStrings(events);
-  });
+  for (const staging of STAGINGS) {
+    Deno.bench(`Wasm encoder prototype, ${staging}`, { group }, () => {
+      encodeRegisterReqWasm(events, staging);
+    });
+  }
+  for (const staging of STAGINGS) {
+    Deno.bench(`its staging alone, ${staging}`, { group }, () => {
+      stageRequest(events, staging);
+    });
+  }
 }
 
 const PER_ITERATION = 10_000;
