@@ -20,14 +20,13 @@
 // TypeScript path (JSON payloads of the message parsed with one
 // JSON.parse), the Wasm core (one call checks it; the events built from
 // its entries), and the generic reference path. "client register encode":
-// the request the client writes, by the TypeScript Writer (the client's
-// path) and by a prototype Wasm encoder. "end to end": a real server on loopback
-// that registers and notifies, one client registering without response,
-// one subscriber receiving every event; each iteration sends 10,000 events
-// and waits until the subscriber has them all (events/s = 10,000 / time
-// per iteration); the server runs in the same thread as the clients, or in
-// a Worker (as in a deployment, where the server has a process of its
-// own).
+// the request the client writes, by the TypeScript writer and by the Wasm
+// core. "end to end": a real server on loopback that registers and
+// notifies, one client registering without response, one subscriber
+// receiving every event; each iteration sends 10,000 events and waits
+// until the subscriber has them all (events/s = 10,000 / time per
+// iteration); the server runs in the same thread as the clients, or in a
+// Worker (as in a deployment, where the server has a process of its own).
 
 import assert from "node:assert/strict";
 import { Repository } from "../codec/mod.ts";
@@ -47,12 +46,11 @@ import {
   encodeRegisterReq,
   encodeRegisterRes,
 } from "../eventer/_messages.ts";
-import { MemoryStorage } from "../event_server/storage/memory.ts";
 import {
   encodeRegisterReqWasm,
-  stageRequest,
-  STAGINGS,
-} from "./_wasm_register_encoder.ts";
+  writeRegisterReqWasm,
+} from "../eventer/_register_wasm.ts";
+import { MemoryStorage } from "../event_server/storage/memory.ts";
 import {
   binaryRegisterEvents,
   registerEvents,
@@ -151,31 +149,28 @@ for (const [kind, make] of KINDS) {
   });
 }
 
-// A Wasm encoder of register requests cannot leave much to the core: the
-// request's values are JavaScript objects, so JavaScript must first stage
-// their strings, the binary data and the numbers that give the structure
-// in the core's memory. The prototype (bench/_wasm_register_encoder.ts)
-// then writes the request in one call, the Writer's bytes. Its strings are
-// staged by the Writer's own loop as UTF-8, as UTF-16 units the module
-// transcodes, or joined into one text encoded by one TextEncoder call.
+// "ts" the TypeScript writer; "wasm" the client's path with codec "wasm"
+// (eventer/_register_wasm.ts): the strings joined into one text put into
+// the core's memory by one TextEncoder call, the request written by one
+// call of the core, for requests without binary payloads; requests with
+// them go to the TypeScript writer, and "wasm, binary payloads taken"
+// shows why.
 for (const [kind, make] of KINDS) {
   const events = make(100);
-  const expected = encodeRegisterReq(events);
-  for (const staging of STAGINGS) {
-    assert.deepEqual(encodeRegisterReqWasm(events, staging), expected);
-  }
+  assert.deepEqual(
+    writeRegisterReqWasm(events, true),
+    encodeRegisterReq(events),
+  );
   const group = `client register encode, 100 ${kind} events`;
   Deno.bench("ts", { group, baseline: true }, () => {
     encodeRegisterReq(events);
   });
-  for (const staging of STAGINGS) {
-    Deno.bench(`Wasm encoder prototype, ${staging}`, { group }, () => {
-      encodeRegisterReqWasm(events, staging);
-    });
-  }
-  for (const staging of STAGINGS) {
-    Deno.bench(`its staging alone, ${staging}`, { group }, () => {
-      stageRequest(events, staging);
+  Deno.bench("wasm", { group }, () => {
+    encodeRegisterReqWasm(events);
+  });
+  if (kind === "binary") {
+    Deno.bench("wasm, binary payloads taken", { group }, () => {
+      writeRegisterReqWasm(events, true);
     });
   }
 }
