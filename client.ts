@@ -72,6 +72,7 @@ import {
   decodeQueryResWasm,
   decodeRegisterResWasm,
 } from "./eventer/_event_batch.ts";
+import { encodeRegisterReqWasm } from "./eventer/_register_wasm.ts";
 import {
   decodeEvents,
   decodeInitRes,
@@ -113,20 +114,23 @@ interface Pending {
   reject(error: Error): void;
 }
 
-/** The decoders of the server's messages of one codec. */
-interface Decoders {
+/** The register requests' encoder and the decoders of one codec. */
+interface Coders {
+  registerReq(events: readonly RegisterEvent[]): Uint8Array;
   events(data: Uint8Array): Event[];
   registerRes(data: Uint8Array): Event[] | null;
   queryRes(data: Uint8Array): QueryResult;
 }
 
-const TS_DECODERS: Decoders = {
+const TS_CODERS: Coders = {
+  registerReq: encodeRegisterReq,
   events: decodeEvents,
   registerRes: decodeRegisterRes,
   queryRes: decodeQueryRes,
 };
 
-const WASM_DECODERS: Decoders = {
+const WASM_CODERS: Coders = {
+  registerReq: encodeRegisterReqWasm,
   events: decodeEventsWasm,
   registerRes: decodeRegisterResWasm,
   queryRes: decodeQueryResWasm,
@@ -256,7 +260,7 @@ async function connectOne(
       res.status,
       options,
       sink ?? queueSize,
-      codec === "wasm" ? WASM_DECODERS : TS_DECODERS,
+      codec === "wasm" ? WASM_CODERS : TS_CODERS,
     );
   } catch (err) {
     await conn.close();
@@ -284,7 +288,7 @@ class ConnectionClient implements Client {
   #early = new Map<number, Event[] | null | QueryResult>();
   #open = true;
   #closed: Promise<void>;
-  #decode: Decoders;
+  #coders: Coders;
 
   /**
    * Wraps a connection on which the init exchange succeeded; use
@@ -295,17 +299,17 @@ class ConnectionClient implements Client {
    * @param options The client options.
    * @param queue Validated `eventsQueueSize`, or where events go instead
    * of a queue of its own.
-   * @param decode The decoders of the client's codec.
+   * @param coders The encoder and decoders of the client's codec.
    */
   constructor(
     conn: Connection,
     status: Status,
     options: ClientOptions,
     queue: number | EventSink,
-    decode: Decoders,
+    coders: Coders,
   ) {
     this.#conn = conn;
-    this.#decode = decode;
+    this.#coders = coders;
     this.#status = status;
     this.#onStatus = options.onStatus;
     this.#onEvents = options.onEvents;
@@ -390,7 +394,7 @@ class ConnectionClient implements Client {
     options: RegisterOptions = {},
   ): Promise<Event[] | null | void> {
     options.signal?.throwIfAborted();
-    const data = encodeRegisterReq(events);
+    const data = this.#coders.registerReq(events);
     const withResponse = options.withResponse === true;
     const conv = await this.#conn.send(
       { type: MSG_TYPE.REGISTER_REQ, data },
@@ -548,10 +552,10 @@ class ConnectionClient implements Client {
         return isPromiseLike<void>(r) ? Promise.resolve(r) : undefined;
       }
       case MSG_TYPE.REGISTER_RES:
-        this.#settle(msg, this.#decode.registerRes(msg.data));
+        this.#settle(msg, this.#coders.registerRes(msg.data));
         return;
       case MSG_TYPE.QUERY_RES:
-        this.#settle(msg, this.#decode.queryRes(msg.data));
+        this.#settle(msg, this.#coders.queryRes(msg.data));
         return;
       default:
         throw new ProtocolError(
@@ -561,7 +565,7 @@ class ConnectionClient implements Client {
   }
 
   #processEvents(msg: Msg): Promise<void> | undefined {
-    const events = this.#decode.events(msg.data);
+    const events = this.#coders.events(msg.data);
     const ack = msg.last ? null : () => this.#ack(msg.conv);
     if (this.#onEvents !== undefined) {
       const r = this.#onEvents(this, events);

@@ -20,14 +20,15 @@
 // TypeScript path (JSON payloads of the message parsed with one
 // JSON.parse), the Wasm core (one call checks it; the events built from
 // its entries), and the generic reference path. "client register encode":
-// the request the client writes. "end to end": a real server on loopback
-// that registers and notifies, one client registering without response,
-// one subscriber receiving every event; each iteration sends 10,000 events
-// and waits until the subscriber has them all (events/s = 10,000 / time
-// per iteration); the server runs in the same thread as the clients, or in
-// a Worker (as in a deployment, where the server has a process of its
-// own).
+// the request the client writes, by the TypeScript writer and by the Wasm
+// core. "end to end": a real server on loopback that registers and
+// notifies, one client registering without response, one subscriber
+// receiving every event; each iteration sends 10,000 events and waits
+// until the subscriber has them all (events/s = 10,000 / time per
+// iteration); the server runs in the same thread as the clients, or in a
+// Worker (as in a deployment, where the server has a process of its own).
 
+import assert from "node:assert/strict";
 import { Repository } from "../codec/mod.ts";
 import { EventCore } from "../codec/wasm/internal_mod.ts";
 import {
@@ -35,7 +36,6 @@ import {
   EVENTER_SBS,
   eventsFromSbs,
   eventsToSbs,
-  type RegisterEvent,
   registerEventsFromSbs,
 } from "../event/mod.ts";
 import { decodeEventsWasm } from "../eventer/_event_batch.ts";
@@ -46,6 +46,10 @@ import {
   encodeRegisterReq,
   encodeRegisterRes,
 } from "../eventer/_messages.ts";
+import {
+  encodeRegisterReqWasm,
+  writeRegisterReqWasm,
+} from "../eventer/_register_wasm.ts";
 import { MemoryStorage } from "../event_server/storage/memory.ts";
 import {
   binaryRegisterEvents,
@@ -145,41 +149,30 @@ for (const [kind, make] of KINDS) {
   });
 }
 
-// What a Wasm encoder of register requests could not leave to the core:
-// the request's values are JavaScript objects, so their strings (type
-// segments, JSON text, payload type names) must be made and encoded into
-// the core's memory by JavaScript first. Measured here into a plain buffer
-// (as into the core's memory), it bounds such an encoder from below.
-const staging = new Uint8Array(1 << 20);
-const utf8 = new TextEncoder();
-function stageStrings(events: readonly RegisterEvent[]): number {
-  let p = 0;
-  for (const e of events) {
-    for (const segment of e.type) {
-      p += utf8.encodeInto(segment, staging.subarray(p)).written;
-    }
-    const payload = e.payload;
-    if (payload?.kind === "json") {
-      const text = JSON.stringify(payload.data);
-      p += utf8.encodeInto(text, staging.subarray(p)).written;
-    } else if (payload?.kind === "binary") {
-      p += utf8.encodeInto(payload.type, staging.subarray(p)).written;
-      staging.set(payload.data, p);
-      p += payload.data.length;
-    }
-  }
-  return p;
-}
-
+// "ts" the TypeScript writer; "wasm" the client's path with codec "wasm"
+// (eventer/_register_wasm.ts): the strings joined into one text put into
+// the core's memory by one TextEncoder call, the request written by one
+// call of the core, for requests without binary payloads; requests with
+// them go to the TypeScript writer, and "wasm, binary payloads taken"
+// shows why.
 for (const [kind, make] of KINDS) {
   const events = make(100);
+  assert.deepEqual(
+    writeRegisterReqWasm(events, true),
+    encodeRegisterReq(events),
+  );
   const group = `client register encode, 100 ${kind} events`;
   Deno.bench("ts", { group, baseline: true }, () => {
     encodeRegisterReq(events);
   });
-  Deno.bench("strings a Wasm encoder needs encoded first", { group }, () => {
-    stageStrings(events);
+  Deno.bench("wasm", { group }, () => {
+    encodeRegisterReqWasm(events);
   });
+  if (kind === "binary") {
+    Deno.bench("wasm, binary payloads taken", { group }, () => {
+      writeRegisterReqWasm(events, true);
+    });
+  }
 }
 
 const PER_ITERATION = 10_000;

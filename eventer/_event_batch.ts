@@ -220,10 +220,16 @@ export function registerEventsOfBatch(
   return events;
 }
 
-// The client's decoders share one core: decoding is synchronous and holds
+// The client's decoders (and its writer of register requests,
+// _register_wasm.ts) share one core: each call is synchronous and holds
 // nothing between messages, and one type table serves every client.
-let clientCore: EventCore | undefined;
+let sharedCore: EventCore | undefined;
 let clientBatch: ReturnType<EventCore["batch"]> | undefined;
+
+/** The process-wide core of the clients. */
+export function clientCore(): EventCore {
+  return sharedCore ??= new EventCore();
+}
 
 function decodeWith<T>(
   data: Uint8Array,
@@ -231,8 +237,8 @@ function decodeWith<T>(
   build: (batch: EventBatch) => T,
   reference: (data: Uint8Array) => T,
 ): T {
-  clientCore ??= new EventCore();
-  const batch = clientBatch ??= clientCore.batch();
+  const core = clientCore();
+  const batch = clientBatch ??= core.batch();
   try {
     const n = batch.scanEvents(data, kind);
     // Refused (or too large for the core): the TypeScript decoder decides,
@@ -241,7 +247,7 @@ function decodeWith<T>(
     return build(batch);
   } finally {
     batch.clear();
-    clientCore.release();
+    core.release();
   }
 }
 

@@ -66,6 +66,13 @@ export interface CoreExports {
     lead: number,
   ): number;
   jsonJoin(b: number, slot: number): number;
+  writeRegister(
+    text: number,
+    numbers: number,
+    data: number,
+    out: number,
+    ascii: number,
+  ): number;
   packBinary(b: number, slot: number): number;
   writeRecords(
     b: number,

@@ -184,6 +184,10 @@ Deno.test("cli: bad input exits 1 with a clear message", async () => {
     [["frobnicate"], /Unknown command frobnicate/],
     [["serve", "--config", "/nonexistent.json"], /cannot read/],
     [["serve", "--server-id", "x"], /Invalid --server-id/],
+    [
+      ["serve", "--codec", "bogus"],
+      /Invalid codec: expected one of wasm, ts, got "bogus"/,
+    ],
   ];
   for (const [args, message, stdin] of cases) {
     const run = await cli(args, { stdin });

@@ -58,6 +58,8 @@ Deno.test("resolveConfig() names the entry that is wrong", async (t) => {
     ["httpToken", { httpToken: 5 }, /Invalid httpToken/],
     ["empty httpToken", { httpToken: "" }, /Invalid httpToken/],
     ["httpOpen", { httpOpen: "yes" }, /Invalid httpOpen/],
+    ["codec", { codec: "bogus" }, /Invalid codec: expected one of wasm, ts/],
+    ["codec's case", { codec: "WASM" }, /Invalid codec/],
   ];
   for (const [name, file, message] of cases) {
     await t.step(name, () => {

@@ -1,5 +1,5 @@
 // A real client against a real server on loopback: init (the fields
-// sent, the defaults, refusal and option validation).
+// sent, the defaults, refusal and option validation, of listen() too).
 
 import { connect, EventerInitError } from "../../client.ts";
 import { type ConnectionInfo, listen } from "../../server.ts";
@@ -111,4 +111,23 @@ Deno.test("connect() validates its options", async () => {
     TypeError,
   );
   await assert.rejects(connect(addr, 3 as unknown as string), TypeError);
+});
+
+Deno.test("connect() and listen() refuse a codec other than wasm or ts with a TypeError", async (t) => {
+  const addr = { hostname: "127.0.0.1", port: 1 };
+  for (const codec of ["bogus", "WASM", "", 5, null]) {
+    const bad = { codec: codec as "wasm" };
+    const refused = (e: unknown) => {
+      assert.ok(e instanceof TypeError);
+      assert.equal(
+        e.message,
+        `Invalid codec: expected "wasm" or "ts", got ${JSON.stringify(codec)}`,
+      );
+      return true;
+    };
+    await t.step(JSON.stringify(codec), async () => {
+      await assert.rejects(connect(addr, "c", bad), refused);
+      await assert.rejects(listen(LOOPBACK, bad), refused);
+    });
+  }
 });

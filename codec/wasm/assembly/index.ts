@@ -18,6 +18,7 @@ export {
   scanRegister,
 } from "./events";
 export { batchCount, writeEvents } from "./write";
+export { writeRegister } from "./register";
 export { writeRecords, writeStored } from "./records";
 export {
   intern,
