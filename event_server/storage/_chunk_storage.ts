@@ -84,6 +84,15 @@ export abstract class ChunkStorage implements Storage {
   }
 
   /**
+   * The highest id ever registered of each server that registered events.
+   *
+   * @returns One id per server.
+   */
+  lastEventIds(): EventId[] {
+    return this.store.lastEventIds();
+  }
+
+  /**
    * What the storage holds, for metrics.
    *
    * @returns The figures.

@@ -98,6 +98,15 @@ export interface Storage extends AsyncDisposable {
   lastEventId(serverId: ServerId): EventId;
 
   /**
+   * {@linkcode Storage.lastEventId} of every server that ever registered
+   * events here: which servers there are, and where each one's events
+   * end (the web view's live updates find what arrived since by them).
+   *
+   * @returns One id per server, in no particular order.
+   */
+  lastEventIds(): EventId[];
+
+  /**
    * The session an engine (re)started on this storage continues after for
    * `serverId`: the highest session of {@linkcode Storage.lastEventId}, or,
    * after a crash lost events that were not yet committed, the highest

@@ -183,6 +183,11 @@ export class ChunkStore {
       { server: serverId, session: 0, instance: 0 };
   }
 
+  /** The highest id of each server that registered events. */
+  lastEventIds(): EventId[] {
+    return [...this.#last.values()];
+  }
+
   /** Encodes events for the next commit. */
   register(events: readonly Event[]): void {
     checkEvents(events, true);
