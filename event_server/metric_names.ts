@@ -249,7 +249,11 @@ export const SYNC_LAG: MetricDefinition = define({
   labels: ["peer"],
 });
 
-/** Connections made to a peer (the first, and each reconnect). */
+/**
+ * Connections made to a peer (the first, and each reconnect). The peer
+ * syncs are the server's only eventer clients that reconnect; failover
+ * clients (docs/failover.md) run in applications, not in the server.
+ */
 export const SYNC_CONNECTIONS: MetricDefinition = define({
   name: "hat_eventer_sync_connections_total",
   type: "counter",
@@ -268,16 +272,4 @@ export const MODULE_FAILURES: MetricDefinition = define({
   help:
     "Failures of engine modules (an exception, a bad result), by module name.",
   labels: ["module"],
-});
-
-/**
- * Reconnects of the server's own failover clients (issue 18), by client
- * name (the peer syncs count theirs in SYNC_CONNECTIONS).
- */
-export const CLIENT_RECONNECTS: MetricDefinition = define({
-  name: "hat_eventer_client_reconnects_total",
-  type: "counter",
-  help:
-    "Reconnects of this process's failover eventer clients, by client name.",
-  labels: ["client"],
 });
