@@ -17,6 +17,7 @@ import { StorageClosedError, type StorageError } from "../errors.ts";
 import type { ChunkStore } from "./chunk/mod.ts";
 import type { CommonOptions } from "./_options.ts";
 import type {
+  ArrivalOptions,
   Storage,
   StorageQueryOptions,
   StorageStats,
@@ -137,6 +138,10 @@ export abstract class ChunkStorage implements Storage {
   abstract query(
     params: QueryParams,
     options?: StorageQueryOptions,
+  ): QueryResult;
+  abstract arrivals(
+    serverId: ServerId,
+    options?: ArrivalOptions,
   ): QueryResult;
   abstract queryBytes(
     params: QueryParams,
