@@ -21,7 +21,7 @@ import {
 import type { LivePlot, LiveUpdate } from "./web_protocol.ts";
 
 /** Most new points of the plot in one update (the newest). */
-export const PLOT_SAMPLE = 250;
+export const PLOT_SAMPLE = 100;
 /** Most points of a plot's history (the newest of its range). */
 export const PLOT_HISTORY = 20_000;
 
