@@ -5,6 +5,9 @@
 // and the page's live update rate (bounded by the update period, 4/s).
 //
 //   deno run -A tools/web_load.ts [--runs 5] [load options, e.g. --storage sqlite]
+//
+// The server's codec is named (`--codec wasm`, the default, or `ts`), so
+// that a HAT_EVENTER_CODEC in the environment does not change it unseen.
 
 interface Run {
   page: boolean;
@@ -55,6 +58,10 @@ if (i >= 0) {
   if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs N");
 }
 
+if (!args.includes("--codec")) args.push("--codec", "wasm");
+const codec = args[args.indexOf("--codec") + 1];
+console.log(`codec ${codec}, load options: ${args.join(" ")}`);
+
 const results: Run[] = [];
 for (let r = 0; r < runs; r++) {
   // Alternating, so that the machine's drift hits both alike.
@@ -77,7 +84,9 @@ const cpu = (page: boolean) =>
 const rate = (page: boolean) => median(of(page).map((r) => r.eventsPerSecond));
 const updates = of(true).map((r) => r.updatesPerSecond!);
 console.log(
-  `medians of ${runs}: without page ${rate(false)} events/s, ` +
+  `medians of ${runs} (codec ${codec}): without page ${
+    rate(false)
+  } events/s, ` +
     `${cpu(false)} CPU s/M; with page ${rate(true)} events/s, ` +
     `${cpu(true)} CPU s/M (ratio ${
       (cpu(true) / cpu(false)).toFixed(3)
