@@ -120,6 +120,53 @@ for (
   }
 }
 
+// What arrived after an id (the web view's live updates), beside the
+// timeseries query that answered it before: the newest 50 since the
+// 4,096th newest event, of all types and of a common type.
+const recent = {
+  server: 1,
+  session: Math.floor((N - 4096) / BATCH) + 1,
+  instance: (N - 4096) % BATCH + 1,
+};
+const since = { s: T0 + Math.floor((N - 4096) / 100), us: 0 };
+for (
+  const [what, eventTypes] of [
+    ["all types", null],
+    ["a common type", [["gw", "dev7", "*"]]],
+  ] as const
+) {
+  for (
+    const [name, storage] of [["memory", memory], ["sqlite", sqlite]] as const
+  ) {
+    const group = `newest 50 since the 4,096th newest, ${what}, ${name}`;
+    Deno.bench({
+      name: "timeseries from its timestamp",
+      group,
+      baseline: true,
+      fn() {
+        storage.query({
+          kind: "timeseries",
+          eventTypes,
+          tFrom: since,
+          maxResults: 50,
+        }, { jsonText: true });
+      },
+    });
+    Deno.bench({
+      name: "arrivals after its id",
+      group,
+      fn() {
+        storage.arrivals(1, {
+          after: recent,
+          eventTypes,
+          maxResults: 50,
+          jsonText: true,
+        });
+      },
+    });
+  }
+}
+
 const ANSWERS: [string, QueryParams][] = [
   ["newest 4096", { kind: "timeseries" }],
   ["server, 4096 after the middle", {

@@ -1,11 +1,11 @@
 /**
- * Every metric of the Event Server, named `hat_eventer_…`: one scheme for
- * what exists now (the sync with peers included) and for what later
- * features record (engine modules, failover clients). A feature records its metrics
- * into the server's {@linkcode MetricsRegistry} with these definitions; a
- * metric appears on `/metrics` once something is recorded for it, so the
- * definitions of features not built yet show nothing. docs/web.md lists
- * them with their meaning.
+ * Every metric of the Event Server, named `hat_eventer_…`, in one scheme:
+ * the engine's, the storage's, the web view's, the sync with peers' and the
+ * engine modules'. Each part records its metrics into the server's
+ * {@linkcode MetricsRegistry} with these definitions; a metric appears on
+ * `/metrics` once something is recorded for it, so a server without peers
+ * or modules shows none of theirs. docs/web.md lists them with their
+ * meaning.
  *
  * @example A feature records by definition
  * ```ts
@@ -249,7 +249,11 @@ export const SYNC_LAG: MetricDefinition = define({
   labels: ["peer"],
 });
 
-/** Connections made to a peer (the first, and each reconnect). */
+/**
+ * Connections made to a peer (the first, and each reconnect). The peer
+ * syncs are the server's only eventer clients that reconnect; failover
+ * clients (docs/failover.md) run in applications, not in the server.
+ */
 export const SYNC_CONNECTIONS: MetricDefinition = define({
   name: "hat_eventer_sync_connections_total",
   type: "counter",
@@ -258,26 +262,14 @@ export const SYNC_CONNECTIONS: MetricDefinition = define({
   labels: ["peer"],
 });
 
-// Recorded by features still to come; defined here so that they share the
-// scheme. Nothing records them yet, so /metrics does not show them.
+// Recorded by the engine for its modules (docs/modules.md): one series per
+// configured module, from the start.
 
-/** Engine module failures (issue 16), by module name. */
+/** Engine module failures, by module name. */
 export const MODULE_FAILURES: MetricDefinition = define({
   name: "hat_eventer_module_failures_total",
   type: "counter",
   help:
     "Failures of engine modules (an exception, a bad result), by module name.",
   labels: ["module"],
-});
-
-/**
- * Reconnects of the server's own failover clients (issue 18), by client
- * name (the peer syncs count theirs in SYNC_CONNECTIONS).
- */
-export const CLIENT_RECONNECTS: MetricDefinition = define({
-  name: "hat_eventer_client_reconnects_total",
-  type: "counter",
-  help:
-    "Reconnects of this process's failover eventer clients, by client name.",
-  labels: ["client"],
 });

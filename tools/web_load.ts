@@ -3,8 +3,14 @@
 // the page open in headless Chromium, and compares the server's CPU
 // seconds per million events (goal: with the page within 10% of without)
 // and the page's live update rate (bounded by the update period, 4/s).
+// It also gives the share of the server's CPU time spent in the page's
+// update rounds (hat_eventer_web_update_seconds): the page's direct cost,
+// apart from Chromium competing for the same cores.
 //
 //   deno run -A tools/web_load.ts [--runs 5] [load options, e.g. --storage sqlite]
+//
+// The server's codec is named (`--codec wasm`, the default, or `ts`), so
+// that a HAT_EVENTER_CODEC in the environment does not change it unseen.
 
 interface Run {
   page: boolean;
@@ -12,6 +18,8 @@ interface Run {
   serverCpuPerMillion: number;
   updatesPerSecond: number | null;
   browserCpuSeconds: number | null;
+  /** Share of the server's CPU time spent in the page's update rounds. */
+  updateShare: number | null;
   seconds: number;
 }
 
@@ -42,6 +50,9 @@ async function load(args: string[], page: boolean): Promise<Run> {
     serverCpuPerMillion: r.serverCpuPerMillion,
     updatesPerSecond: r.page?.updatesPerSecond ?? null,
     browserCpuSeconds: r.page?.browserCpuSeconds ?? null,
+    updateShare: r.page === undefined
+      ? null
+      : r.page.serverUpdateSeconds / r.cpuSeconds.server,
     seconds: r.seconds,
   };
 }
@@ -55,6 +66,10 @@ if (i >= 0) {
   if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs N");
 }
 
+if (!args.includes("--codec")) args.push("--codec", "wasm");
+const codec = args[args.indexOf("--codec") + 1];
+console.log(`codec ${codec}, load options: ${args.join(" ")}`);
+
 const results: Run[] = [];
 for (let r = 0; r < runs; r++) {
   // Alternating, so that the machine's drift hits both alike.
@@ -66,7 +81,9 @@ for (let r = 0; r < runs; r++) {
         `server ${run.serverCpuPerMillion} CPU s per million events` +
         (run.updatesPerSecond === null
           ? ""
-          : `, page ${run.updatesPerSecond} updates/s, browser ` +
+          : `, page ${run.updatesPerSecond} updates/s (${
+            (100 * run.updateShare!).toFixed(1)
+          }% of the server's CPU), browser ` +
             `${run.browserCpuSeconds} CPU s in ${run.seconds} s`),
     );
   }
@@ -76,10 +93,15 @@ const cpu = (page: boolean) =>
   median(of(page).map((r) => r.serverCpuPerMillion));
 const rate = (page: boolean) => median(of(page).map((r) => r.eventsPerSecond));
 const updates = of(true).map((r) => r.updatesPerSecond!);
+const share = median(of(true).map((r) => r.updateShare!));
 console.log(
-  `medians of ${runs}: without page ${rate(false)} events/s, ` +
+  `medians of ${runs} (codec ${codec}): without page ${
+    rate(false)
+  } events/s, ` +
     `${cpu(false)} CPU s/M; with page ${rate(true)} events/s, ` +
     `${cpu(true)} CPU s/M (ratio ${
       (cpu(true) / cpu(false)).toFixed(3)
-    }); page updates/s ${median(updates)} (max ${Math.max(...updates)})`,
+    }); page updates/s ${median(updates)} (max ${Math.max(...updates)}), ${
+      (100 * share).toFixed(1)
+    }% of the server's CPU in them`,
 );

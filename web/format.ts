@@ -18,6 +18,25 @@ export function formatTimestamp(t: WebTimestamp | null): string {
     `.${pad(t[1], 6)}`;
 }
 
+/**
+ * A timestamp for a narrow place: `10:00:01.123` (local time, to the
+ * millisecond, cut not rounded), with the date before it when that is not
+ * today's; {@linkcode formatTimestamp} gives it whole.
+ */
+export function formatShortTimestamp(
+  t: WebTimestamp,
+  today: Date = new Date(),
+): string {
+  const full = formatTimestamp(t);
+  const date = full.slice(0, 10);
+  const time = full.slice(11, 23);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const now = `${today.getFullYear()}-${pad(today.getMonth() + 1)}-${
+    pad(today.getDate())
+  }`;
+  return date === now ? time : `${date} ${time}`;
+}
+
 /** `1.5 MiB`. */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;

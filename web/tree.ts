@@ -12,7 +12,12 @@ import type {
 } from "../event_server/http/web_protocol.ts";
 import { api } from "./api.ts";
 import { h } from "./dom.ts";
-import { formatPayload, formatTimestamp, formatType } from "./format.ts";
+import {
+  formatPayload,
+  formatShortTimestamp,
+  formatTimestamp,
+  formatType,
+} from "./format.ts";
 import type { Live } from "./live.ts";
 
 /** Segments fetched at a time. */
@@ -237,16 +242,21 @@ function isUnder(type: readonly string[], prefix: readonly string[]): boolean {
 }
 
 function show(cell: HTMLElement, e: WebEvent, changed: boolean): void {
-  const source = e.sourceTimestamp === null
-    ? ""
-    : `, source ${formatTimestamp(e.sourceTimestamp)}`;
+  // Short times (to the millisecond) leave the value room; the titles
+  // give them whole.
   cell.replaceChildren(
     h("span", { className: "value" }, formatPayload(e.payload)),
     h("span", {
       className: "time",
-      title: `id ${e.id.join("/")}${source}`,
-    }, formatTimestamp(e.timestamp)),
+      title: `timestamp ${formatTimestamp(e.timestamp)}, id ${e.id.join("/")}`,
+    }, formatShortTimestamp(e.timestamp)),
   );
+  if (e.sourceTimestamp !== null) {
+    cell.append(h("span", {
+      className: "source",
+      title: `source timestamp ${formatTimestamp(e.sourceTimestamp)}`,
+    }, formatShortTimestamp(e.sourceTimestamp)));
+  }
   cell.dataset.id = e.id.join("/");
   if (changed) highlight(cell);
 }

@@ -3,7 +3,13 @@
 // balancers and supervisors.
 
 import type { Engine } from "../engine.ts";
-import { BadRequestError, queryOf, typeOf, webEvent } from "./_json.ts";
+import {
+  BadRequestError,
+  BodyTooLargeError,
+  queryOf,
+  typeOf,
+  webEvent,
+} from "./_json.ts";
 import type { TypeLists } from "./_type_list.ts";
 import type { WebQueryResult } from "./web_protocol.ts";
 
@@ -76,6 +82,42 @@ export function typesResponse(
   return json(list);
 }
 
+/**
+ * A request's body as text, read no further than `max` bytes: a larger
+ * one, declared or sent, is refused as soon as that is known.
+ */
+async function readBody(req: Request, max: number): Promise<string> {
+  const declared = req.headers.get("content-length");
+  if (declared !== null && Number(declared) > max) {
+    throw new BodyTooLargeError(
+      `Query too large: ${declared} bytes, at most ${max} are taken`,
+    );
+  }
+  if (req.body === null) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw new BodyTooLargeError(
+        `Query too large: more than ${max} bytes, at most ${max} are taken`,
+      );
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
 /** `POST /api/query` with a {@linkcode WebQuery} body. */
 export async function queryResponse(
   engine: Engine,
@@ -85,10 +127,7 @@ export async function queryResponse(
   if (!type.startsWith("application/json")) {
     throw new BadRequestError("Expected a JSON body (application/json)");
   }
-  const text = await req.text();
-  if (text.length > MAX_BODY) {
-    throw new BadRequestError(`Query too large: ${text.length} bytes`);
-  }
+  const text = await readBody(req, MAX_BODY);
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -1,56 +1,83 @@
-// A position in the arrival order of events, for the live stream and plot:
-// the newest timestamp sent and the ids sent at exactly that timestamp.
-// Each update asks the storage for events from that timestamp on (newest
-// first) and drops those already sent, so none is sent twice and none is
-// missed between two updates (unless there were more than an update
-// carries: then the newest are sent).
+// A position in the arrival order of events, for the live stream and plot.
+// Events arrive in id order per server (this server's and, synced, its
+// peers'), but not in timestamp order: a peer's event may be stored after
+// a newer one of this server. So the cursor is, per server, the highest id
+// already taken, and what arrived since is each server's events past it
+// (Storage.arrivals, which reads back from the newest and stops there).
+// An update takes at most `limit` events, the newest by timestamp of the
+// newest that arrived from each server; `sampled` says when more did.
+// Memory: one id per server.
 
-import type { Event, EventId, Timestamp } from "../../event/mod.ts";
-
-/** Where the events sent so far end. */
-export interface Cursor {
-  readonly ts: Timestamp;
-  /** Ids of the events at exactly `ts` already sent. */
-  readonly ids: Set<string>;
-}
+import {
+  compareEventIds,
+  compareEvents,
+  type Event,
+  type EventId,
+  type QueryType,
+} from "../../event/mod.ts";
+import type { Storage } from "../storage/mod.ts";
 
 /** An id as one string. */
 export function idKey(id: EventId): string {
   return `${id.server}/${id.session}/${id.instance}`;
 }
 
-/** Whether two timestamps are equal. */
-export function sameTs(a: Timestamp, b: Timestamp): boolean {
-  return a.s === b.s && a.us === b.us;
+/** What arrived since the last take. */
+export interface Arrived {
+  /** The newest of them that match, newest first. */
+  readonly events: Event[];
+  /** Whether matching events were left out. */
+  readonly sampled: boolean;
 }
 
-/**
- * The events of a descending answer that are past the cursor, newest
- * first, and the cursor after them.
- */
-export function pastCursor(
-  events: readonly Event[],
-  cursor: Cursor | null,
-): { fresh: Event[]; next: Cursor | null } {
-  const fresh = cursor === null
-    ? [...events]
-    : events.filter((e) =>
-      !(sameTs(e.timestamp, cursor.ts) && cursor.ids.has(idKey(e.id)))
-    );
-  if (fresh.length === 0) return { fresh, next: cursor };
-  const ts = fresh[0].timestamp;
-  const ids = cursor !== null && sameTs(cursor.ts, ts)
-    ? cursor.ids
-    : new Set<string>();
-  for (const e of fresh) {
-    if (sameTs(e.timestamp, ts)) ids.add(idKey(e.id));
+/** Where the events taken so far end: per server, the highest id. */
+export class Cursor {
+  readonly #types: QueryType[];
+  readonly #marks = new Map<number, EventId>();
+
+  /**
+   * A cursor past every event stored now.
+   *
+   * @param storage Where the events are.
+   * @param types The query types of the events taken.
+   */
+  constructor(storage: Storage, types: QueryType[]) {
+    this.#types = types;
+    for (const id of storage.lastEventIds()) this.#marks.set(id.server, id);
   }
-  return { fresh, next: { ts, ids } };
-}
 
-/** A cursor at `ts` past the given events that have exactly that timestamp. */
-export function cursorAt(ts: Timestamp, sent: readonly Event[]): Cursor {
-  const ids = new Set<string>();
-  for (const e of sent) if (sameTs(e.timestamp, ts)) ids.add(idKey(e.id));
-  return { ts, ids };
+  /**
+   * The events of the cursor's types stored since the last take (or since
+   * the cursor was made), and moves past every event stored now.
+   *
+   * @param storage Where the events are.
+   * @param limit Most events to return.
+   * @returns Null when no event at all was stored since.
+   */
+  take(storage: Storage, limit: number): Arrived | null {
+    const found: Event[] = [];
+    let sampled = false;
+    let advanced = false;
+    for (const last of storage.lastEventIds()) {
+      const mark = this.#marks.get(last.server) ?? null;
+      if (mark !== null && compareEventIds(last, mark) <= 0) continue;
+      advanced = true;
+      this.#marks.set(last.server, last);
+      const result = storage.arrivals(last.server, {
+        after: mark,
+        eventTypes: this.#types,
+        maxResults: limit,
+        jsonText: true,
+      });
+      for (const e of result.events) found.push(e);
+      sampled ||= result.moreFollows;
+    }
+    if (!advanced) return null;
+    found.sort((a, b) => compareEvents(b, a));
+    if (found.length > limit) {
+      found.length = limit;
+      sampled = true;
+    }
+    return { events: found, sampled };
+  }
 }

@@ -23,9 +23,20 @@ import type {
 
 /** A request's JSON was not what the API takes. */
 export class BadRequestError extends Error {
+  /** The HTTP status of the answer. */
+  readonly status: number = 400;
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "BadRequestError";
+  }
+}
+
+/** A request's body was larger than the API takes. */
+export class BodyTooLargeError extends BadRequestError {
+  override readonly status = 413;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "BodyTooLargeError";
   }
 }
 

@@ -4,13 +4,13 @@
 // events that arrived since (the newest PLOT_SAMPLE of them).
 
 import {
+  compareTimestamps,
   type Event,
   type EventId,
-  now,
   type Timestamp,
 } from "../../event/mod.ts";
 import type { Storage } from "../storage/mod.ts";
-import { type Cursor, cursorAt, pastCursor } from "./_cursor.ts";
+import { Cursor } from "./_cursor.ts";
 import {
   BadRequestError,
   plotValue,
@@ -21,7 +21,7 @@ import {
 import type { LivePlot, LiveUpdate } from "./web_protocol.ts";
 
 /** Most new points of the plot in one update (the newest). */
-export const PLOT_SAMPLE = 250;
+export const PLOT_SAMPLE = 100;
 /** Most points of a plot's history (the newest of its range). */
 export const PLOT_HISTORY = 20_000;
 
@@ -61,23 +61,11 @@ export class PlotFeed {
   update(storage: Storage): LiveUpdate["plot"] | null {
     if (this.#cursor === null) return this.#history(storage);
     if (this.#to !== null) return null;
-    const cursor = this.#cursor;
-    const result = storage.query({
-      kind: "timeseries",
-      eventTypes: [this.#type],
-      tFrom: cursor.ts,
-      order: "descending",
-      orderBy: "timestamp",
-      maxResults: PLOT_SAMPLE + cursor.ids.size,
-    }, { jsonText: true });
-    const { fresh, next } = pastCursor(result.events, cursor);
-    this.#cursor = next;
-    if (fresh.length === 0) return null;
-    return {
-      reset: false,
-      points: this.#points(fresh.slice(0, PLOT_SAMPLE).reverse()),
-      sampled: fresh.length > PLOT_SAMPLE || result.moreFollows,
-    };
+    const arrived = this.#cursor.take(storage, PLOT_SAMPLE);
+    if (arrived === null) return null;
+    const points = this.#points(arrived.events.toReversed());
+    if (points.length === 0 && !arrived.sampled) return null;
+    return { reset: false, points, sampled: arrived.sampled };
   }
 
   /**
@@ -86,9 +74,6 @@ export class PlotFeed {
    */
   #history(storage: Storage): LiveUpdate["plot"] {
     const bySource = this.#spec.by === "sourceTimestamp";
-    // Queries answer synchronously: every event registered later has a
-    // timestamp from this one on.
-    const arrival = now();
     const events: Event[] = [];
     let last: EventId | null = null;
     let more = true;
@@ -109,7 +94,8 @@ export class PlotFeed {
       more = result.moreFollows && result.events.length > 0;
       last = result.events.at(-1)?.id ?? null;
     }
-    this.#cursor = cursorAt(arrival, events);
+    // Queries answer synchronously: the cursor starts where they ended.
+    this.#cursor = new Cursor(storage, [this.#type]);
     return {
       reset: true,
       points: this.#points(events.reverse()),
@@ -126,7 +112,8 @@ export class PlotFeed {
     const points: [number, number][] = [];
     for (const e of events) {
       const t = bySource ? e.sourceTimestamp : e.timestamp;
-      if (t === null) continue;
+      // A peer's event may arrive late, from before the range.
+      if (t === null || compareTimestamps(t, this.#from) < 0) continue;
       const y = plotValue(e, this.#spec.field);
       if (y !== null) points.push([seconds(t), y]);
     }

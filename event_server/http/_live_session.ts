@@ -6,9 +6,9 @@
 // comes from storage queries, made only when something was registered
 // since the last update or the watch changed.
 
-import type { QueryType } from "../../event/mod.ts";
+import type { Event, QueryType } from "../../event/mod.ts";
 import type { Storage } from "../storage/mod.ts";
-import { type Cursor, idKey, pastCursor } from "./_cursor.ts";
+import { Cursor, idKey } from "./_cursor.ts";
 import { BadRequestError, typeOf, webEvent } from "./_json.ts";
 import { PlotFeed } from "./_live_plot.ts";
 import type { LiveUpdate, LiveWatch, WebEvent } from "./web_protocol.ts";
@@ -155,24 +155,28 @@ export class LiveSession {
   #streamUpdate(storage: Storage): LiveUpdate["stream"] | null {
     const s = this.#stream;
     if (s === null || s.paused) return null;
-    const cursor = s.cursor;
-    const result = storage.query({
-      kind: "timeseries",
-      eventTypes: s.types,
-      tFrom: cursor?.ts ?? null,
-      order: "descending",
-      orderBy: "timestamp",
-      maxResults: STREAM_SAMPLE + (cursor?.ids.size ?? 0),
-    }, { jsonText: true });
-    const { fresh, next } = pastCursor(result.events, cursor);
-    s.cursor = next;
-    if (fresh.length === 0) return null;
-    const shown = fresh.slice(0, STREAM_SAMPLE).reverse();
-    return {
-      events: shown.map((e) => webEvent(e, PREVIEW)),
+    let events: readonly Event[];
+    let sampled = false;
+    if (s.cursor === null) {
       // The first update shows the newest events there are, not a sample.
-      sampled: cursor !== null &&
-        (fresh.length > STREAM_SAMPLE || result.moreFollows),
+      events = storage.query({
+        kind: "timeseries",
+        eventTypes: s.types,
+        order: "descending",
+        orderBy: "timestamp",
+        maxResults: STREAM_SAMPLE,
+      }, { jsonText: true }).events;
+      s.cursor = new Cursor(storage, s.types);
+    } else {
+      const arrived = s.cursor.take(storage, STREAM_SAMPLE);
+      if (arrived === null) return null;
+      events = arrived.events;
+      sampled = arrived.sampled;
+    }
+    if (events.length === 0) return null;
+    return {
+      events: events.toReversed().map((e) => webEvent(e, PREVIEW)),
+      sampled,
     };
   }
 }

@@ -292,7 +292,7 @@ export class HttpServer implements AsyncDisposable {
         res = await this.#route(req, url, info);
       } catch (error) {
         if (error instanceof BadRequestError) {
-          res = jsonError(400, error.message);
+          res = jsonError(error.status, error.message);
         } else {
           this.#log.warn(
             `HTTP ${req.method} ${url.pathname}: ${describe(error)}`,

@@ -17,6 +17,7 @@ import { StorageClosedError, type StorageError } from "../errors.ts";
 import type { ChunkStore } from "./chunk/mod.ts";
 import type { CommonOptions } from "./_options.ts";
 import type {
+  ArrivalOptions,
   Storage,
   StorageQueryOptions,
   StorageStats,
@@ -84,6 +85,15 @@ export abstract class ChunkStorage implements Storage {
   }
 
   /**
+   * The highest id ever registered of each server that registered events.
+   *
+   * @returns One id per server.
+   */
+  lastEventIds(): EventId[] {
+    return this.store.lastEventIds();
+  }
+
+  /**
    * What the storage holds, for metrics.
    *
    * @returns The figures.
@@ -128,6 +138,10 @@ export abstract class ChunkStorage implements Storage {
   abstract query(
     params: QueryParams,
     options?: StorageQueryOptions,
+  ): QueryResult;
+  abstract arrivals(
+    serverId: ServerId,
+    options?: ArrivalOptions,
   ): QueryResult;
   abstract queryBytes(
     params: QueryParams,

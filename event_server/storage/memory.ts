@@ -37,7 +37,11 @@ import { StorageClosedError, StorageError } from "../errors.ts";
 import { type ChunkBackend, type ChunkMeta, ChunkStore } from "./chunk/mod.ts";
 import { ChunkStorage } from "./_chunk_storage.ts";
 import { checkInteger, commonOptions } from "./_options.ts";
-import type { StorageOptions, StorageQueryOptions } from "./storage.ts";
+import type {
+  ArrivalOptions,
+  StorageOptions,
+  StorageQueryOptions,
+} from "./storage.ts";
 
 /** Options of {@linkcode MemoryStorage}. */
 export interface MemoryStorageOptions extends StorageOptions {
@@ -196,6 +200,25 @@ export class MemoryStorage extends ChunkStorage {
     this.store.commit();
     return this.store.query(params, options?.jsonText === true);
   }
+  /**
+   * The events of a server after an id, newest first.
+   *
+   * @param serverId The server.
+   * @param options From which id, which types, how many.
+   * @returns The events and whether more follow.
+   */
+  arrivals(serverId: ServerId, options: ArrivalOptions = {}): QueryResult {
+    if (!this.isOpen) throw new StorageClosedError();
+    this.store.commit();
+    return this.store.arrivals(
+      serverId,
+      options.after ?? null,
+      options.eventTypes ?? null,
+      options.maxResults ?? null,
+      options.jsonText === true,
+    );
+  }
+
   /**
    * The bytes of the chunks (not of the newest event of each type kept for
    * `latest` queries, nor of the summaries), after committing what waits.

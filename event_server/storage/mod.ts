@@ -29,6 +29,7 @@
  */
 
 export type {
+  ArrivalOptions,
   RetentionRule,
   Storage,
   StorageOptions,

@@ -38,6 +38,26 @@ export interface StorageQueryOptions {
   readonly jsonText?: boolean;
 }
 
+/** Options of {@linkcode Storage.arrivals}. */
+export interface ArrivalOptions extends StorageQueryOptions {
+  /**
+   * Only events after this id (of the server asked about).
+   * @default {null}
+   */
+  readonly after?: EventId | null;
+  /**
+   * Only events of these query types (`null`: every type).
+   * @default {null}
+   */
+  readonly eventTypes?: readonly QueryType[] | null;
+  /**
+   * At most this many events (the storage's `maxResults` caps it, as it
+   * caps queries); `moreFollows` says whether another matched.
+   * @default {null}
+   */
+  readonly maxResults?: number | null;
+}
+
 /** What a storage holds, for monitoring ({@linkcode Storage.stats}). */
 export interface StorageStats {
   /** Events stored (also those waiting for their commit). */
@@ -97,6 +117,15 @@ export interface Storage extends AsyncDisposable {
    * @returns Its highest id.
    */
   lastEventId(serverId: ServerId): EventId;
+
+  /**
+   * {@linkcode Storage.lastEventId} of every server that ever registered
+   * events here: which servers there are, and where each one's events
+   * end (the web view's live updates find what arrived since by them).
+   *
+   * @returns One id per server, in no particular order.
+   */
+  lastEventIds(): EventId[];
 
   /**
    * The session an engine (re)started on this storage continues after for
@@ -182,6 +211,22 @@ export interface Storage extends AsyncDisposable {
    * @throws {StorageClosedError} When the storage is closed.
    */
   query(params: QueryParams, options?: StorageQueryOptions): QueryResult;
+
+  /**
+   * The events of one server stored after an id, newest first: a server's
+   * ids grow in the order its events arrive, so these are what arrived
+   * since that id, whatever their timestamps (a peer's synced events may
+   * be older than ones stored before them). Reads back from the newest
+   * event and stops at the id, so it costs what arrived since; the web
+   * view's live updates take what is new for a page by it. Like a
+   * timeseries query, it sees what waits for its commit.
+   *
+   * @param serverId The server.
+   * @param options From which id, which types, how many.
+   * @returns The events found and whether more follow.
+   * @throws {StorageClosedError} When the storage is closed.
+   */
+  arrivals(serverId: ServerId, options?: ArrivalOptions): QueryResult;
 
   /**
    * Answers a query as MsgQueryRes bytes, written by the batch's Wasm core

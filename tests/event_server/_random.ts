@@ -48,7 +48,8 @@ export function randomSessions(
   return out;
 }
 
-function randomQueryType(rand: () => number): string[] {
+/** A random query type over the segments of {@linkcode randomSessions}. */
+export function randomQueryType(rand: () => number): string[] {
   const depth = Math.floor(rand() * 3);
   const q = Array.from({ length: depth }, () => {
     const r = rand();

@@ -57,6 +57,25 @@ Deno.test("SqliteStorage continues after a restart with the same data and ids", 
   }
 });
 
+Deno.test("SqliteStorage.lastEventIds() lists each server's last id, also after a restart", async () => {
+  await using db = await tempDb();
+  const byServer = (ids: { server: number }[]) =>
+    ids.toSorted((a, b) => a.server - b.server);
+  const expected = [
+    { server: 1, session: 3, instance: 1 },
+    { server: 2, session: 7, instance: 2 },
+  ];
+  {
+    await using first = new SqliteStorage(db.path);
+    assert.deepEqual(first.lastEventIds(), []);
+    await first.register([ev([2, 7, 1], ["a"], 10), ev([2, 7, 2], ["a"], 10)]);
+    await first.register([ev([1, 3, 1], ["a"], 20)]);
+    assert.deepEqual(byServer(first.lastEventIds()), expected);
+  }
+  await using second = new SqliteStorage(db.path);
+  assert.deepEqual(byServer(second.lastEventIds()), expected);
+});
+
 Deno.test("SqliteStorage.register() resolves only after the commit", async () => {
   await using db = await tempDb();
   const path = db.path;

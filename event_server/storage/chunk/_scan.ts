@@ -1,8 +1,8 @@
-// Timeseries and server queries over chunks. Chunk summaries (in memory)
-// say which chunks can hold matching events and bound their sort keys;
-// chunks are read in the order of those bounds and their matching events
-// merged, so a query reads only the chunks it needs even when chunks
-// overlap in time.
+// Timeseries and server queries over chunks, and what arrived after an id.
+// Chunk summaries (in memory) say which chunks can hold matching events
+// and bound their sort keys; chunks are read in the order of those bounds
+// and their matching events merged, so a query reads only the chunks it
+// needs even when chunks overlap in time.
 
 import type { EventId, Timestamp } from "../../../event/mod.ts";
 import type { ChunkView } from "./_chunk.ts";
@@ -15,7 +15,11 @@ import {
   type TimeseriesPlan,
   within,
 } from "./_query.ts";
-import type { TypeRegistry } from "./_type_registry.ts";
+import type {
+  TypeFilter,
+  TypeListTest,
+  TypeRegistry,
+} from "./_type_registry.ts";
 
 /** Chunks to query and how to read them. */
 export interface ChunkSource {
@@ -262,4 +266,63 @@ export function chunkServer<T>(
     if (found.length >= want) break;
   }
   return cut(found, limit);
+}
+
+/**
+ * The events of one server after `after`, newest first, of the types
+ * `types` and `chunkTypes` pass: read back from the newest chunk, since a
+ * server's ids grow in the order chunks were inserted. Stops at `after`,
+ * so it costs what arrived since (chunks without the types unread).
+ */
+export function chunkArrivals<T>(
+  source: ChunkSource,
+  serverId: number,
+  after: EventId | null,
+  types: TypeFilter,
+  chunkTypes: TypeListTest,
+  limit: number,
+  collect: Collect<T>,
+): Found<T> {
+  const want = limit + 1;
+  if (want <= 0) return { items: [], moreFollows: false };
+  const found: T[] = [];
+  const chunks = source.chunks;
+  for (let k = chunks.length - 1; k >= 0 && found.length < want; k--) {
+    const meta = chunks[k];
+    const range = meta.servers.find((r) => r.server === serverId);
+    if (range === undefined) continue;
+    if (after !== null && compareIds(range.last, after) <= 0) break;
+    if (chunkTypes !== null && !chunkTypes(meta.types)) continue;
+    const view = source.load(meta);
+    // Only the chunk that holds `after` has events up to it: those before
+    // the index found by bisection.
+    const stop = after !== null && compareIds(range.first, after) <= 0
+      ? firstAfter(view, serverId, after)
+      : 0;
+    const mixed = meta.servers.length > 1;
+    for (let i = view.count - 1; i >= stop && found.length < want; i--) {
+      if (mixed && view.server(i) !== serverId) continue;
+      if (types !== null && !types(view.typeId(i))) continue;
+      found.push(collect(view, i));
+    }
+  }
+  return cut(found, limit);
+}
+
+/**
+ * The first index of a chunk from which on every event of `serverId` has
+ * an id greater than `id`, by bisection: the server's events lie in id
+ * order, other servers' events between them are stepped over.
+ */
+function firstAfter(view: ChunkView, serverId: number, id: EventId): number {
+  let lo = 0;
+  let hi = view.count;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    let j = mid;
+    while (j < hi && view.server(j) !== serverId) j++;
+    if (j === hi || compareIds(view.id(j), id) > 0) hi = mid;
+    else lo = j + 1;
+  }
+  return lo;
 }

@@ -13,6 +13,7 @@ import {
   JsonTextPayload,
   type QueryParams,
   type QueryResult,
+  type QueryType,
   type ServerId,
 } from "../../../event/mod.ts";
 import type {
@@ -26,6 +27,7 @@ import { LatestTable } from "./_latest.ts";
 import { type ChunkMeta, decodeMeta, shareTypes } from "./_meta.ts";
 import { entryId, entryKey, eventOf, RecordBuilder } from "./_records.ts";
 import {
+  chunkArrivals,
   chunkServer,
   type ChunkSource,
   chunkTimeseries,
@@ -181,6 +183,11 @@ export class ChunkStore {
   lastEventId(serverId: ServerId): EventId {
     return this.#last.get(serverId) ??
       { server: serverId, session: 0, instance: 0 };
+  }
+
+  /** The highest id of each server that registered events. */
+  lastEventIds(): EventId[] {
+    return [...this.#last.values()];
   }
 
   /** Encodes events for the next commit. */
@@ -392,6 +399,32 @@ export class ChunkStore {
     if (jsonText) return result;
     // Only latest answers hold objects the storage keeps for later ones.
     return params.kind === "latest" ? copied(result) : plainPayloads(result);
+  }
+
+  /**
+   * The events of `serverId` after `after` of the given types, newest
+   * first, at most `maxResults` (capped as queries are); from what is
+   * committed. `jsonText` as for {@linkcode ChunkStore.query}.
+   */
+  arrivals(
+    serverId: ServerId,
+    after: EventId | null,
+    eventTypes: readonly QueryType[] | null,
+    maxResults: number | null,
+    jsonText = false,
+  ): QueryResult {
+    const registry = this.#registry;
+    const found = chunkArrivals(
+      this.#source,
+      serverId,
+      after,
+      registry.filter(eventTypes),
+      registry.listTest(eventTypes),
+      effectiveLimit(maxResults, this.#options.maxResults),
+      (view, i) => view.event(i, registry),
+    );
+    const result = { events: found.items, moreFollows: found.moreFollows };
+    return jsonText ? result : plainPayloads(result);
   }
 
   /**

@@ -74,7 +74,7 @@ import {
 } from "./_db.ts";
 import { SessionReservations } from "./_sessions.ts";
 import type { SqliteStorageOptions } from "./_options.ts";
-import type { StorageQueryOptions } from "../storage.ts";
+import type { ArrivalOptions, StorageQueryOptions } from "../storage.ts";
 
 export type { SqliteStorageOptions };
 
@@ -302,6 +302,26 @@ export class SqliteStorage extends ChunkStorage {
     if (this.#db === null) throw new StorageClosedError();
     this.#commitFor(params);
     return this.store.query(params, options?.jsonText === true);
+  }
+
+  /**
+   * The events of a server after an id, newest first; commits what waits
+   * first, as a timeseries query does.
+   *
+   * @param serverId The server.
+   * @param options From which id, which types, how many.
+   * @returns The events and whether more follow.
+   */
+  arrivals(serverId: ServerId, options: ArrivalOptions = {}): QueryResult {
+    if (this.#db === null) throw new StorageClosedError();
+    this.#commit();
+    return this.store.arrivals(
+      serverId,
+      options.after ?? null,
+      options.eventTypes ?? null,
+      options.maxResults ?? null,
+      options.jsonText === true,
+    );
   }
 
   /**

@@ -5,6 +5,7 @@ import type {
   WebTypeList,
 } from "../../../event_server/http/mod.ts";
 import { connect } from "../../../client.ts";
+import { within } from "../../_within.ts";
 import { jsonEvent, startWeb } from "./_web.ts";
 
 async function getJson<T>(url: URL, init?: RequestInit): Promise<[number, T]> {
@@ -239,6 +240,83 @@ Deno.test("POST /api/query names what is wrong with a bad query", async (t) => {
       assert.match(body.error, message);
     });
   }
+});
+
+/**
+ * Sends a POST of /api/query over a plain TCP socket: `head` (extra
+ * header lines), then the chunks `body` writes, and never the body's end;
+ * resolves with the answer's status line and body as soon as it comes.
+ */
+async function rawPost(
+  url: string,
+  head: string,
+  body: (write: (bytes: Uint8Array) => Promise<unknown>) => Promise<void>,
+): Promise<[number, string]> {
+  const { hostname, port } = new URL(url);
+  const conn = await Deno.connect({ hostname, port: Number(port) });
+  const writing = (async () => {
+    await conn.write(new TextEncoder().encode(
+      `POST /api/query HTTP/1.1\r\nHost: ${hostname}:${port}\r\n` +
+        `Content-Type: application/json\r\n${head}\r\n`,
+    ));
+    await body((bytes) => conn.write(bytes));
+  })().catch(() => {}); // the server may close before all is written
+  try {
+    let text = "";
+    const buf = new Uint8Array(4096);
+    for (;;) {
+      const end = text.indexOf("\r\n\r\n");
+      const length = /content-length: (\d+)/i.exec(text);
+      if (end >= 0 && length && text.length >= end + 4 + Number(length[1])) {
+        return [
+          Number(/^HTTP\/1\.1 (\d+)/.exec(text)![1]),
+          text.slice(end + 4, end + 4 + Number(length[1])),
+        ];
+      }
+      const n = await conn.read(buf);
+      if (n === null) throw new Error(`The server closed: ${text}`);
+      text += new TextDecoder().decode(buf.subarray(0, n));
+    }
+  } finally {
+    conn.close();
+    await writing;
+  }
+}
+
+Deno.test("POST /api/query refuses a body over 1 MiB with 413 before reading it", async () => {
+  await using web = await startWeb();
+  // Declared: answered at once, nothing of the body is sent.
+  const [code, body] = await within(
+    rawPost(web.url, "Content-Length: 100000000\r\n", async () => {}),
+    20_000,
+    "the answer to a declared 100 MB body",
+  );
+  assert.equal(code, 413);
+  assert.match(
+    JSON.parse(body).error,
+    /^Query too large: 100000000 bytes, at most 1048576 are taken$/,
+  );
+});
+
+Deno.test("POST /api/query stops reading a streamed body at 1 MiB and answers 413", async () => {
+  await using web = await startWeb();
+  // Chunked, without a length, and never ended: only stopping at the
+  // limit gives an answer.
+  const chunk = new TextEncoder().encode(
+    `10000\r\n${" ".repeat(0x10000)}\r\n`,
+  );
+  const [code, body] = await within(
+    rawPost(web.url, "Transfer-Encoding: chunked\r\n", async (write) => {
+      for (let sent = 0; sent <= 2 << 20; sent += 0x10000) await write(chunk);
+    }),
+    20_000,
+    "the answer to a streamed body of 2 MiB",
+  );
+  assert.equal(code, 413);
+  assert.match(
+    JSON.parse(body).error,
+    /^Query too large: more than 1048576 bytes/,
+  );
 });
 
 Deno.test("the HTTP part answers 404 for an unknown path and 405 for a wrong method", async () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { Event, Timestamp } from "../../../event/mod.ts";
 import type { LiveUpdate, WebEvent } from "../../../event_server/http/mod.ts";
 import { STREAM_SAMPLE } from "../../../event_server/http/_live_session.ts";
 import { SLOW_CONSUMER_DROPS } from "../../../event_server/metric_names.ts";
@@ -53,6 +54,82 @@ Deno.test("live: the stream gets arriving events matching its query types, the n
   assert.equal(sampled.sampled, true);
   assert.equal(sampled.events.length, STREAM_SAMPLE);
   assert.deepEqual(texts(sampled.events).slice(-2), ["s/z=498", "s/z=499"]);
+});
+
+/** An event of server 2 (a peer), as sync stores it. */
+function peerEvent(
+  type: string[],
+  instance: number,
+  timestamp: Timestamp,
+  data: unknown,
+): Event {
+  return {
+    id: { server: 2, session: 1, instance },
+    type,
+    timestamp,
+    sourceTimestamp: null,
+    payload: { kind: "json", data: data as never },
+  };
+}
+
+/** `t` moved by `seconds`. */
+function shifted(t: Timestamp, seconds: number): Timestamp {
+  return { s: Number(t.s) + seconds, us: t.us };
+}
+
+Deno.test("live: a peer's event stored after a newer local one still reaches the stream", async () => {
+  await using web = await startWeb(FAST);
+  await using page = await live(web.url);
+  const sent = page.next(
+    (u) => texts(u.stream?.events).includes("late/local=1"),
+    "the local event",
+  );
+  page.watch({ stream: { types: [["late", "*"]] } });
+  const [local] = (await web.engine.register([
+    jsonEvent(["late", "local"], 1),
+  ]))!;
+  await sent;
+  // Synced from server 2 after the newer local event was sent, with a
+  // timestamp a second before it (its clock, or the sync's delay).
+  const late = page.next((u) => u.stream !== undefined, "the peer's event");
+  web.engine.storeSynced([
+    peerEvent(["late", "peer"], 1, shifted(local.timestamp, -1), 2),
+  ]);
+  const got = (await late).stream!;
+  assert.deepEqual(texts(got.events), ["late/peer=2"]);
+  assert.equal(got.sampled, false);
+  assert.equal(got.events[0].id[0], 2);
+});
+
+Deno.test("live: a peer's late event is plotted", async () => {
+  await using web = await startWeb(FAST);
+  const [local] = (await web.engine.register([jsonEvent(["v"], 1)]))!;
+  await using page = await live(web.url);
+  const history = page.next((u) => u.plot !== undefined, "the history");
+  page.watch({
+    plot: {
+      type: ["v"],
+      field: "",
+      by: "timestamp",
+      from: [Number(local.timestamp.s) - 60, 0],
+      to: null,
+    },
+  });
+  assert.deepEqual((await history).plot!.points.map((p) => p[1]), [1]);
+  const newer = page.next((u) => u.plot !== undefined, "a newer point");
+  web.engine.register([jsonEvent(["v"], 2)]);
+  assert.deepEqual((await newer).plot!.points.map((p) => p[1]), [2]);
+  const late = page.next((u) => u.plot !== undefined, "the peer's point");
+  const at = shifted(local.timestamp, -1);
+  web.engine.storeSynced([
+    peerEvent(["v"], 1, at, 3),
+    // Before the plot's range: left out.
+    peerEvent(["v"], 2, shifted(local.timestamp, -120), 4),
+  ]);
+  assert.deepEqual((await late).plot!.points, [[
+    Number(at.s) + at.us / 1e6,
+    3,
+  ]]);
 });
 
 Deno.test("live: a paused stream gets nothing until resumed", async () => {

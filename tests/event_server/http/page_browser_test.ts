@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import { type Client, connect } from "../../../client.ts";
+import type { Timestamp } from "../../../event/mod.ts";
 import type { Page } from "../../../tools/_browser.ts";
 import { SLOW_CONSUMER_DROPS } from "../../../event_server/metric_names.ts";
 import { within } from "../../_within.ts";
@@ -44,10 +45,16 @@ async function valueBecomes(page: Page, type: string[], text: string) {
   );
 }
 
-async function register(client: Client, type: string[], data: unknown) {
-  const result = await client.register([jsonEvent(type, data)], {
-    withResponse: true,
-  });
+async function register(
+  client: Client,
+  type: string[],
+  data: unknown,
+  sourceTimestamp: Timestamp | null = null,
+) {
+  const result = await client.register(
+    [{ ...jsonEvent(type, data), sourceTimestamp }],
+    { withResponse: true },
+  );
   assert.notEqual(result, null);
 }
 
@@ -61,7 +68,9 @@ Deno.test({
     for (let i = 0; i < 20; i++) {
       await register(client, ["plant", "dev1", "temp"], { value: 20 + i / 10 });
     }
-    await register(client, ["plant", "dev1", "state"], "on");
+    // 2023-11-14 22:13:20.123456 UTC
+    const source = { s: 1_700_000_000, us: 123_456 };
+    await register(client, ["plant", "dev1", "state"], "on", source);
     await register(client, ["plant", "dev2", "temp"], { value: 18 });
     await using b = await launch();
     const page = b.page;
@@ -79,6 +88,34 @@ Deno.test({
             '{"value":21.9}',
           );
           assert.equal(await valueOf(page, ["plant", "dev1", "state"]), '"on"');
+          // Each type's timestamp, and its source timestamp when it has one:
+          // short (with the date when not today), whole in the title; in
+          // the browser's time zone, whole minutes away from UTC.
+          const times = (type: string[]) =>
+            page.$$eval(
+              `${node(type)} > .line .latest > :is(.time, .source)`,
+              (els) =>
+                els.map((
+                  e,
+                ) => [e.className, e.textContent, e.getAttribute("title")]),
+            );
+          const state = await times(["plant", "dev1", "state"]);
+          assert.deepEqual(state.map(([c]) => c), ["time", "source"]);
+          assert.match(
+            state[0][1]!,
+            /^(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d\.\d{3}$/,
+          );
+          assert.match(
+            state[0][2]!,
+            /^timestamp \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}, id 1\/\d+\/1$/,
+          );
+          assert.match(state[1][1]!, /^2023-11-1[45] \d\d:\d\d:20\.123$/);
+          assert.match(
+            state[1][2]!,
+            /^source timestamp 2023-11-1[45] \d\d:\d\d:20\.123456$/,
+          );
+          const temp = await times(["plant", "dev1", "temp"]);
+          assert.deepEqual(temp.map(([c]) => c), ["time"]);
           const segments = await page.$$eval(
             `${node(["plant"])} > ul > li.node > .line > .seg`,
             (els) => els.map((e) => e.textContent),
