@@ -5,8 +5,12 @@
 
 import type { Engine } from "../../../event_server/engine.ts";
 import type { Histogram } from "../../../event_server/metrics.ts";
-import { WEB_UPDATE_SECONDS } from "../../../event_server/metric_names.ts";
+import {
+  SLOW_CONSUMER_DROPS,
+  WEB_UPDATE_SECONDS,
+} from "../../../event_server/metric_names.ts";
 import { within } from "../../_within.ts";
+import { jsonEvent, type Web } from "./_web.ts";
 
 const ended = new WeakMap<Histogram, () => Promise<void>>();
 
@@ -33,4 +37,41 @@ export function updateRounds(
   }
   const wait = next;
   return (what, ms = 30_000) => within(wait(), ms, what);
+}
+
+/**
+ * Registers batches of `batch` events of type `["big"]` with `payload`, one
+ * batch per update round, until a web page is dropped as a slow consumer;
+ * resolves to the most bytes any page had waiting meanwhile.
+ */
+export async function registerUntilDropped(
+  web: Web,
+  batch: number,
+  payload: string,
+  ms: number,
+  what: string,
+): Promise<number> {
+  const drops = web.engine.metrics.counter(SLOW_CONSUMER_DROPS, {
+    transport: "web",
+  });
+  const round = updateRounds(web.engine);
+  let largest = 0;
+  await within(
+    (async () => {
+      while (drops.value === 0) {
+        const events = [];
+        for (let i = 0; i < batch; i++) {
+          events.push(jsonEvent(["big"], payload));
+        }
+        web.engine.register(events);
+        for (const s of web.http.liveSessionInfos()) {
+          largest = Math.max(largest, s.maxBuffered);
+        }
+        await round("an update round");
+      }
+    })(),
+    ms,
+    what,
+  );
+  return largest;
 }

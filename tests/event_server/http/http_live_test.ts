@@ -2,9 +2,8 @@ import assert from "node:assert/strict";
 import type { Event, Timestamp } from "../../../event/mod.ts";
 import type { LiveUpdate, WebEvent } from "../../../event_server/http/mod.ts";
 import { STREAM_SAMPLE } from "../../../event_server/http/_live_session.ts";
-import { SLOW_CONSUMER_DROPS } from "../../../event_server/metric_names.ts";
 import { within } from "../../_within.ts";
-import { updateRounds } from "./_rounds.ts";
+import { registerUntilDropped, updateRounds } from "./_rounds.ts";
 import { jsonEvent, live, rawLive, startWeb } from "./_web.ts";
 
 const FAST = { updatePeriod: 20 };
@@ -240,24 +239,10 @@ Deno.test("live: a page that stops reading is dropped as a slow consumer, holdin
   frame.set(watch, 8); // mask 0: the payload as is
   await conn.write(frame);
   try {
-    const payload = "y".repeat(500);
-    const drops = web.engine.metrics.counter(SLOW_CONSUMER_DROPS, {
-      transport: "web",
-    });
-    const round = updateRounds(web.engine);
-    let largest = 0;
-    await within(
-      (async () => {
-        while (drops.value === 0) {
-          const batch = [];
-          for (let i = 0; i < 200; i++) batch.push(jsonEvent(["big"], payload));
-          web.engine.register(batch);
-          for (const s of web.http.liveSessionInfos()) {
-            largest = Math.max(largest, s.maxBuffered);
-          }
-          await round("an update round");
-        }
-      })(),
+    const largest = await registerUntilDropped(
+      web,
+      200,
+      "y".repeat(500),
       30_000,
       "the page that does not read to be dropped",
     );

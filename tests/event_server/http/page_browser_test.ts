@@ -7,10 +7,8 @@ import assert from "node:assert/strict";
 import { type Client, connect } from "../../../client.ts";
 import type { Timestamp } from "../../../event/mod.ts";
 import type { Page } from "../../../tools/_browser.ts";
-import { SLOW_CONSUMER_DROPS } from "../../../event_server/metric_names.ts";
-import { within } from "../../_within.ts";
 import { launch, SKIP_BROWSER } from "./_browser.ts";
-import { updateRounds } from "./_rounds.ts";
+import { registerUntilDropped } from "./_rounds.ts";
 import { jsonEvent, startWeb } from "./_web.ts";
 
 const WAIT = { timeout: 20_000 };
@@ -371,25 +369,11 @@ Deno.test({
     await page.click("#stream-form button[type=submit]");
     const cdp = await page.createCDPSession();
     await cdp.send("Page.setWebLifecycleState", { state: "frozen" });
-    const drops = web.engine.metrics.counter(SLOW_CONSUMER_DROPS, {
-      transport: "web",
-    });
-    const payload = "z".repeat(2000);
-    const round = updateRounds(web.engine);
-    let largest = 0;
     // Events until the frozen page's buffers are full and it is dropped.
-    await within(
-      (async () => {
-        while (drops.value === 0) {
-          const batch = [];
-          for (let i = 0; i < 100; i++) batch.push(jsonEvent(["big"], payload));
-          web.engine.register(batch);
-          for (const s of web.http.liveSessionInfos()) {
-            largest = Math.max(largest, s.maxBuffered);
-          }
-          await round("an update round");
-        }
-      })(),
+    const largest = await registerUntilDropped(
+      web,
+      100,
+      "z".repeat(2000),
       60_000,
       "the frozen page to be dropped",
     );
