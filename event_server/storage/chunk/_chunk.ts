@@ -13,9 +13,9 @@ import {
   type Timestamp,
 } from "../../../event/mod.ts";
 import { copyBytes } from "../../../codec/internal_mod.ts";
-import { compareTs, secondsHi, secondsLo, secondsOf } from "./_compare.ts";
+import { secondsHi, secondsLo, secondsOf } from "./_compare.ts";
 import { CompactReader, encodeCompact, isCompact } from "./_compact.ts";
-import { type ChunkMeta, shareTypes } from "./_meta.ts";
+import { type ChunkMeta, MetaBuilder } from "./_meta.ts";
 import type { TypeRegistry } from "./_type_registry.ts";
 
 const HEADER = 8;
@@ -199,13 +199,7 @@ export class ChunkBuilder {
   #pv = new DataView(this.#payload.buffer);
   #plen = 0;
   #count = 0;
-  #tsMin: Timestamp | null = null;
-  #tsMax: Timestamp | null = null;
-  #srcMin: Timestamp | null = null;
-  #srcMax: Timestamp | null = null;
-  #types = new Set<number>();
-  #lastTypes: Uint32Array | null = null;
-  #servers = new Map<number, { first: EventId; last: EventId }>();
+  #meta = new MetaBuilder();
   #lastTs: Timestamp | null = null;
   #lastType = -1;
   #lastServer = NaN;
@@ -306,32 +300,11 @@ export class ChunkBuilder {
   /** The chunk bytes and summary of what was added; starts anew. */
   finish(): { data: Uint8Array; meta: ChunkMeta } {
     const count = this.#count;
-    const types = shareTypes(
-      Uint32Array.from(this.#types).sort(),
-      this.#lastTypes,
-    );
-    this.#lastTypes = types;
     const data = encodeCompact(this.#rv, count, this.#payload, this.#plen) ??
       this.#fixed(count);
-    const meta: ChunkMeta = {
-      id: 0,
-      count,
-      tsMin: this.#tsMin!,
-      tsMax: this.#tsMax!,
-      srcMin: this.#srcMin,
-      srcMax: this.#srcMax,
-      types,
-      servers: [...this.#servers].map(([server, r]) => ({ server, ...r })),
-    };
+    const meta = this.#meta.finish(count);
     this.#count = 0;
     this.#plen = 0;
-    this.#tsMin =
-      this.#tsMax =
-      this.#srcMin =
-      this.#srcMax =
-        null;
-    this.#types.clear();
-    this.#servers.clear();
     this.#lastTs = null;
     this.#lastType = -1;
     this.#lastServer = NaN;
@@ -372,34 +345,19 @@ export class ChunkBuilder {
   #note(id: EventId, typeId: number, t: Timestamp, src: Timestamp | null) {
     // Events of one session share their timestamp object, and steady
     // traffic repeats type and server: only changes are looked at.
+    const meta = this.#meta;
     if (t !== this.#lastTs) {
-      if (this.#tsMin === null || compareTs(t, this.#tsMin) < 0) {
-        this.#tsMin = t;
-      }
-      if (this.#tsMax === null || compareTs(t, this.#tsMax) > 0) {
-        this.#tsMax = t;
-      }
+      meta.timestamps(t, t);
       this.#lastTs = t;
     }
-    if (src !== null) {
-      if (this.#srcMin === null || compareTs(src, this.#srcMin) < 0) {
-        this.#srcMin = src;
-      }
-      if (this.#srcMax === null || compareTs(src, this.#srcMax) > 0) {
-        this.#srcMax = src;
-      }
-    }
+    if (src !== null) meta.sources(src, src);
     if (typeId !== this.#lastType) {
-      this.#types.add(typeId);
+      meta.type(typeId);
       this.#lastType = typeId;
     }
     let range = this.#lastRange;
     if (range === null || id.server !== this.#lastServer) {
-      range = this.#servers.get(id.server) ?? null;
-      if (range === null) {
-        range = { first: id, last: id };
-        this.#servers.set(id.server, range);
-      }
+      range = meta.server(id);
       this.#lastRange = range;
       this.#lastServer = id.server;
     }

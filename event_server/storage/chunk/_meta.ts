@@ -3,7 +3,7 @@
 // (SQLite). Their binary form: docs/storage.md, "Summary bytes".
 
 import type { EventId, Timestamp } from "../../../event/mod.ts";
-import { secondsHi, secondsLo, secondsOf } from "./_compare.ts";
+import { compareTs, secondsHi, secondsLo, secondsOf } from "./_compare.ts";
 
 /** The id range of one server's events within a chunk. */
 export interface ServerRange {
@@ -45,6 +45,91 @@ export function shareTypes(
     if (prev[i] !== types[i]) return types;
   }
   return prev;
+}
+
+/**
+ * Collects the summary of a chunk being built: timestamp ranges, type ids
+ * and each server's id range. Both chunk builders (of event objects and of
+ * the Wasm core's records) keep theirs in one.
+ */
+export class MetaBuilder {
+  #tsMin: Timestamp | null = null;
+  #tsMax: Timestamp | null = null;
+  #srcMin: Timestamp | null = null;
+  #srcMax: Timestamp | null = null;
+  #types = new Set<number>();
+  #lastTypes: Uint32Array | null = null;
+  #servers = new Map<number, { first: EventId; last: EventId }>();
+
+  /** Takes in events registered between `min` and `max` (copied if kept). */
+  timestamps(min: Timestamp, max: Timestamp): void {
+    if (this.#tsMin === null || compareTs(min, this.#tsMin) < 0) {
+      this.#tsMin = { s: min.s, us: min.us };
+    }
+    if (this.#tsMax === null || compareTs(max, this.#tsMax) > 0) {
+      this.#tsMax = { s: max.s, us: max.us };
+    }
+  }
+
+  /** Takes in source timestamps between `min` and `max` (copied if kept). */
+  sources(min: Timestamp, max: Timestamp): void {
+    if (this.#srcMin === null || compareTs(min, this.#srcMin) < 0) {
+      this.#srcMin = { s: min.s, us: min.us };
+    }
+    if (this.#srcMax === null || compareTs(max, this.#srcMax) > 0) {
+      this.#srcMax = { s: max.s, us: max.us };
+    }
+  }
+
+  /** Takes in a type id. */
+  type(typeId: number): void {
+    this.#types.add(typeId);
+  }
+
+  /**
+   * The id range of `id`'s server in this chunk, made from `id` when it
+   * is the server's first; its `last` is for the caller to move on.
+   */
+  server(id: EventId): { first: EventId; last: EventId } {
+    let range = this.#servers.get(id.server);
+    if (range === undefined) {
+      range = { first: id, last: id };
+      this.#servers.set(id.server, range);
+    }
+    return range;
+  }
+
+  /** The summary of `count` events taken in; starts anew. */
+  finish(count: number): ChunkMeta {
+    const types = shareTypes(
+      Uint32Array.from(this.#types).sort(),
+      this.#lastTypes,
+    );
+    this.#lastTypes = types;
+    const meta: ChunkMeta = {
+      id: 0,
+      count,
+      tsMin: this.#tsMin!,
+      tsMax: this.#tsMax!,
+      srcMin: this.#srcMin,
+      srcMax: this.#srcMax,
+      types,
+      servers: [...this.#servers].map(([server, r]) => ({ server, ...r })),
+    };
+    this.reset();
+    return meta;
+  }
+
+  /** Forgets what was taken in (the type ids to share are kept). */
+  reset(): void {
+    this.#tsMin =
+      this.#tsMax =
+      this.#srcMin =
+      this.#srcMax =
+        null;
+    this.#types.clear();
+    this.#servers.clear();
+  }
 }
 
 function writeTs(v: DataView, at: number, t: Timestamp | null): number {

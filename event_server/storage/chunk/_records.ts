@@ -28,7 +28,6 @@ import {
   F_SRC,
   type IdMap,
   type RecordsWritten,
-  type SecondsUs,
 } from "../../../codec/wasm/internal_mod.ts";
 import { checkedJsonText } from "../../../event/internal_mod.ts";
 import type {
@@ -39,8 +38,7 @@ import type {
 } from "../../../event/mod.ts";
 import { type ChunkBuilder, ChunkView } from "./_chunk.ts";
 import { FORMAT_COMPACT } from "./_compact.ts";
-import { compareTs } from "./_compare.ts";
-import { type ChunkMeta, shareTypes } from "./_meta.ts";
+import { type ChunkMeta, MetaBuilder } from "./_meta.ts";
 
 const COMPACT_HEADER = 32;
 
@@ -139,10 +137,6 @@ export function eventOf(batch: EventBatch, i: number): Event {
   };
 }
 
-function timestamp(t: SecondsUs): Timestamp {
-  return { s: t.s, us: t.us };
-}
-
 /** Collects compact records written by the Wasm core into chunk bytes. */
 export class RecordBuilder {
   #records = new Uint8Array(64 * 1024);
@@ -150,13 +144,7 @@ export class RecordBuilder {
   #offsets = new Uint32Array(1024);
   #count = 0;
   #base: Base | null = null;
-  #tsMin: Timestamp | null = null;
-  #tsMax: Timestamp | null = null;
-  #srcMin: Timestamp | null = null;
-  #srcMax: Timestamp | null = null;
-  #types = new Set<number>();
-  #lastTypes: Uint32Array | null = null;
-  #servers = new Map<number, { first: EventId; last: EventId }>();
+  #meta = new MetaBuilder();
 
   /** Number of events added since the last {@linkcode finish}. */
   get count(): number {
@@ -234,42 +222,25 @@ export class RecordBuilder {
   }
 
   #note(batch: EventBatch, from: number, to: number, r: RecordsWritten): void {
-    if (this.#tsMin === null || compareTs(r.tsMin, this.#tsMin) < 0) {
-      this.#tsMin = timestamp(r.tsMin);
-    }
-    if (this.#tsMax === null || compareTs(r.tsMax, this.#tsMax) > 0) {
-      this.#tsMax = timestamp(r.tsMax);
-    }
-    if (r.srcMin !== null) {
-      if (this.#srcMin === null || compareTs(r.srcMin, this.#srcMin) < 0) {
-        this.#srcMin = timestamp(r.srcMin);
-      }
-      if (this.#srcMax === null || compareTs(r.srcMax!, this.#srcMax) > 0) {
-        this.#srcMax = timestamp(r.srcMax!);
-      }
-    }
+    const meta = this.#meta;
+    meta.timestamps(r.tsMin, r.tsMax);
+    if (r.srcMin !== null) meta.sources(r.srcMin, r.srcMax!);
     const types = new DataView(
       r.types.buffer,
       r.types.byteOffset,
       r.types.length,
     );
     for (let k = 0; k < r.types.length; k += 12) {
-      this.#types.add(types.getInt32(k, true));
+      meta.type(types.getInt32(k, true));
     }
     if (r.oneServer) {
-      this.#range(entryId(batch, from), entryId(batch, to - 1));
+      meta.server(entryId(batch, from)).last = entryId(batch, to - 1);
     } else {
       for (let i = from; i < to; i++) {
         const id = entryId(batch, i);
-        this.#range(id, id);
+        meta.server(id).last = id;
       }
     }
-  }
-
-  #range(first: EventId, last: EventId): void {
-    const range = this.#servers.get(first.server);
-    if (range === undefined) this.#servers.set(first.server, { first, last });
-    else range.last = last;
   }
 
   /** The chunk bytes of what was added (compact form). */
@@ -295,21 +266,7 @@ export class RecordBuilder {
   /** The chunk bytes and summary of what was added; starts anew. */
   finish(): { data: Uint8Array; meta: ChunkMeta } {
     const data = this.#bytes();
-    const types = shareTypes(
-      Uint32Array.from(this.#types).sort(),
-      this.#lastTypes,
-    );
-    this.#lastTypes = types;
-    const meta: ChunkMeta = {
-      id: 0,
-      count: this.#count,
-      tsMin: this.#tsMin!,
-      tsMax: this.#tsMax!,
-      srcMin: this.#srcMin,
-      srcMax: this.#srcMax,
-      types,
-      servers: [...this.#servers].map(([server, r]) => ({ server, ...r })),
-    };
+    const meta = this.#meta.finish(this.#count);
     this.#reset();
     return { data, meta };
   }
@@ -354,12 +311,6 @@ export class RecordBuilder {
     this.#len = 0;
     this.#count = 0;
     this.#base = null;
-    this.#tsMin =
-      this.#tsMax =
-      this.#srcMin =
-      this.#srcMax =
-        null;
-    this.#types.clear();
-    this.#servers.clear();
+    this.#meta.reset();
   }
 }
