@@ -115,7 +115,12 @@ import {
   type MonitorState,
   RunnerError,
 } from "./monitor/mod.ts";
-import { type RunningRunner, startRunner } from "./monitor/internal_mod.ts";
+import {
+  callSafely,
+  reportSafely,
+  type RunningRunner,
+  startRunner,
+} from "./monitor/internal_mod.ts";
 
 export type {
   ComponentOptions,
@@ -306,11 +311,7 @@ export class EventerComponent implements AsyncDisposable {
   }
 
   #report(error: unknown): void {
-    try {
-      this.#onError(error);
-    } catch {
-      // A throwing reporter has nowhere left to report to.
-    }
+    reportSafely(this.#onError, error);
   }
 
   #changed(): void {
@@ -335,14 +336,7 @@ export class EventerComponent implements AsyncDisposable {
       }
     }
     const cb = this.#options.onState;
-    if (cb) {
-      try {
-        const r = cb(this, state);
-        if (r instanceof Promise) r.catch((e) => this.#report(e));
-      } catch (e) {
-        this.#report(e);
-      }
-    }
+    if (cb) callSafely(() => cb(this, state), this.#onError);
   }
 
   /**

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { callSafely, reportSafely } from "./_callback.ts";
 import {
   type Address,
   ConnectionError,
@@ -276,20 +277,11 @@ export class MonitorComponent implements AsyncDisposable {
   }
 
   #report(error: unknown): void {
-    try {
-      this.#onError(error);
-    } catch {
-      // A throwing reporter has nowhere left to report to.
-    }
+    reportSafely(this.#onError, error);
   }
 
   #call(fn: () => unknown): void {
-    try {
-      const r = fn();
-      if (r instanceof Promise) r.catch((e) => this.#report(e));
-    } catch (e) {
-      this.#report(e);
-    }
+    callSafely(fn, this.#onError);
   }
 
   /** Wakes whatever waits for a change. */

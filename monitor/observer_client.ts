@@ -10,6 +10,7 @@
  * @module
  */
 
+import { callSafely, reportSafely } from "./_callback.ts";
 import {
   type Address,
   connect as chatterConnect,
@@ -241,20 +242,11 @@ export class ObserverClient implements AsyncDisposable {
   }
 
   #report(error: unknown): void {
-    try {
-      this.#onError(error);
-    } catch {
-      // A throwing reporter has nowhere left to report to.
-    }
+    reportSafely(this.#onError, error);
   }
 
   #call(fn: () => unknown): void {
-    try {
-      const r = fn();
-      if (r instanceof Promise) r.catch((e) => this.#report(e));
-    } catch (e) {
-      this.#report(e);
-    }
+    callSafely(fn, this.#onError);
   }
 
   async #receiveLoop(): Promise<void> {
