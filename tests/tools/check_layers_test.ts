@@ -251,7 +251,8 @@ Deno.test("checkLayers() holds every part to the entries of the parts below", as
 Deno.test("checkLayers() rejects library code that imports tests or leaves the checkout", async () => {
   const problems = await problemsOf({
     "codec/a.ts": 'import { x } from "../tests/_helper.ts";\n',
-    "codec/b.ts": 'const u = new URL("../../shared/x.sbs", import.meta.url);\n',
+    "codec/b.ts":
+      'const u = new URL("../../elsewhere/x.sbs", import.meta.url);\n',
   });
   assert.deepEqual(problems, [
     "codec/a.ts: imports tests/ into library code",
@@ -265,25 +266,25 @@ const up = (n: number) => "../".repeat(n);
 Deno.test("checkLayers() rejects tests, tools and benchmarks that refer to files outside the checkout", async (t) => {
   const cases: [string, Record<string, string>, string][] = [
     ["an import in a test", {
-      "tests/codec/a_test.ts": `import { x } from "${up(3)}shared/x.ts";\n`,
-    }, `tests/codec/a_test.ts: ${up(3)}shared/x.ts: refers to a path`],
+      "tests/codec/a_test.ts": `import { x } from "${up(3)}elsewhere/x.ts";\n`,
+    }, `tests/codec/a_test.ts: ${up(3)}elsewhere/x.ts: refers to a path`],
     ["a URL beside a tool", {
       "tools/a.ts": `const u = new URL("${
         up(2)
-      }shared/spec/", import.meta.url);\n`,
-    }, `tools/a.ts: ${up(2)}shared/spec/: refers to a path`],
+      }elsewhere/spec/", import.meta.url);\n`,
+    }, `tools/a.ts: ${up(2)}elsewhere/spec/: refers to a path`],
     ["a path in a benchmark's command line", {
       "bench/a.ts": `const args = ["run", "--config=${up(2)}ref/a.json"];\n`,
     }, `bench/a.ts: ${up(2)}ref/a.json: refers to a path`],
     ["a path that climbs after going down", {
-      "tests/a_test.ts": `const p = "./testdata/${up(3)}shared";\n`,
-    }, `tests/a_test.ts: ./testdata/${up(3)}shared: refers to a path`],
+      "tests/a_test.ts": `const p = "./testdata/${up(3)}elsewhere";\n`,
+    }, `tests/a_test.ts: ./testdata/${up(3)}elsewhere: refers to a path`],
     ["a read of an absolute path", {
-      "tests/a_test.ts": 'await Deno.readTextFile("/srv/shared/x.sbs");\n',
-    }, "tests/a_test.ts: /srv/shared/x.sbs: reads an absolute path"],
+      "tests/a_test.ts": 'await Deno.readTextFile("/srv/elsewhere/x.sbs");\n',
+    }, "tests/a_test.ts: /srv/elsewhere/x.sbs: reads an absolute path"],
     ["an import of an absolute file URL", {
-      "bench/a.ts": 'import { x } from "file:///srv/shared/x.ts";\n',
-    }, "bench/a.ts: file:///srv/shared/x.ts: reads an absolute path"],
+      "bench/a.ts": 'import { x } from "file:///srv/elsewhere/x.ts";\n',
+    }, "bench/a.ts: file:///srv/elsewhere/x.ts: reads an absolute path"],
     ["a URL in library code (rules 4 and 5 report it once)", {
       "codec/a.ts": `const u = new URL("${up(2)}x.sbs", import.meta.url);\n`,
     }, `codec/a.ts: ${up(2)}x.sbs: imports a file outside the checkout`],
@@ -308,8 +309,8 @@ Deno.test("checkLayers() lets tests read the checkout, the kernel's files and th
       `const d = new URL("${up(2)}testdata/x.json", import.meta.url);`,
       `const root = new URL("${up(2)}", import.meta.url);`,
       'await Deno.readTextFile("/proc/self/status");',
-      `// ${up(4)}shared/spec/eventer.sbs, in a comment`,
-      `/* ${up(4)}shared, in a block comment */`,
+      `// ${up(4)}elsewhere/spec/eventer.sbs, in a comment`,
+      `/* ${up(4)}elsewhere, in a block comment */`,
       `const re = /"${up(4).replaceAll("/", "\\/")}x"/;`,
       'const u = new URL("file:///srv/hat/a.ts"); // data, not a read',
     ].join("\n"),
