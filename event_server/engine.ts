@@ -76,6 +76,7 @@ import {
   type WrittenEvents,
 } from "../eventer/internal_mod.ts";
 import { BatchSession } from "./_batch_session.ts";
+import { sessionEvents } from "./_session_events.ts";
 import { StorageClosedError } from "./errors.ts";
 import { EngineMetrics } from "./_engine_metrics.ts";
 import { MODULE_FAILURES } from "./metric_names.ts";
@@ -407,16 +408,7 @@ export class Engine implements AsyncDisposable {
       const n = batch.length;
       this.#storeAndNotify(batch, n, s.openedAt, s.id);
       if (s.objects !== null) {
-        const server = this.#serverId;
-        const session = s.id;
-        const timestamp = s.timestamp;
-        return s.objects.map((e, i) => ({
-          id: { server, session, instance: i + 1 },
-          type: e.type,
-          timestamp,
-          sourceTimestamp: e.sourceTimestamp,
-          payload: e.payload,
-        }));
+        return sessionEvents(s.objects, this.#serverId, s.id, s.timestamp);
       }
       if (!s.respond) return null;
       // Slot 0 holds the whole session's events; the response holds the
@@ -1059,14 +1051,7 @@ export class Engine implements AsyncDisposable {
       const timestamp = this.#clock();
       batch.assign(0, n, this.#serverId, session, 1, timestamp);
       this.#storeAndNotify(batch, n, start, session);
-      const server = this.#serverId;
-      return registerEvents.map((e, i) => ({
-        id: { server, session, instance: i + 1 },
-        type: e.type,
-        timestamp,
-        sourceTimestamp: e.sourceTimestamp,
-        payload: e.payload,
-      }));
+      return sessionEvents(registerEvents, this.#serverId, session, timestamp);
     } finally {
       batch.clear();
       core.release();
@@ -1075,23 +1060,15 @@ export class Engine implements AsyncDisposable {
 
   // The TypeScript path: the session's events as objects.
   #registerObjects(registerEvents: readonly RegisterEvent[]): Event[] | null {
-    const n = registerEvents.length;
     const start = performance.now();
-    const server = this.#serverId;
     const session = this.#nextSession();
     if (session === null) return null;
-    const timestamp = this.#clock();
-    const events = new Array<Event>(n);
-    for (let i = 0; i < n; i++) {
-      const e = registerEvents[i];
-      events[i] = {
-        id: { server, session, instance: i + 1 },
-        type: e.type,
-        timestamp,
-        sourceTimestamp: e.sourceTimestamp,
-        payload: e.payload,
-      };
-    }
+    const events = sessionEvents(
+      registerEvents,
+      this.#serverId,
+      session,
+      this.#clock(),
+    );
     this.#commit(events, start);
     return events;
   }

@@ -26,6 +26,7 @@ import type { Event, EventType, RegisterEvent } from "../../event/mod.ts";
 import type { ModuleSessionError } from "./errors.ts";
 import { isPromiseLike, type ModuleSet, settleWithin } from "./module_set.ts";
 import type { Source } from "./types.ts";
+import { sessionEvents } from "../_session_events.ts";
 
 /**
  * The events of one session as the engine holds them.
@@ -125,18 +126,7 @@ export class ObjectSession implements SessionEvents {
     this.#stamp = stamp;
     this.#check = options.check ?? (() => {});
     const { server, session, timestamp } = stamp;
-    const n = registerEvents.length;
-    const events = this.events = new Array<Event>(n);
-    for (let i = 0; i < n; i++) {
-      const e = registerEvents[i];
-      events[i] = {
-        id: { server, session, instance: i + 1 },
-        type: e.type,
-        timestamp,
-        sourceTimestamp: e.sourceTimestamp,
-        payload: e.payload,
-      };
-    }
+    this.events = sessionEvents(registerEvents, server, session, timestamp);
   }
 
   /** The session's id. */
